@@ -1,0 +1,5 @@
+export * from './money';
+export * from './order-status';
+export * from './wechat-states';
+export * from './errors';
+export * from './schemas';

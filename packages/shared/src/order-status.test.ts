@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, canTransition, sourcesOf } from './order-status';
+import { paymentOutcomeOf, refundOutcomeOf } from './wechat-states';
+
+describe('order state machine', () => {
+  it('lets a pending order become paid or closed, and nothing else', () => {
+    expect(ORDER_STATUSES.filter((to) => canTransition('PENDING_PAYMENT', to))).toEqual(['PAID', 'CLOSED']);
+  });
+
+  it('never reopens a closed or refunded order', () => {
+    for (const to of ORDER_STATUSES) {
+      expect(canTransition('CLOSED', to)).toBe(false);
+      expect(canTransition('REFUNDED', to)).toBe(false);
+    }
+  });
+
+  it('knows where a refund can start from', () => {
+    expect(sourcesOf('REFUNDING').sort()).toEqual(['COMPLETED', 'PAID', 'SHIPPED']);
+  });
+});
+
+describe('WeChat states', () => {
+  it('moves an order only on explicit success or failure', () => {
+    expect(paymentOutcomeOf('SUCCESS')).toBe('PAID');
+    expect(paymentOutcomeOf('REFUND')).toBe('PAID');
+    expect(paymentOutcomeOf('CLOSED')).toBe('FAILED');
+    expect(paymentOutcomeOf('NOTPAY')).toBe('PENDING');
+    expect(paymentOutcomeOf('USERPAYING')).toBe('PENDING');
+    expect(paymentOutcomeOf('SOMETHING_NEW')).toBe('PENDING');
+  });
+
+  it('maps refund states', () => {
+    expect(refundOutcomeOf('SUCCESS')).toBe('SUCCEEDED');
+    expect(refundOutcomeOf('CLOSED')).toBe('FAILED');
+    expect(refundOutcomeOf('ABNORMAL')).toBe('ABNORMAL');
+    expect(refundOutcomeOf('PROCESSING')).toBe('PROCESSING');
+    expect(refundOutcomeOf('???')).toBe('PROCESSING');
+  });
+});

@@ -1,0 +1,180 @@
+// BSON value helpers shared by the CongoDB fixes: a canonical key (what a unique index compares) and MongoDB's
+// sort order. Values are recognised by `_bsontype` rather than `instanceof`, because the server (bson 6, via
+// smartmongo) and the driver (bson 7, via mongoose) each bring their own copy of the bson classes.
+
+export type Doc = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is Doc {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value) || value instanceof Date || value instanceof RegExp) return false;
+  return bsonType(value) === undefined;
+}
+
+/** The `_bsontype` of a bson class instance (ObjectId, Long, Decimal128, Binary, Timestamp …), if any. */
+export function bsonType(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const t = (value as { _bsontype?: unknown })._bsontype;
+  return typeof t === 'string' ? t : undefined;
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  const t = bsonType(value);
+  if (t === 'Long' || t === 'Int32' || t === 'Double' || t === 'Decimal128') {
+    return Number(String(value));
+  }
+  return undefined;
+}
+
+/**
+ * A string that is equal for two values exactly when MongoDB treats them as the same index key:
+ * numbers compare by value across int/long/double, dates by instant, embedded documents field by field
+ * in order. `null` and a missing field give the same key, as in a MongoDB index.
+ */
+export function canonicalKey(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  const num = toNumber(value);
+  if (num !== undefined) return `n:${Object.is(num, -0) ? 0 : num}`;
+  switch (typeof value) {
+    case 'string':
+      return `s:${JSON.stringify(value)}`;
+    case 'boolean':
+      return value ? 'b:1' : 'b:0';
+    case 'object':
+      break;
+    default:
+      return `?:${String(value)}`;
+  }
+  if (value instanceof Date) return `d:${value.getTime()}`;
+  if (value instanceof RegExp) return `r:${value.source}/${value.flags}`;
+  if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
+  const t = bsonType(value);
+  if (t === 'ObjectId' || t === 'ObjectID') return `o:${(value as { toHexString(): string }).toHexString()}`;
+  if (t === 'Binary') {
+    const b = value as { sub_type?: number; buffer?: Uint8Array; toString(enc: string): string };
+    return `x:${b.sub_type ?? 0}:${b.toString('base64')}`;
+  }
+  if (t !== undefined) return `${t}:${String(value)}`;
+  const entries = Object.entries(value as Doc).map(([k, v]) => `${JSON.stringify(k)}:${canonicalKey(v)}`);
+  return `{${entries.join(',')}}`;
+}
+
+// MongoDB's comparison order of BSON types (https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/).
+function typeRank(value: unknown): number {
+  if (value === undefined || value === null) return 2;
+  if (toNumber(value) !== undefined) return 3;
+  if (typeof value === 'string') return 4;
+  if (typeof value === 'boolean') return 9;
+  if (value instanceof Date) return 10;
+  if (value instanceof RegExp) return 12;
+  if (Array.isArray(value)) return 6;
+  const t = bsonType(value);
+  if (t === 'MinKey') return 1;
+  if (t === 'MaxKey') return 13;
+  if (t === 'Binary') return 7;
+  if (t === 'ObjectId' || t === 'ObjectID') return 8;
+  if (t === 'Timestamp') return 11;
+  if (t === 'BSONRegExp') return 12;
+  return 5;
+}
+
+/**
+ * Compare two values in MongoDB's sort order: by type rank first (null < numbers < strings < objects < arrays
+ * < ObjectId < booleans < dates), then by value; strings by code unit like MongoDB's default binary collation
+ * (so 'B' < 'a'), not by locale.
+ */
+export function compareBson(a: unknown, b: unknown): number {
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 2:
+      return 0;
+    case 3: {
+      const na = toNumber(a) as number;
+      const nb = toNumber(b) as number;
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    }
+    case 4:
+      return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    case 9:
+      return Number(a) - Number(b);
+    case 10:
+      return (a as Date).getTime() - (b as Date).getTime();
+    case 6: {
+      const xa = a as unknown[];
+      const xb = b as unknown[];
+      for (let i = 0; i < Math.min(xa.length, xb.length); i++) {
+        const c = compareBson(xa[i], xb[i]);
+        if (c !== 0) return c;
+      }
+      return xa.length - xb.length;
+    }
+    case 5: {
+      const ea = Object.entries(a as Doc);
+      const eb = Object.entries(b as Doc);
+      for (let i = 0; i < Math.min(ea.length, eb.length); i++) {
+        const [ka, va] = ea[i] as [string, unknown];
+        const [kb, vb] = eb[i] as [string, unknown];
+        const c = compareBson(va, vb) || (ka < kb ? -1 : ka > kb ? 1 : 0);
+        if (c !== 0) return c;
+      }
+      return ea.length - eb.length;
+    }
+    default: {
+      const sa = canonicalKey(a);
+      const sb = canonicalKey(b);
+      return sa < sb ? -1 : sa > sb ? 1 : 0;
+    }
+  }
+}
+
+/**
+ * Every value an index holds for `path` in `doc` (arrays along the path fan out, as in a multikey index).
+ * `missing` is true when no value exists at all, which is what a sparse index skips.
+ */
+export function indexValues(doc: unknown, path: string): { values: unknown[]; missing: boolean } {
+  const out: unknown[] = [];
+  let found = false;
+  const walk = (current: unknown, parts: string[]): void => {
+    if (parts.length === 0) {
+      found = true;
+      if (Array.isArray(current)) {
+        // An empty array is indexed as `undefined`; a non-empty one by each of its elements.
+        if (current.length === 0) out.push(undefined);
+        else out.push(...current);
+      } else {
+        out.push(current);
+      }
+      return;
+    }
+    const [head, ...rest] = parts as [string, ...string[]];
+    if (Array.isArray(current)) {
+      if (/^\d+$/.test(head) && current[Number(head)] !== undefined) {
+        walk(current[Number(head)], rest);
+        return;
+      }
+      for (const el of current) if (isPlainObject(el)) walk(el, parts);
+      return;
+    }
+    if (!isPlainObject(current)) return;
+    if (!(head in current)) return;
+    walk(current[head], rest);
+  };
+  walk(doc, path.split('.'));
+  if (!found) return { values: [null], missing: true };
+  return { values: out, missing: false };
+}
+
+/** Deep copy of a document, keeping Dates and bson values (they are immutable) as they are. */
+export function cloneDoc<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => cloneDoc(v)) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (isPlainObject(value)) {
+    const out: Doc = {};
+    for (const [k, v] of Object.entries(value)) out[k] = cloneDoc(v);
+    return out as T;
+  }
+  return value;
+}

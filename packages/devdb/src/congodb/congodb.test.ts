@@ -1,0 +1,110 @@
+// Unit tests of the pure parts of the CongoDB fixes; their effect through a real connection is pinned by
+// conformance.test.ts.
+import { describe, expect, it } from 'vitest';
+import { canonicalKey, compareBson, indexValues } from './bson-values';
+import { Long, ObjectId } from './engine';
+import { CommandError, resolveArrayPaths } from './positional';
+import { assertUniqueKeys, findExistingDuplicate, type IndexSpec } from './unique';
+
+describe('canonicalKey', () => {
+  it('equal exactly when MongoDB sees the same index key', () => {
+    const id = new ObjectId();
+    const same: Array<[unknown, unknown]> = [
+      [1, 1.0],
+      [1, Long.fromNumber(1)],
+      [0, -0],
+      [null, undefined],
+      [new Date(5), new Date(5)],
+      [id, new ObjectId(id.toHexString())],
+      [{ a: 1, b: 'x' }, { a: 1, b: 'x' }],
+    ];
+    for (const [a, b] of same) expect(canonicalKey(a)).toBe(canonicalKey(b));
+    const different: Array<[unknown, unknown]> = [
+      [1, '1'],
+      ['a', 'A'],
+      [true, 1],
+      [new Date(5), 5],
+      [id.toHexString(), id],
+      [{ a: 1, b: 2 }, { b: 2, a: 1 }],
+      [null, ''],
+    ];
+    for (const [a, b] of different) expect(canonicalKey(a)).not.toBe(canonicalKey(b));
+  });
+});
+
+describe('compareBson', () => {
+  it('orders by BSON type, then value; strings in binary order', () => {
+    const id = new ObjectId('000000000000000000000001');
+    const values = [true, 'b', new Date(0), 2, null, 'B', id, { a: 1 }, [1], 10, 'a', false];
+    const sorted = [...values].sort(compareBson);
+    expect(sorted).toEqual([null, 2, 10, 'B', 'a', 'b', { a: 1 }, [1], id, false, true, new Date(0)]);
+  });
+});
+
+describe('indexValues', () => {
+  it('fans out over arrays along the path and tells a missing field from null', () => {
+    const doc = { items: [{ sku: 'a' }, { sku: 'b' }, {}], tags: [], n: null };
+    expect(indexValues(doc, 'items.sku')).toEqual({ values: ['a', 'b'], missing: false });
+    expect(indexValues(doc, 'tags')).toEqual({ values: [undefined], missing: false });
+    expect(indexValues(doc, 'n')).toEqual({ values: [null], missing: false });
+    expect(indexValues(doc, 'absent')).toEqual({ values: [null], missing: true });
+  });
+});
+
+describe('unique keys', () => {
+  const index: IndexSpec = { name: 'a_1_b_1', key: { a: 1, b: 1 }, unique: true, sparse: true };
+  const collection = new Map<string, Record<string, unknown>>([
+    ['1', { _id: 1, a: 1, b: 1 }],
+    ['2', { _id: 2 }],
+  ]);
+
+  it('compound sparse: skips documents missing every field, indexes documents missing some', () => {
+    expect(() => assertUniqueKeys('db.c', [index], collection, { _id: 3 })).not.toThrow();
+    expect(() => assertUniqueKeys('db.c', [index], collection, { _id: 3, a: 1, b: 1 })).toThrow(/E11000.*dup key: \{ a: 1, b: 1 \}/);
+    expect(() => assertUniqueKeys('db.c', [index], collection, { _id: 1, a: 1, b: 1 }, '1')).not.toThrow();
+  });
+
+  it('multikey: any shared array element collides', () => {
+    const tags: IndexSpec = { name: 'tags_1', key: { tags: 1 }, unique: true };
+    const docs = new Map([['1', { _id: 1, tags: ['x', 'y'] }]]);
+    expect(() => assertUniqueKeys('db.c', [tags], docs, { _id: 2, tags: ['z', 'y'] })).toThrow(/dup key: \{ tags: "y" \}/);
+    expect(() => assertUniqueKeys('db.c', [tags], docs, { _id: 2, tags: ['z', 'z'] })).not.toThrow();
+  });
+
+  it('finds duplicates already in a collection', () => {
+    const dup = new Map([
+      ['1', { _id: 1, k: 'x' }],
+      ['2', { _id: 2, k: 'x' }],
+    ]);
+    expect(findExistingDuplicate('db.c', { name: 'k_1', key: { k: 1 }, unique: true }, dup)?.keyValue).toEqual({ k: 'x' });
+    const distinct = new Map([
+      ['1', { _id: 1, k: 'x' }],
+      ['2', { _id: 2, k: 'y' }],
+    ]);
+    expect(findExistingDuplicate('db.c', { name: 'k_1', key: { k: 1 }, unique: true }, distinct)).toBeUndefined();
+    // Two documents without the field both index as null.
+    expect(findExistingDuplicate('db.c', { name: 'k_1', key: { k: 1 }, unique: true }, collection)?.keyValue).toEqual({ k: null });
+  });
+});
+
+describe('resolveArrayPaths', () => {
+  const doc = { items: [{ sku: 'a', n: 1 }, { sku: 'b', n: 2 }, { sku: 'c', n: 3 }] };
+
+  it('turns $, $[] and $[id] into concrete indexes', () => {
+    expect(resolveArrayPaths({ $set: { 'items.$.n': 0 } }, doc, { 'items.sku': 'b' })).toEqual({ $set: { 'items.1.n': 0 } });
+    expect(resolveArrayPaths({ $inc: { 'items.$[].n': 1 } }, doc, {})).toEqual({
+      $inc: { 'items.0.n': 1, 'items.1.n': 1, 'items.2.n': 1 },
+    });
+    expect(resolveArrayPaths({ $set: { 'items.$[x].n': 9 } }, doc, {}, [{ 'x.n': { $gte: 2 } }])).toEqual({
+      $set: { 'items.1.n': 9, 'items.2.n': 9 },
+    });
+    const plain = { $set: { a: 1 } };
+    expect(resolveArrayPaths(plain, doc, {})).toBe(plain);
+  });
+
+  it("fails like MongoDB when $ has no match in the query or $[id] has no filter", () => {
+    expect(() => resolveArrayPaths({ $set: { 'items.$.n': 0 } }, doc, { other: 1 })).toThrow(CommandError);
+    expect(() => resolveArrayPaths({ $set: { 'items.$[x].n': 0 } }, doc, {})).toThrow(/No array filter found for identifier 'x'/);
+    expect(() => resolveArrayPaths({ $set: { 'missing.$[].n': 0 } }, doc, {})).toThrow(/must exist/);
+  });
+});

@@ -1,0 +1,27 @@
+// Process-wide corrections to CongoDB's engines (static classes, so they apply to every CongoServer in the
+// process; applied once, on the first start).
+import { QueryEngine, UpdateEngine } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
+import { cloneDoc, compareBson, type Doc } from './bson-values';
+
+let applied = false;
+
+export function applyEnginePatches(): void {
+  if (applied) return;
+  applied = true;
+  const query = QueryEngine as unknown as {
+    compareValues: (a: unknown, b: unknown) => number;
+    project: (docs: Doc[], projection: Doc) => Doc[];
+  };
+  const update = UpdateEngine as unknown as { compareValues: (a: unknown, b: unknown) => number };
+
+  // sort(), findAndModify's sort, $min/$max and $push's $sort compared strings with localeCompare and mixed
+  // types as strings; MongoDB orders by BSON type, then by value, with strings in binary order.
+  query.compareValues = compareBson;
+  update.compareValues = compareBson;
+
+  // An exclusion projection on a nested path (`{ 'address.secret': 0 }`) deleted the field from the *stored*
+  // document, because the result was only a shallow copy of it.
+  const project = query.project.bind(QueryEngine);
+  query.project = (docs, projection) =>
+    project(Object.keys(projection).some((k) => k.includes('.')) ? docs.map((d) => cloneDoc(d)) : docs, projection);
+}

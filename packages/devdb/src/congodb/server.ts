@@ -1,0 +1,126 @@
+// A CongoDB server (MongoDB wire protocol, in this process, memory storage) with our fixes installed.
+import type { Server } from 'node:net';
+import { CongoServer, type MemoryStorageAdapter } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
+import type { ICommandHandler, IHandlerContext } from '@push.rocks/smartmongo/dist_ts/congodb/server/CommandRouter.js';
+import type { IParsedCommand } from '@push.rocks/smartmongo/dist_ts/congodb/server/WireProtocol.js';
+import { Long, ObjectId } from './engine';
+import { IndexHandler, InsertHandler, UpdateHandler } from './handlers';
+import { applyEnginePatches } from './patches';
+import { patchStorage, type StorageInternals } from './storage';
+import { startTtlMonitor } from './ttl';
+
+export interface CongoDbOptions {
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** How often expired TTL documents are deleted. Default 60 000 ms, like mongod. */
+  ttlMonitorIntervalMs?: number;
+}
+
+export interface RunningCongoDb {
+  host: string;
+  port: number;
+  /** The storage adapter, for tests of this package. */
+  storage: StorageInternals;
+  stop(): Promise<void>;
+}
+
+interface Internals {
+  storage: MemoryStorageAdapter;
+  server: Server | null;
+  commandRouter: {
+    handlers: Map<string, ICommandHandler>;
+    route(command: IParsedCommand): Promise<Record<string, unknown>>;
+  };
+}
+
+/** A standalone mongod refuses transactions with exactly this; CongoDB accepted them and never rolled back. */
+const TRANSACTIONS_REFUSED = {
+  ok: 0,
+  code: 20,
+  codeName: 'IllegalOperation',
+  errmsg: 'Transaction numbers are only allowed on a replica set member or mongos',
+};
+
+/**
+ * CongoDB answers every `hello` at once with a new random topologyVersion. A real server keeps its
+ * topologyVersion and holds an "awaitable" hello (the driver's streaming monitor) for up to maxAwaitTimeMS
+ * while nothing changes; we do the same, so the driver's default monitoring does not poll in a tight loop.
+ */
+class HelloHandler implements ICommandHandler {
+  private readonly topologyVersion = { processId: new ObjectId(), counter: Long.fromNumber(0) };
+  private readonly waiting = new Set<() => void>();
+
+  constructor(private readonly inner: ICommandHandler) {}
+
+  async handle(ctx: IHandlerContext): Promise<Record<string, unknown>> {
+    const reply = (await this.inner.handle(ctx)) as Record<string, unknown>;
+    reply.topologyVersion = this.topologyVersion;
+    const awaited = ctx.command.topologyVersion as { processId?: { toHexString?: () => string } } | undefined;
+    const maxAwait = Number(ctx.command.maxAwaitTimeMS);
+    if (awaited?.processId?.toHexString?.() === this.topologyVersion.processId.toHexString() && maxAwait > 0) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.waiting.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(maxAwait, 60_000));
+        timer.unref();
+        this.waiting.add(done);
+      });
+    }
+    return reply;
+  }
+
+  release(): void {
+    for (const done of [...this.waiting]) done();
+  }
+}
+
+export async function startCongoDb(options: CongoDbOptions = {}): Promise<RunningCongoDb> {
+  applyEnginePatches();
+  const host = options.host ?? '127.0.0.1';
+  const server = new CongoServer({ host, port: options.port ?? 0, storage: 'memory' });
+  const internals = server as unknown as Internals;
+  const storage = patchStorage(internals.storage);
+
+  const router = internals.commandRouter;
+  const update = new UpdateHandler();
+  const index = new IndexHandler();
+  router.handlers.set('insert', new InsertHandler());
+  router.handlers.set('update', update);
+  router.handlers.set('findAndModify', update);
+  for (const name of ['createIndexes', 'dropIndexes', 'listIndexes']) router.handlers.set(name, index);
+  const originalHello = router.handlers.get('hello');
+  const hello = originalHello ? new HelloHandler(originalHello) : undefined;
+  if (hello) for (const name of ['hello', 'ismaster', 'isMaster']) router.handlers.set(name, hello);
+
+  const route = router.route.bind(router);
+  router.route = async (parsed) => {
+    const { command } = parsed;
+    if (command.startTransaction === true || command.autocommit === false) return { ...TRANSACTIONS_REFUSED };
+    return route(parsed);
+  };
+
+  await server.start();
+  const address = internals.server?.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const stopTtl = startTtlMonitor(storage, options.ttlMonitorIntervalMs ?? 60_000);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    storage,
+    stop() {
+      stopping ??= (async () => {
+        stopTtl();
+        hello?.release();
+        await server.stop();
+      })();
+      return stopping;
+    },
+  };
+}

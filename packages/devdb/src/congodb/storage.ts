@@ -1,0 +1,88 @@
+// Fixes applied to one CongoDB MemoryStorageAdapter instance (nothing in node_modules is edited):
+//  - `_id` of any BSON type. The adapter keys documents by `_id.toHexString()` and turns every `_id` into an
+//    ObjectId, so a string `_id` fails to insert and a number `_id` silently becomes a different ObjectId.
+//    We key documents by the canonical BSON key instead and store `_id` as given.
+//  - unique indexes, checked right before each write and kept up to date right after it (see unique.ts).
+// Every write to a collection's documents goes through insertOne, updateById or deleteById here (CongoDB's
+// insertMany/deleteByIds and the aggregate $out/$merge stages call these too), or through deleteDocument.
+import { ObjectId } from './engine';
+import type { MemoryStorageAdapter } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
+import { canonicalKey, type Doc } from './bson-values';
+import { assertUniqueKeys, duplicateKeyError, noteWrite, type IndexSpec } from './unique';
+
+/** The parts of MemoryStorageAdapter we reach into (public in its JavaScript, private in its typings). */
+export interface StorageInternals {
+  databases: Map<string, Map<string, Map<string, Doc>>>;
+  indexes: Map<string, Map<string, IndexSpec[]>>;
+  ensureCollection(dbName: string, collName: string): Map<string, Doc>;
+  insertOne(dbName: string, collName: string, doc: Doc): Promise<Doc>;
+  findById(dbName: string, collName: string, id: unknown): Promise<Doc | null>;
+  updateById(dbName: string, collName: string, id: unknown, doc: Doc): Promise<boolean>;
+  deleteById(dbName: string, collName: string, id: unknown): Promise<boolean>;
+  findAll(dbName: string, collName: string): Promise<Doc[]>;
+  collectionExists(dbName: string, collName: string): Promise<boolean>;
+  createCollection(dbName: string, collName: string): Promise<void>;
+  saveIndex(dbName: string, collName: string, name: string, spec: Omit<IndexSpec, 'name'>): Promise<void>;
+  getIndexes(dbName: string, collName: string): Promise<IndexSpec[]>;
+  dropIndex(dbName: string, collName: string, name: string): Promise<boolean>;
+}
+
+export const idKey = canonicalKey;
+
+/** The indexes of a collection, read synchronously so a check and its write stay in one turn. */
+export function indexesOf(storage: StorageInternals, dbName: string, collName: string): IndexSpec[] {
+  return storage.indexes.get(dbName)?.get(collName) ?? [];
+}
+
+/** The live document map of a collection, or an empty one (without creating the collection). */
+export function documentsOf(storage: StorageInternals, dbName: string, collName: string): ReadonlyMap<string, Doc> {
+  return storage.databases.get(dbName)?.get(collName) ?? new Map<string, Doc>();
+}
+
+/** Delete one document by storage key, keeping the unique key indexes in step. */
+export function deleteDocument(storage: StorageInternals, dbName: string, collName: string, key: string): boolean {
+  const collection = storage.ensureCollection(dbName, collName);
+  const before = collection.get(key);
+  if (!before) return false;
+  collection.delete(key);
+  noteWrite(collection, indexesOf(storage, dbName, collName), key, before, undefined);
+  return true;
+}
+
+export function patchStorage(adapter: MemoryStorageAdapter): StorageInternals {
+  const storage = adapter as unknown as StorageInternals;
+
+  storage.insertOne = async (dbName, collName, doc) => {
+    const collection = storage.ensureCollection(dbName, collName);
+    const stored: Doc = '_id' in doc && doc._id !== undefined ? doc : { _id: new ObjectId(), ...doc };
+    const id = idKey(stored._id);
+    if (collection.has(id)) {
+      throw duplicateKeyError(`${dbName}.${collName}`, { name: '_id_', key: { _id: 1 } }, { _id: stored._id });
+    }
+    const indexes = indexesOf(storage, dbName, collName);
+    assertUniqueKeys(`${dbName}.${collName}`, indexes, collection, stored);
+    collection.set(id, stored);
+    noteWrite(collection, indexes, id, undefined, stored);
+    return stored;
+  };
+
+  storage.findById = async (dbName, collName, id) => {
+    return storage.ensureCollection(dbName, collName).get(idKey(id)) ?? null;
+  };
+
+  storage.updateById = async (dbName, collName, id, doc) => {
+    const collection = storage.ensureCollection(dbName, collName);
+    const key = idKey(id);
+    const before = collection.get(key);
+    if (!before) return false;
+    const indexes = indexesOf(storage, dbName, collName);
+    assertUniqueKeys(`${dbName}.${collName}`, indexes, collection, doc, key);
+    collection.set(key, doc);
+    noteWrite(collection, indexes, key, before, doc);
+    return true;
+  };
+
+  storage.deleteById = async (dbName, collName, id) => deleteDocument(storage, dbName, collName, idKey(id));
+
+  return storage;
+}

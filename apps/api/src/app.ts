@@ -1,0 +1,51 @@
+// Builds the Koa application from its dependencies without listening, so tests and server.ts share it.
+import type Router from '@koa/router';
+import Koa from 'koa';
+import bodyParser from 'koa-bodyparser';
+import type { Connection } from 'mongoose';
+import type { Services } from './context';
+import { errorHandler } from './http/error-handler';
+import { requestContext } from './http/request-context';
+import { adminProductRoutes } from './modules/admin/products';
+import { authRoutes } from './modules/auth/routes';
+import { catalogRoutes } from './modules/catalog/routes';
+import { healthRoutes } from './modules/health/routes';
+import { orderRoutes } from './modules/orders/routes';
+import { paymentNotificationRoutes } from './modules/payments/routes';
+
+export interface AppDeps {
+  services: Services;
+  db: Connection;
+}
+
+/** Every router of the API; the OpenAPI test reads their routes, so add new ones here. */
+export function apiRouters(services: Services, db: Connection): Router[] {
+  return [
+    healthRoutes(db),
+    authRoutes(services),
+    catalogRoutes(services.models),
+    orderRoutes(services),
+    paymentNotificationRoutes(services),
+    adminProductRoutes(services),
+  ];
+}
+
+export function createApp({ services, db }: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  app.silent = true; // errors are logged by errorHandler with the request id, not printed by Koa
+  app.use(requestContext(services.logger));
+  app.use(errorHandler());
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: '256kb',
+      // WeChat's signatures cover the raw bytes: koa-bodyparser keeps them in ctx.request.rawBody.
+      strict: true,
+    }),
+  );
+  for (const router of apiRouters(services, db)) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

@@ -1,0 +1,191 @@
+// The API's configuration: parsed once, from the environment, at start (docs/contract.md). Nothing else in
+// the API reads process.env. Production refuses to start on a missing or malformed variable and names it;
+// development fills the gaps with safe defaults and the WeChat sandbox's identities.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const WECHAT_VARIABLES = [
+  'WECHAT_APPID',
+  'WECHAT_SECRET',
+  'WECHAT_API_BASE',
+  'WECHATPAY_MCHID',
+  'WECHATPAY_SERIAL',
+  'WECHATPAY_PRIVATE_KEY',
+  'WECHATPAY_APIV3_KEY',
+  'WECHATPAY_PUBLIC_KEY_ID',
+  'WECHATPAY_PUBLIC_KEY',
+  'WECHATPAY_BASE',
+] as const;
+
+const nonEmpty = z.string().trim().min(1);
+const url = z.string().trim().url().transform((u) => u.replace(/\/+$/, ''));
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    MONGODB_URI: nonEmpty.optional(),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ADMIN_USERNAME: nonEmpty.max(64).optional(),
+    ADMIN_PASSWORD: z.string().min(1).optional(),
+    WECHAT_APPID: nonEmpty.optional(),
+    WECHAT_SECRET: nonEmpty.optional(),
+    WECHAT_API_BASE: url.default('https://api.weixin.qq.com'),
+    WECHATPAY_MCHID: z.string().regex(/^\d{1,32}$/, 'must be digits').optional(),
+    WECHATPAY_SERIAL: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'must be a hex certificate serial').optional(),
+    WECHATPAY_PRIVATE_KEY: nonEmpty.optional(),
+    WECHATPAY_APIV3_KEY: z
+      .string()
+      .refine((k) => Buffer.byteLength(k, 'utf8') === 32, 'must be exactly 32 bytes')
+      .optional(),
+    WECHATPAY_PUBLIC_KEY_ID: z.string().regex(/^PUB_KEY_ID_\w+$/, 'must look like PUB_KEY_ID_…').optional(),
+    WECHATPAY_PUBLIC_KEY: nonEmpty.optional(),
+    WECHATPAY_BASE: url.default('https://api.mch.weixin.qq.com'),
+    PUBLIC_BASE_URL: url.optional(),
+    ORDER_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Set to "false" to run an instance that only serves HTTP (jobs run on the others). */
+    JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
+    SANDBOX_DATA_DIR: nonEmpty.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const required = [
+      'MONGODB_URI',
+      'JWT_SECRET',
+      'PUBLIC_BASE_URL',
+      'WECHAT_APPID',
+      'WECHAT_SECRET',
+      'WECHATPAY_MCHID',
+      'WECHATPAY_SERIAL',
+      'WECHATPAY_PRIVATE_KEY',
+      'WECHATPAY_APIV3_KEY',
+    ] as const;
+    for (const name of required) {
+      if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+    }
+    if (Boolean(env.WECHATPAY_PUBLIC_KEY_ID) !== Boolean(env.WECHATPAY_PUBLIC_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.WECHATPAY_PUBLIC_KEY_ID ? 'WECHATPAY_PUBLIC_KEY' : 'WECHATPAY_PUBLIC_KEY_ID'],
+        message: 'WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY go together',
+      });
+    }
+    if (env.PUBLIC_BASE_URL && !env.PUBLIC_BASE_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'must be https in production (WeChat only notifies https URLs)' });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  mongodbUri?: string;
+  jwtSecret: string;
+  admin?: { username: string; password: string };
+  publicBaseUrl: string;
+  orderTtlSeconds: number;
+  logLevel: string;
+  jobsEnabled: boolean;
+  wechat: { appid: string; secret: string; apiBase: string };
+  wechatPay: {
+    mchid: string;
+    serial: string;
+    /** PEM text or a path to a .pem file. */
+    privateKey: string;
+    apiV3Key: string;
+    publicKeyId?: string;
+    /** PEM text or a path to a .pem file. */
+    publicKey?: string;
+    base: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Finds the workspace root (where pnpm-workspace.yaml is), for the sandbox's default data folder. */
+export function workspaceRoot(from: string = process.cwd()): string {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** `KEY=value` lines, as the sandbox writes its api.env. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match) out[match[1]!] = match[2]!.replace(/^"(.*)"$/, '$1');
+  }
+  return out;
+}
+
+/** In development the WeChat identities default to the sandbox's (its api.env), for a zero-configuration start. */
+function sandboxDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+  const dataDir = env.SANDBOX_DATA_DIR ?? join(workspaceRoot(), '.sandbox');
+  const file = join(dataDir, 'api.env');
+  if (!existsSync(file)) return {};
+  const values = parseEnvFile(readFileSync(file, 'utf8'));
+  return Object.fromEntries(WECHAT_VARIABLES.filter((k) => values[k]).map((k) => [k, values[k]!]));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const effective: Record<string, string | undefined> = production ? { ...env } : { ...sandboxDefaults(env), ...env };
+  // An empty variable is a missing one: deployment tools often export VAR= for unset values.
+  for (const [key, value] of Object.entries(effective)) if (value === '') delete effective[key];
+
+  const parsed = schema.safeParse(effective);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const missingWechat = (
+    ['WECHAT_APPID', 'WECHAT_SECRET', 'WECHATPAY_MCHID', 'WECHATPAY_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY'] as const
+  ).filter((k) => !e[k]);
+  if (missingWechat.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration: ${missingWechat.join(', ')} not set. In development start the WeChat sandbox first ` +
+        '(pnpm dev does it), or set them to your merchant account.',
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    mongodbUri: e.MONGODB_URI,
+    // Development tokens die with the process, which is what a developer expects from a restart.
+    jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    admin:
+      e.ADMIN_USERNAME && e.ADMIN_PASSWORD
+        ? { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD }
+        : production
+          ? undefined
+          : { username: e.ADMIN_USERNAME ?? 'admin', password: e.ADMIN_PASSWORD ?? 'admin' },
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`,
+    orderTtlSeconds: e.ORDER_TTL_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    jobsEnabled: e.JOBS_ENABLED === 'true',
+    wechat: { appid: e.WECHAT_APPID!, secret: e.WECHAT_SECRET!, apiBase: e.WECHAT_API_BASE },
+    wechatPay: {
+      mchid: e.WECHATPAY_MCHID!,
+      serial: e.WECHATPAY_SERIAL!,
+      privateKey: e.WECHATPAY_PRIVATE_KEY!,
+      apiV3Key: e.WECHATPAY_APIV3_KEY!,
+      publicKeyId: e.WECHATPAY_PUBLIC_KEY_ID,
+      publicKey: e.WECHATPAY_PUBLIC_KEY,
+      base: e.WECHATPAY_BASE,
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// What services need, built once per process (or per test instance) and passed down explicitly.
+import type { KeyObject } from 'node:crypto';
+import type { KeyRing, WechatPayClient } from '@xiaodian/wechatpay';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Models } from './models';
+import type { TokenService } from './modules/auth/tokens';
+import type { WechatOpenApi } from './modules/wechat/open-api';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  models: Models;
+  tokens: TokenService;
+  wechat: WechatOpenApi;
+  wechatPay: WechatPayClient;
+  /** serial → WeChat Pay public key: the public key id and/or platform certificates. */
+  keyRing: KeyRing;
+  merchantKey: KeyObject;
+  /** Identifies this process in leases, so several instances can share jobs safely. */
+  instanceId: string;
+  /** Runs work after the HTTP answer has gone (notifications must be answered within 5 s). */
+  defer(name: string, work: () => Promise<unknown>): void;
+}

@@ -1,0 +1,27 @@
+import type { Services } from '../context';
+import type { OrderDoc } from '../models';
+import { releaseOrderStock } from '../modules/orders/stock';
+
+/** An order still reserving after this long belongs to a process that died mid-way. */
+export const STUCK_RESERVATION_MS = 60_000;
+
+/**
+ * Compensation for a crash between reserving stock and placing the order: releases whatever such an order
+ * holds (each release is a no-op when nothing is held) and removes the half-created order.
+ */
+export async function runReservationSweeper(s: Services, now = new Date(), limit = 50): Promise<number> {
+  const stuck = await s.models.Order.find({ stage: 'RESERVING', createdAt: { $lte: new Date(now.getTime() - STUCK_RESERVATION_MS) } })
+    .limit(limit)
+    .lean<OrderDoc[]>();
+  let swept = 0;
+  for (const order of stuck) {
+    // Also sweep products the order might have touched without being recorded: the reservation entry is the truth.
+    await releaseOrderStock(s.models, order);
+    const res = await s.models.Order.deleteOne({ _id: order._id, stage: 'RESERVING' });
+    if (res.deletedCount === 1) {
+      swept++;
+      s.logger.warn({ orderId: String(order._id) }, 'released the stock of a half-created order');
+    }
+  }
+  return swept;
+}

@@ -1,0 +1,43 @@
+import type { Order } from '@xiaodian/shared';
+import type { OrderDoc } from '../../models';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined);
+
+export function toOrder(doc: OrderDoc): Order {
+  const a = doc.address;
+  return {
+    id: String(doc._id),
+    outTradeNo: doc.outTradeNo,
+    status: doc.status as Order['status'],
+    totalFen: doc.totalFen,
+    refundedFen: doc.refundedFen ?? 0,
+    items: doc.items.map((i) => ({ productId: String(i.productId), name: i.name ?? '', priceFen: i.priceFen ?? 0, quantity: i.quantity ?? 0 })),
+    ...(a && a.name
+      ? {
+          address: {
+            name: a.name,
+            phone: a.phone ?? '',
+            province: a.province ?? '',
+            city: a.city ?? '',
+            district: a.district ?? '',
+            detail: a.detail ?? '',
+            ...(a.postalCode ? { postalCode: a.postalCode } : {}),
+          },
+        }
+      : {}),
+    createdAt: iso(doc.createdAt)!,
+    expiresAt: iso(doc.expiresAt)!,
+    ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
+    ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),
+    ...(doc.shipping?.trackingNo
+      ? {
+          shipping: {
+            trackingNo: doc.shipping.trackingNo,
+            expressCompany: doc.shipping.expressCompany ?? '',
+            shippedAt: iso(doc.shipping.shippedAt) ?? '',
+          },
+        }
+      : {}),
+    events: (doc.events ?? []).map((e) => ({ at: iso(e.at)!, status: e.status as Order['status'], ...(e.note ? { note: e.note } : {}) })),
+  };
+}

@@ -1,0 +1,35 @@
+// Stock moves only through guarded single-document updates on the product: the stock count and the
+// order's reservation entry change together, so each of take / release / commit happens exactly once.
+import type { Types } from 'mongoose';
+import type { Models } from '../../models';
+
+/** Takes `quantity` for the order unless the stock is short or the order already holds a reservation. */
+export async function reserveStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
+  const res = await models.Product.updateOne(
+    { _id: productId, onShelf: true, stock: { $gte: quantity }, 'reservations.orderId': { $ne: orderId } },
+    { $inc: { stock: -quantity }, $push: { reservations: { orderId, quantity, at: new Date() } } },
+  );
+  return res.modifiedCount === 1;
+}
+
+/** Puts the order's reserved quantity back on the shelf; a no-op when it holds none (already released). */
+export async function releaseStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
+  const res = await models.Product.updateOne(
+    { _id: productId, 'reservations.orderId': orderId },
+    { $inc: { stock: quantity }, $pull: { reservations: { orderId } } },
+  );
+  return res.modifiedCount === 1;
+}
+
+/** A paid order's reservation becomes a sale: the entry goes, the stock stays taken. */
+export async function commitStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId): Promise<void> {
+  await models.Product.updateOne({ _id: productId, 'reservations.orderId': orderId }, { $pull: { reservations: { orderId } } });
+}
+
+export async function releaseOrderStock(models: Models, order: { _id: Types.ObjectId; items: { productId: Types.ObjectId; quantity?: number | null }[] }): Promise<void> {
+  for (const item of order.items) await releaseStock(models, item.productId, order._id, item.quantity ?? 0);
+}
+
+export async function commitOrderStock(models: Models, order: { _id: Types.ObjectId; items: { productId: Types.ObjectId }[] }): Promise<void> {
+  for (const item of order.items) await commitStock(models, item.productId, order._id);
+}

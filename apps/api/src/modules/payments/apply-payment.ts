@@ -1,0 +1,117 @@
+// The one way a payment reaches an order, whoever learnt of it first: a notification, an active query, the
+// expiry job or the daily reconciliation. Every step is a compare-and-set, so running it twice, or twice at
+// once, changes nothing the second time.
+import type { Transaction } from '@xiaodian/wechatpay';
+import type { Services } from '../../context';
+import type { AttemptDoc, OrderDoc } from '../../models';
+import { commitOrderStock } from '../orders/stock';
+import { recordAnomaly } from './anomalies';
+import { scheduleAutomaticRefund } from '../refunds/automatic-refund';
+
+export type ApplyOutcome =
+  | { outcome: 'APPLIED'; order: OrderDoc }
+  | { outcome: 'DUPLICATE'; order: OrderDoc }
+  | { outcome: 'ANOMALY'; reason: string; orderId?: string };
+
+export type PaymentSource = 'notification' | 'query' | 'reconciliation';
+
+export async function applyPaidTransaction(s: Services, tx: Transaction, source: PaymentSource): Promise<ApplyOutcome> {
+  const { models, config } = s;
+  const paidFen = tx.amount?.total ?? -1;
+  const transactionId = tx.transaction_id ?? '';
+
+  if (tx.appid !== config.wechat.appid || tx.mchid !== config.wechatPay.mchid) {
+    await recordAnomaly(models, {
+      kind: 'IDENTITY_MISMATCH',
+      key: `IDENTITY_MISMATCH:${tx.out_trade_no}:${transactionId}`,
+      detail: `payment for appid ${tx.appid} / mchid ${tx.mchid}, expected ${config.wechat.appid} / ${config.wechatPay.mchid}`,
+      status: 'OPEN',
+      outTradeNo: tx.out_trade_no,
+      transactionId,
+      amountFen: paidFen,
+    });
+    return { outcome: 'ANOMALY', reason: 'appid or mchid does not match this shop' };
+  }
+
+  const attempt = await models.PaymentAttempt.findOne({ outTradeNo: tx.out_trade_no }).lean<AttemptDoc>();
+  if (!attempt) {
+    await recordAnomaly(models, {
+      kind: 'UNKNOWN_TRADE',
+      key: `UNKNOWN_TRADE:${tx.out_trade_no}`,
+      detail: `WeChat reports a payment of ${paidFen} fen for out_trade_no ${tx.out_trade_no}, which this shop never created`,
+      status: 'OPEN',
+      outTradeNo: tx.out_trade_no,
+      transactionId,
+      amountFen: paidFen,
+    });
+    return { outcome: 'ANOMALY', reason: 'unknown out_trade_no' };
+  }
+
+  if (paidFen !== attempt.amountFen) {
+    // Never mark paid: the shopper paid a different sum than the order asked. A person decides.
+    await recordAnomaly(models, {
+      kind: 'AMOUNT_MISMATCH',
+      key: `AMOUNT_MISMATCH:${tx.out_trade_no}`,
+      detail: `paid ${paidFen} fen, the order asked ${attempt.amountFen} fen (via ${source})`,
+      status: 'OPEN',
+      orderId: attempt.orderId,
+      outTradeNo: tx.out_trade_no,
+      transactionId,
+      amountFen: paidFen,
+    });
+    return { outcome: 'ANOMALY', reason: 'amount mismatch', orderId: String(attempt.orderId) };
+  }
+
+  const paidAt = tx.success_time ? new Date(tx.success_time) : new Date();
+  await models.PaymentAttempt.updateOne(
+    { _id: attempt._id, status: { $ne: 'PAID' } },
+    { $set: { status: 'PAID', transactionId, paidAt }, $unset: { nextSyncAt: 1 } },
+  );
+
+  const order = await models.Order.findOneAndUpdate(
+    { _id: attempt.orderId, status: 'PENDING_PAYMENT' },
+    {
+      $set: { status: 'PAID', paidAt, transactionId, outTradeNo: tx.out_trade_no, paidFen },
+      $unset: { closingUntil: 1 },
+      $push: { events: { at: new Date(), status: 'PAID', note: `paid ${paidFen} fen (${source}, ${transactionId})` } },
+    },
+    { returnDocument: 'after' },
+  ).lean<OrderDoc>();
+  if (order) {
+    s.defer('commit stock', async () => {
+      await commitOrderStock(models, order);
+      await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: { stockSettled: 'COMMITTED' } });
+    });
+    return { outcome: 'APPLIED', order };
+  }
+
+  const current = await models.Order.findById(attempt.orderId).lean<OrderDoc>();
+  if (!current) return { outcome: 'ANOMALY', reason: 'order vanished' };
+  if (current.transactionId === transactionId) return { outcome: 'DUPLICATE', order: current };
+
+  // Money arrived for an order that cannot take it: closed already, or paid through another attempt.
+  const kind = current.status === 'CLOSED' ? 'PAID_AFTER_CLOSE' : 'DOUBLE_PAYMENT';
+  const created = await recordAnomaly(models, {
+    kind,
+    key: `${kind}:${transactionId}`,
+    detail:
+      kind === 'PAID_AFTER_CLOSE'
+        ? `paid ${paidFen} fen after the order was closed (${current.closedReason ?? 'closed'}); refunding automatically`
+        : `a second payment of ${paidFen} fen (${transactionId}) for an order already paid by ${current.transactionId}; refunding automatically`,
+    status: 'AUTO_REFUND',
+    orderId: current._id,
+    outTradeNo: tx.out_trade_no,
+    transactionId,
+    amountFen: paidFen,
+  });
+  if (created) {
+    await scheduleAutomaticRefund(s, {
+      orderId: current._id,
+      outTradeNo: tx.out_trade_no,
+      transactionId,
+      amountFen: paidFen,
+      reason: kind === 'PAID_AFTER_CLOSE' ? 'Order was closed before payment arrived' : 'Duplicate payment',
+    });
+  }
+  return { outcome: 'ANOMALY', reason: kind === 'PAID_AFTER_CLOSE' ? 'paid after close' : 'paid twice', orderId: String(current._id) };
+}

@@ -1,0 +1,148 @@
+// Turns a pending order into `wx.requestPayment` parameters. Each attempt at WeChat has its own out_trade_no;
+// while the current attempt's prepay_id is valid it is reused, so paying again never creates a second charge.
+import { Types } from 'mongoose';
+import { requestPaymentParams, WechatPayApiError, WechatPayUnavailableError, type RequestPaymentParams } from '@xiaodian/wechatpay';
+import type { Services } from '../../context';
+import { AppError, notFound } from '../../errors';
+import type { AttemptDoc, OrderDoc } from '../../models';
+import { newOutTradeNo } from '../orders/create-order';
+import { toBeijingRfc3339 } from './beijing-time';
+import { nextSyncDelayMs, syncAttempt } from './sync-payment';
+
+/** WeChat keeps a prepay_id for 2 hours; stop handing it out a little before. */
+const PREPAY_ID_LIFETIME_MS = 2 * 3600_000 - 5 * 60_000;
+
+/** WeChat's `description` is at most 127 bytes of UTF-8. */
+export function describeOrder(order: Pick<OrderDoc, 'items'>): string {
+  const names = order.items.map((i) => (i.quantity && i.quantity > 1 ? `${i.name}×${i.quantity}` : (i.name ?? '')));
+  let text = names.join('，') || 'Order';
+  while (Buffer.byteLength(text, 'utf8') > 127) text = `${[...text].slice(0, -2).join('')}…`;
+  return text;
+}
+
+function notPayable(order: OrderDoc): AppError {
+  const message =
+    order.status === 'PENDING_PAYMENT' ? 'This order has expired' : order.status === 'CLOSED' ? 'This order is closed' : 'This order is already paid';
+  return new AppError('ORDER_NOT_PAYABLE', { status: 409, message });
+}
+
+export async function payOrder(s: Services, shopper: { userId: string }, orderId: string): Promise<RequestPaymentParams> {
+  const { models } = s;
+  const order = await models.Order.findOne({ _id: orderId, userId: new Types.ObjectId(shopper.userId), stage: 'PLACED' }).lean<OrderDoc>();
+  if (!order) throw notFound('Order');
+  if (order.status !== 'PENDING_PAYMENT' || order.expiresAt.getTime() <= Date.now() + 10_000) throw notPayable(order);
+
+  let attempt = await currentAttempt(s, order);
+  if (attempt && attempt.status === 'PREPAID' && attempt.prepayExpiresAt && attempt.prepayExpiresAt.getTime() > Date.now()) {
+    return requestPaymentParams(s.config.wechat.appid, attempt.prepayId!, s.merchantKey);
+  }
+  if (attempt && attempt.status !== 'CREATED') {
+    // The old attempt cannot be paid any more (prepay_id expired or WeChat closed it): make sure it never will
+    // be, then start a new one. If WeChat says it was paid after all, the order is paid.
+    if (await closeAttemptOrDetectPayment(s, attempt)) throw notPayable((await models.Order.findById(order._id).lean<OrderDoc>())!);
+    attempt = await newAttempt(s, order);
+  }
+  attempt ??= await newAttempt(s, order);
+  const prepayId = await prepay(s, order, attempt);
+  return requestPaymentParams(s.config.wechat.appid, prepayId, s.merchantKey);
+}
+
+async function currentAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc | null> {
+  if (!order.attemptSeq) return null;
+  return s.models.PaymentAttempt.findOne({ outTradeNo: order.outTradeNo }).lean<AttemptDoc>();
+}
+
+/** Creates attempt N+1; of two concurrent callers one wins the compare-and-set and the other reuses its attempt. */
+async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
+  const seq = (order.attemptSeq ?? 0) + 1;
+  const outTradeNo = newOutTradeNo(order._id, seq);
+  const won = await s.models.Order.updateOne(
+    { _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 },
+    { $set: { attemptSeq: seq, outTradeNo } },
+  );
+  if (won.modifiedCount === 1) {
+    await s.models.PaymentAttempt.create({
+      orderId: order._id,
+      outTradeNo,
+      amountFen: order.totalFen,
+      openid: order.openid,
+      description: describeOrder(order),
+      timeExpire: toBeijingRfc3339(order.expiresAt),
+      status: 'CREATED',
+      createdAt: new Date(),
+    }).catch((err: unknown) => {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    });
+  }
+  const fresh = await s.models.Order.findById(order._id).lean<OrderDoc>();
+  if (!fresh || fresh.status !== 'PENDING_PAYMENT') throw notPayable(fresh ?? order);
+  // The winner may not have written its attempt yet; wait briefly for it rather than racing it.
+  for (let i = 0; i < 50; i++) {
+    const attempt = await s.models.PaymentAttempt.findOne({ outTradeNo: fresh.outTradeNo }).lean<AttemptDoc>();
+    if (attempt) return attempt;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new AppError('CONFLICT', { status: 409, message: 'Another payment of this order is being prepared; try again' });
+}
+
+async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promise<string> {
+  try {
+    // Identical parameters on every call: WeChat then answers a repeat with the same prepay_id.
+    const { prepay_id } = await s.wechatPay.jsapiPrepay({
+      appid: s.config.wechat.appid,
+      mchid: s.config.wechatPay.mchid,
+      description: attempt.description,
+      out_trade_no: attempt.outTradeNo,
+      time_expire: attempt.timeExpire,
+      attach: String(order._id),
+      notify_url: `${s.config.publicBaseUrl}/api/pay/notify`,
+      amount: { total: attempt.amountFen, currency: 'CNY' },
+      payer: { openid: attempt.openid },
+    });
+    const now = Date.now();
+    await s.models.PaymentAttempt.updateOne(
+      { _id: attempt._id, status: { $in: ['CREATED', 'PREPAID'] } },
+      {
+        $set: {
+          status: 'PREPAID',
+          prepayId: prepay_id,
+          prepayExpiresAt: new Date(now + PREPAY_ID_LIFETIME_MS),
+          nextSyncAt: new Date(now + nextSyncDelayMs(0)),
+        },
+      },
+    );
+    return prepay_id;
+  } catch (err) {
+    if (err instanceof WechatPayUnavailableError) {
+      throw new AppError('WECHAT_UNAVAILABLE', { status: 503, message: 'WeChat Pay is not answering; please try again' });
+    }
+    if (err instanceof WechatPayApiError && err.code === 'ORDERPAID') {
+      await syncAttempt(s, attempt);
+      throw new AppError('ORDER_NOT_PAYABLE', { status: 409, message: 'This order is already paid' });
+    }
+    if (err instanceof WechatPayApiError) {
+      s.logger.error({ code: err.code, outTradeNo: attempt.outTradeNo }, 'prepay refused');
+      throw new AppError('WECHAT_REJECTED', { status: 502, message: `WeChat Pay refused the payment: ${err.code}` });
+    }
+    throw err;
+  }
+}
+
+/** Closes an attempt at WeChat. Returns true when WeChat says it is paid (and the payment was applied). */
+export async function closeAttemptOrDetectPayment(s: Services, attempt: AttemptDoc): Promise<boolean> {
+  try {
+    await s.wechatPay.close(attempt.outTradeNo);
+  } catch (err) {
+    if (err instanceof WechatPayApiError && err.code === 'ORDERPAID') {
+      const synced = await syncAttempt(s, attempt);
+      return synced.result === 'PAID';
+    }
+    // Never created at WeChat: nothing there to pay, so nothing to close.
+    if (!(err instanceof WechatPayApiError && err.code === 'ORDER_NOT_EXIST')) throw err;
+  }
+  // A close is not proof that nothing was paid a moment before: ask once more.
+  const synced = await syncAttempt(s, attempt);
+  if (synced.result === 'PAID') return true;
+  await s.models.PaymentAttempt.updateOne({ _id: attempt._id, status: { $in: ['CREATED', 'PREPAID'] } }, { $set: { status: 'CLOSED' }, $unset: { nextSyncAt: 1 } });
+  return false;
+}

@@ -1,0 +1,104 @@
+// Applies a refund's final state (from a notification, a query or WeChat's immediate answer) exactly once.
+import { refundOutcomeOf } from '@xiaodian/shared';
+import type { Services } from '../../context';
+import type { OrderDoc, RefundDoc } from '../../models';
+import { recordAnomaly } from '../payments/anomalies';
+
+export type RefundApplyOutcome = 'APPLIED' | 'DUPLICATE' | 'PENDING' | 'UNKNOWN';
+
+export async function applyRefundStatus(
+  s: Services,
+  update: { outRefundNo: string; status: string; refundId?: string; successTime?: string; failure?: string },
+): Promise<RefundApplyOutcome> {
+  const { models } = s;
+  const outcome = refundOutcomeOf(update.status);
+  if (outcome === 'PROCESSING') return 'PENDING';
+  const target = update.status as 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+
+  // ABNORMAL can still end in SUCCESS or CLOSED once an admin sorts it out at WeChat.
+  const refund = await models.Refund.findOneAndUpdate(
+    { outRefundNo: update.outRefundNo, status: { $in: target === 'ABNORMAL' ? ['PENDING', 'PROCESSING'] : ['PENDING', 'PROCESSING', 'ABNORMAL'] } },
+    {
+      $set: {
+        status: target,
+        settledAt: update.successTime ? new Date(update.successTime) : new Date(),
+        ...(update.refundId ? { refundId: update.refundId } : {}),
+        ...(update.failure ? { lastError: update.failure } : {}),
+      },
+      $unset: { nextSyncAt: 1 },
+    },
+    { returnDocument: 'before' },
+  ).lean<RefundDoc>();
+  if (!refund) {
+    const known = await models.Refund.exists({ outRefundNo: update.outRefundNo });
+    return known ? 'DUPLICATE' : 'UNKNOWN';
+  }
+  const wasAbnormal = refund.status === 'ABNORMAL';
+
+  if (target === 'ABNORMAL') {
+    await recordAnomaly(models, {
+      kind: 'REFUND_ABNORMAL',
+      key: `REFUND_ABNORMAL:${refund.outRefundNo}`,
+      detail: `refund ${refund.outRefundNo} of ${refund.amountFen} fen is ABNORMAL at WeChat (the shopper's card or account refused it); handle it in the WeChat Pay merchant platform`,
+      status: 'OPEN',
+      orderId: refund.orderId ?? undefined,
+      outTradeNo: refund.outTradeNo,
+      transactionId: refund.transactionId ?? undefined,
+      amountFen: refund.amountFen,
+    });
+    return 'APPLIED';
+  }
+
+  if (!refund.affectsOrder) {
+    // An automatic refund of money the order never kept: close the anomaly that started it.
+    if (target === 'SUCCESS') {
+      await models.Anomaly.updateMany(
+        { transactionId: refund.transactionId, status: 'AUTO_REFUND' },
+        { $set: { status: 'RESOLVED', resolution: `refunded automatically (${refund.outRefundNo})` } },
+      );
+    } else {
+      await models.Anomaly.updateMany(
+        { transactionId: refund.transactionId, status: 'AUTO_REFUND' },
+        { $set: { status: 'OPEN', resolution: `automatic refund ${refund.outRefundNo} ended ${target}` } },
+      );
+    }
+    return 'APPLIED';
+  }
+
+  if (!refund.orderId) return 'APPLIED';
+  const succeeded = target === 'SUCCESS';
+  // One refund fewer in flight; the money moves from "committed" to "refunded" or back to the order.
+  const order = await models.Order.findOneAndUpdate(
+    { _id: refund.orderId },
+    {
+      $inc: {
+        refundsInFlight: wasAbnormal ? 0 : -1,
+        ...(succeeded ? { refundedFen: refund.amountFen } : { refundCommittedFen: -refund.amountFen }),
+      },
+      $push: {
+        events: {
+          at: new Date(),
+          status: 'REFUNDING',
+          note: succeeded ? `refund ${refund.outRefundNo} of ${refund.amountFen} fen succeeded` : `refund ${refund.outRefundNo} ${target}`,
+        },
+      },
+    },
+    { returnDocument: 'after' },
+  ).lean<OrderDoc>();
+  if (order) await settleRefundingOrder(s, order);
+  return 'APPLIED';
+}
+
+/** When no refund is in flight any more, REFUNDING ends: REFUNDED if all the money went back, else where it was. */
+export async function settleRefundingOrder(
+  s: Services,
+  order: OrderDoc,
+): Promise<void> {
+  if (order.status !== 'REFUNDING' || (order.refundsInFlight ?? 0) > 0) return;
+  const fully = (order.refundedFen ?? 0) >= (order.paidFen ?? 0);
+  const to = fully ? 'REFUNDED' : (order.statusBeforeRefund ?? 'PAID');
+  await s.models.Order.updateOne(
+    { _id: order._id, status: 'REFUNDING', refundsInFlight: 0 },
+    { $set: { status: to }, $push: { events: { at: new Date(), status: to, note: fully ? 'fully refunded' : 'partial refund settled' } } },
+  );
+}

@@ -1,0 +1,50 @@
+// The API process: configuration, database, HTTP listener, background jobs, and a clean stop on SIGTERM.
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { connectDatabase } from './db';
+import { createLogger } from './logger';
+import { startInstance } from './start';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await connectDatabase(config.mongodbUri, logger);
+  const server = createServer();
+  // Keep-alive sockets must not hold a stop hostage; in-flight requests still finish.
+  server.keepAliveTimeout = 5_000;
+  const instance = await startInstance(server, { config, logger, db: database.connection });
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, env: config.env, database: database.kind }, `Xiaodian API ready on http://127.0.0.1:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight requests');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await instance.stop();
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+// Builds the services of one API instance from its configuration and database connection.
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import {
+  PlatformCertificateRefresher,
+  WechatPayApiError,
+  WechatPayClient,
+  keyRingFromConfig,
+  loadPrivateKey,
+  type KeyRing,
+} from '@xiaodian/wechatpay';
+import type { Config } from './config';
+import type { Services } from './context';
+import type { Logger } from './logger';
+import { defineModels } from './models';
+import { isAdminSessionCurrent } from './modules/admin/check-admin-session';
+import { TokenService } from './modules/auth/tokens';
+import { WechatOpenApi } from './modules/wechat/open-api';
+
+export interface BuiltServices extends Services {
+  /** Resolves when every deferred piece of work started so far has finished (tests, shutdown). */
+  drain(): Promise<void>;
+  certificates: PlatformCertificateRefresher;
+}
+
+export function buildServices(config: Config, logger: Logger, db: Connection, options: { wechatPayRetryDelayMs?: number } = {}): BuiltServices {
+  const keyRing: KeyRing = keyRingFromConfig({ publicKeyId: config.wechatPay.publicKeyId, publicKey: config.wechatPay.publicKey });
+  const merchantKey = loadPrivateKey(config.wechatPay.privateKey);
+  const wechatPay = new WechatPayClient({
+    baseUrl: config.wechatPay.base,
+    mchid: config.wechatPay.mchid,
+    serial: config.wechatPay.serial,
+    privateKey: merchantKey,
+    apiV3Key: config.wechatPay.apiV3Key,
+    verifier: keyRing,
+    logger,
+    timeoutMs: 8_000,
+    retries: 2,
+    ...(options.wechatPayRetryDelayMs !== undefined ? { retryDelayMs: options.wechatPayRetryDelayMs } : {}),
+  });
+  const pending = new Set<Promise<unknown>>();
+  const models = defineModels(db);
+  const services: BuiltServices = {
+    config,
+    logger,
+    models,
+    tokens: new TokenService(config.jwtSecret, { adminSessionCurrent: (session) => isAdminSessionCurrent(models, session) }),
+    wechat: new WechatOpenApi({ appid: config.wechat.appid, secret: config.wechat.secret, apiBase: config.wechat.apiBase, log: logger }),
+    wechatPay,
+    keyRing,
+    merchantKey,
+    instanceId: randomUUID(),
+    certificates: new PlatformCertificateRefresher(wechatPay, keyRing, { logger }),
+    defer(name, work) {
+      const run = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(work)
+        .catch((err: unknown) => logger.error({ err, work: name }, 'deferred work failed; a job will retry it'))
+        .finally(() => pending.delete(run));
+      pending.add(run);
+    },
+    async drain() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+  return services;
+}
+
+/**
+ * Loads WeChat Pay platform certificates when the merchant has them (certificate mode, or both during a
+ * migration to the public key). Merchants with only the public key get 404, which is fine if a public key
+ * is configured.
+ */
+export async function loadPlatformCertificates(s: BuiltServices): Promise<void> {
+  try {
+    await s.certificates.refresh();
+  } catch (err) {
+    if (err instanceof WechatPayApiError && err.status === 404) {
+      if (s.keyRing.size === 0) throw new Error('WeChat Pay has no platform certificates for this merchant: set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY');
+      return;
+    }
+    if (s.keyRing.size === 0) throw err;
+    s.logger.warn({ err: (err as Error).message }, 'could not refresh WeChat Pay platform certificates; using the public key');
+  }
+}

@@ -1,0 +1,40 @@
+// Starts one API instance on an existing HTTP server: shared by server.ts and the tests, so both run the
+// same start-up (bootstrap admin, indexes, platform certificates, jobs).
+import type { Server } from 'node:http';
+import type { Connection } from 'mongoose';
+import { createApp } from './app';
+import type { Config } from './config';
+import { startJobs, type JobRunner } from './jobs/runner';
+import type { Logger } from './logger';
+import { ensureBootstrapAdmin } from './modules/auth/admin-login';
+import { buildServices, loadPlatformCertificates, type BuiltServices } from './services';
+
+export interface Instance {
+  services: BuiltServices;
+  jobs?: JobRunner;
+  stop(): Promise<void>;
+}
+
+export async function startInstance(
+  server: Server,
+  deps: { config: Config; logger: Logger; db: Connection; jobs?: boolean; wechatPayRetryDelayMs?: number },
+): Promise<Instance> {
+  const services = buildServices(deps.config, deps.logger, deps.db, { wechatPayRetryDelayMs: deps.wechatPayRetryDelayMs });
+  // Unique indexes are the product's guard against duplicates: they must exist before the first request.
+  await Promise.all(Object.values(services.models).map((model) => model.createIndexes()));
+  await ensureBootstrapAdmin(services, deps.config.admin);
+  await loadPlatformCertificates(services);
+  const certificateTimer = setInterval(() => void services.certificates.refresh().catch(() => undefined), 12 * 3600_000);
+  certificateTimer.unref();
+  server.on('request', createApp({ services, db: deps.db }).callback());
+  const jobs = (deps.jobs ?? deps.config.jobsEnabled) ? startJobs(services) : undefined;
+  return {
+    services,
+    jobs,
+    async stop() {
+      clearInterval(certificateTimer);
+      await jobs?.stop();
+      await services.drain();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// The sandbox's environment (for `pnpm --filter @xiaodian/sandbox start`), parsed once, failing fast.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KEY_MODES, type KeyMode } from './keys';
+
+export interface SandboxConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  timeScale: number;
+  keyMode: KeyMode;
+  autoSettleRefundsMs: number | undefined;
+  publicUrl: string | undefined;
+}
+
+/** The workspace root: the nearest directory upwards holding pnpm-workspace.yaml. */
+export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export function readSandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
+  const number = (name: string, fallback: number, check: (n: number) => boolean, rule: string): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || !check(value)) throw new Error(`${name} must be ${rule} (got ${JSON.stringify(raw)})`);
+    return value;
+  };
+  const port = number('SANDBOX_PORT', 3100, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number');
+  const timeScale = number('SANDBOX_TIME_SCALE', 1, (n) => n > 0, 'a number > 0');
+  const autoSettle = env.SANDBOX_AUTO_SETTLE_REFUNDS_MS ? number('SANDBOX_AUTO_SETTLE_REFUNDS_MS', 0, (n) => n >= 0, 'a number of ms ≥ 0') : undefined;
+  const keyMode = (env.SANDBOX_KEY_MODE || 'public_key') as KeyMode;
+  if (!KEY_MODES.includes(keyMode)) throw new Error(`SANDBOX_KEY_MODE must be one of ${KEY_MODES.join(', ')} (got ${JSON.stringify(env.SANDBOX_KEY_MODE)})`);
+  let dataDir = env.SANDBOX_DATA_DIR;
+  if (!dataDir) {
+    const root = findRepoRoot() ?? findRepoRoot(process.cwd());
+    dataDir = join(root ?? process.cwd(), '.sandbox');
+  }
+  return {
+    port,
+    host: env.SANDBOX_HOST || '127.0.0.1',
+    dataDir: resolve(dataDir),
+    timeScale,
+    keyMode,
+    autoSettleRefundsMs: autoSettle,
+    publicUrl: env.SANDBOX_PUBLIC_URL || undefined,
+  };
+}

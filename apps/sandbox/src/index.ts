@@ -1,0 +1,19 @@
+// @xiaodian/sandbox: the offline WeChat (login, tokens, shipping, WeChat Pay v3, notifications, cashier).
+export { startSandbox, type Sandbox, type SandboxIdentity, type SandboxOptions } from './sandbox';
+export {
+  createControlClient,
+  SandboxControlError,
+  type FaultInput,
+  type InsertTradeInput,
+  type NotificationFilter,
+  type PayOutcomeInput,
+  type SandboxControl,
+} from './client';
+export type { NotificationView } from './routes/control';
+export type { RefundView, TransactionView } from './domain/views';
+export { ENDPOINTS, FAULT_KINDS, type Endpoint, type FaultKind, type FaultRecord, type FaultSpec } from './faults';
+export { KEY_MODES, type KeyMode, type KeyStatus } from './keys';
+export { RETRY_SCHEDULE_SECONDS } from './notifier';
+export { openidFor } from './ids';
+export type { DeliveryAttempt, RefundStatus, Settings, TradeState } from './store';
+export { findRepoRoot, readSandboxConfig, type SandboxConfig } from './config';

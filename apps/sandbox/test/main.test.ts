@@ -1,0 +1,65 @@
+// `pnpm --filter @xiaodian/sandbox start` on its own: environment, one ready line, api.env, SIGTERM.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findRepoRoot, readSandboxConfig } from '../src/index';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('configuration', () => {
+  it('defaults to port 3100, .sandbox/ at the repo root, time scale 1, public-key mode', () => {
+    const root = findRepoRoot()!;
+    expect(existsSync(join(root, 'pnpm-workspace.yaml'))).toBe(true);
+    expect(readSandboxConfig({})).toMatchObject({ port: 3100, dataDir: join(root, '.sandbox'), timeScale: 1, keyMode: 'public_key', host: '127.0.0.1' });
+    expect(readSandboxConfig({ SANDBOX_PORT: '0', SANDBOX_DATA_DIR: '/tmp/x', SANDBOX_TIME_SCALE: '0.01', SANDBOX_KEY_MODE: 'both', SANDBOX_AUTO_SETTLE_REFUNDS_MS: '2000' })).toMatchObject({
+      port: 0,
+      dataDir: '/tmp/x',
+      timeScale: 0.01,
+      keyMode: 'both',
+      autoSettleRefundsMs: 2000,
+    });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => readSandboxConfig({ SANDBOX_PORT: 'abc' })).toThrow(/SANDBOX_PORT/);
+    expect(() => readSandboxConfig({ SANDBOX_TIME_SCALE: '0' })).toThrow(/SANDBOX_TIME_SCALE/);
+    expect(() => readSandboxConfig({ SANDBOX_KEY_MODE: 'x' })).toThrow(/SANDBOX_KEY_MODE/);
+  });
+});
+
+describe('start', () => {
+  it('runs alone: logs one ready line, writes api.env, serves it, stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xd-sandbox-main-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: packageDir,
+        env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_DATA_DIR: dir, SANDBOX_TIME_SCALE: '0.01' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 20_000;
+      while (!/ready at (http:\/\/\S+)/.test(output)) {
+        if (Date.now() > deadline) throw new Error(`no ready line: ${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const url = /ready at (http:\/\/\S+)/.exec(output)![1]!;
+      expect(output.trim().split('\n')).toHaveLength(1);
+      const env = (await (await fetch(`${url}/__sandbox/env`)).json()) as Record<string, string>;
+      expect(env.WECHATPAY_BASE).toBe(url);
+      expect(readFileSync(join(dir, 'api.env'), 'utf8')).toContain(`WECHATPAY_BASE=${url}\n`);
+      expect(existsSync(env.WECHATPAY_PRIVATE_KEY!)).toBe(true);
+      await fetch(`${url}/__sandbox/login-code`, { method: 'POST', body: '{"user":"alice"}', headers: { 'Content-Type': 'application/json' } });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).loginCodes).not.toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     const ordersPerSecond = perSecond(ORDERS, performance.now() - started);
 
     const row = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
-    console.log(`\nXiaodian payment-core benchmark (${world.db.name ? 'embedded database' : ''}, concurrency ${CONCURRENCY})`);
+    console.log(`\nXiaodian payment-core benchmark (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded database'}, API + sandbox in one process, concurrency ${CONCURRENCY})`);
     row('crypto floor: verify + decrypt (notifications/s)', floor.toFixed(0));
     row('notifications verified + decrypted + applied via HTTP (/s)', applied.toFixed(0));
     row('ratio applied / floor', (applied / floor).toFixed(3));

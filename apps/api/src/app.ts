@@ -7,11 +7,13 @@ import type { Services } from './context';
 import { errorHandler } from './http/error-handler';
 import { requestContext } from './http/request-context';
 import { adminProductRoutes } from './modules/admin/products';
+import { adminRoutes } from './modules/admin/routes';
 import { authRoutes } from './modules/auth/routes';
 import { catalogRoutes } from './modules/catalog/routes';
 import { healthRoutes } from './modules/health/routes';
 import { orderRoutes } from './modules/orders/routes';
 import { paymentNotificationRoutes } from './modules/payments/routes';
+import { reconciliationRoutes } from './modules/reconciliation/routes';
 
 export interface AppDeps {
   services: Services;
@@ -27,6 +29,8 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     orderRoutes(services),
     paymentNotificationRoutes(services),
     adminProductRoutes(services),
+    adminRoutes(services),
+    reconciliationRoutes(services),
   ];
 }
 

@@ -2,6 +2,9 @@
 // API instances against one database, as two servers behind a load balancer would.
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { ORDER_STATUSES } from '@xiaodian/shared';
+import { reconciliationModels } from './modules/reconciliation/model';
+import { shippingModels } from './modules/shipping/model';
+import { accessTokenModels } from './modules/wechat/access-token';
 
 const userSchema = new Schema({
   openid: { type: String, required: true, unique: true },
@@ -117,6 +120,8 @@ const orderSchema = new Schema({
 orderSchema.index({ status: 1, expiresAt: 1 });
 orderSchema.index({ stage: 1, createdAt: 1 });
 orderSchema.index({ userId: 1, createdAt: -1 });
+// The shipping-upload job's queue.
+orderSchema.index({ 'shipping.upload.status': 1, 'shipping.upload.nextAttemptAt': 1 });
 // The admin console: newest first, searched by transaction id or openid, sales grouped by day paid.
 orderSchema.index({ createdAt: -1 });
 orderSchema.index({ transactionId: 1 }, { sparse: true });
@@ -244,6 +249,9 @@ export function defineModels(db: Connection) {
     AuditLog: db.model('AuditLog', auditLogSchema),
     Lease: db.model('Lease', leaseSchema),
     Throttle: db.model('Throttle', throttleSchema),
+    ...reconciliationModels(db),
+    ...shippingModels(db),
+    ...accessTokenModels(db),
   };
 }
 

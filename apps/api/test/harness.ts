@@ -47,8 +47,10 @@ async function listen(server: Server): Promise<string> {
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xd-sandbox-'));
   const sandbox = await startSandbox({ port: 0, dataDir, timeScale: options.timeScale ?? 0.001, quiet: true });
-  const mongo = await startEmbeddedMongo();
-  const db = mongoose.createConnection(mongo.uri, { ...mongooseConnectOptions(mongo.kind), dbName: `xd_${Date.now()}` });
+  // MONGODB_URI runs the same tests against a real server (each world in its own throw-away database).
+  const external = process.env.MONGODB_URI;
+  const mongo = external ? { uri: external, kind: 'external' as const, stop: async () => undefined } : await startEmbeddedMongo();
+  const db = mongoose.createConnection(mongo.uri, { ...mongooseConnectOptions(mongo.kind), dbName: `xd_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}` });
   db.set('bufferCommands', false);
   await db.asPromise();
   // The API's own logs, kept in memory: tests count the calls it made to WeChat from them.
@@ -98,6 +100,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         await new Promise<void>((resolve) => i.server.close(() => resolve()));
       }
       await sandbox.close();
+      if (external) await db.dropDatabase();
       await db.close();
       await mongo.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -122,6 +122,8 @@ export type RefundInput = z.infer<typeof refundInput>;
 export const shipInput = z.object({
   trackingNo: z.string().trim().min(1).max(128),
   expressCompany: z.string().trim().min(1).max(64),
+  /** WeChat's logistics_type: 1 express (the default), 3 virtual goods, 4 self-pickup. */
+  logisticsType: z.union([z.literal(1), z.literal(3), z.literal(4)]).optional(),
 });
 export type ShipInput = z.infer<typeof shipInput>;
 
@@ -154,3 +156,195 @@ export const report = z.object({
   ),
 });
 export type Report = z.infer<typeof report>;
+
+// ---- Store admin (H5 console) ----
+
+export const ADMIN_ROLES = ['owner', 'staff'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/** The signed-in administrator (`GET /api/admin/me`) and the entries of `GET /api/admin/staff`. */
+export const adminAccount = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: z.enum(ADMIN_ROLES),
+  createdAt: z.string().optional(),
+});
+export type AdminAccount = z.infer<typeof adminAccount>;
+
+/** `POST /api/admin/staff`: the owner adds a staff account. */
+export const createStaffInput = z.object({
+  username: z
+    .string()
+    .trim()
+    .min(3)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits and _ . @ - only'),
+  password: z.string().min(8, 'at least 8 characters').max(256),
+});
+export type CreateStaffInput = z.infer<typeof createStaffInput>;
+
+/** An order as the admin console sees it: the shopper's view plus who paid and how much can still be refunded. */
+export const adminOrder = order.extend({
+  openid: z.string(),
+  paidFen: fen,
+  /** paidFen minus refunds started and not failed: the most a new refund may take. */
+  refundableFen: fen,
+});
+export type AdminOrder = z.infer<typeof adminOrder>;
+
+export const REFUND_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'] as const;
+export const ANOMALY_STATUSES = ['OPEN', 'AUTO_REFUND', 'RESOLVED'] as const;
+
+export const refundView = z.object({
+  outRefundNo: z.string(),
+  amountFen: fen,
+  reason: z.string(),
+  /** PENDING: not yet accepted by WeChat (retried by a job); then WeChat's own states. */
+  status: z.enum(REFUND_STATUSES),
+  /** false: money WeChat took for a closed or doubly paid order, given back automatically. */
+  affectsOrder: z.boolean(),
+  refundId: z.string().optional(),
+  requestedBy: z.string().optional(),
+  lastError: z.string().optional(),
+  createdAt: z.string(),
+  settledAt: z.string().optional(),
+});
+export type RefundView = z.infer<typeof refundView>;
+
+export const anomalyView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.enum(ANOMALY_STATUSES),
+  detail: z.string(),
+  orderId: z.string().optional(),
+  outTradeNo: z.string().optional(),
+  transactionId: z.string().optional(),
+  amountFen: z.number().int().optional(),
+  resolution: z.string().optional(),
+  resolvedBy: z.string().optional(),
+  createdAt: z.string(),
+});
+export type AnomalyView = z.infer<typeof anomalyView>;
+
+/** `GET /api/admin/orders/:id`. */
+export const adminOrderDetail = adminOrder.extend({
+  attempts: z.array(
+    z.object({
+      outTradeNo: z.string(),
+      amountFen: fen,
+      status: z.string(),
+      transactionId: z.string().optional(),
+      paidAt: z.string().optional(),
+      createdAt: z.string(),
+    }),
+  ),
+  /** Every notification received about this order: accepted or refused, and why. */
+  notifications: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['payment', 'refund']),
+      eventType: z.string().optional(),
+      outcome: z.enum(['APPLIED', 'DUPLICATE', 'REFUSED', 'ANOMALY']),
+      reason: z.string().optional(),
+      outTradeNo: z.string().optional(),
+      outRefundNo: z.string().optional(),
+      receivedAt: z.string(),
+    }),
+  ),
+  refunds: z.array(refundView),
+  anomalies: z.array(anomalyView),
+  /** Where uploading the shipping information to WeChat stands (a job does it). */
+  shippingUpload: z.object({ status: z.string(), attempts: z.number().int(), lastError: z.string().optional() }).optional(),
+});
+export type AdminOrderDetail = z.infer<typeof adminOrderDetail>;
+
+/** `POST /api/admin/orders/:id/refunds` answers this (201). */
+export const refundStarted = z.object({ outRefundNo: z.string(), status: z.enum(REFUND_STATUSES) });
+export type RefundStarted = z.infer<typeof refundStarted>;
+
+/** `POST /api/admin/anomalies/:id/resolve`. */
+export const resolveAnomalyInput = z.object({ note: z.string().trim().min(1).max(500) });
+export type ResolveAnomalyInput = z.infer<typeof resolveAnomalyInput>;
+
+export const adminAnomaliesQuery = z.object({
+  status: z.enum([...ANOMALY_STATUSES, 'ALL']).default('OPEN'),
+});
+
+export const adminAuditQuery = z.object({
+  productId: objectId.optional(),
+  orderId: objectId.optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AdminAuditQuery = z.infer<typeof adminAuditQuery>;
+
+export const auditEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  detail: z.string(),
+  productId: z.string().optional(),
+  orderId: z.string().optional(),
+  stockBefore: z.number().int().optional(),
+  stockAfter: z.number().int().optional(),
+});
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+const salesFigures = z.object({ paidFen: fen, orders: z.number().int(), refundedFen: fen, refunds: z.number().int() });
+
+/** `GET /api/admin/dashboard`: windows end today (Beijing); `daily` holds 30 Beijing days, oldest first. */
+export const dashboard = z.object({
+  today: salesFigures,
+  last7Days: salesFigures,
+  last30Days: salesFigures,
+  daily: z.array(z.object({ date: z.iso.date(), paidFen: fen, orders: z.number().int(), refundedFen: fen })),
+});
+export type Dashboard = z.infer<typeof dashboard>;
+
+// ---- Reconciliation and shipping upload (issue 7) ----
+
+/** Sums of a reconciled date, in fen: the bill's payments and refunds against this shop's. */
+export const reconciliationTotals = z.object({
+  wechatPaidFen: fen,
+  localPaidFen: fen,
+  wechatRefundFen: fen,
+  localRefundFen: fen,
+});
+
+/** `POST /api/admin/reconciliations` and `GET /api/admin/reconciliations/:date`: the contract's Report, plus more. */
+export const reconciliationReport = report.extend({
+  discrepancies: z.array(report.shape.discrepancies.element.extend({ outRefundNo: z.string().optional() })),
+  totals: reconciliationTotals,
+  /** WeChat had no bill for the date (NO_STATEMENT_EXIST): no trades that day. */
+  noStatement: z.boolean(),
+  /** Reconciled before the bill was final (before 10:00 Beijing the next day); the daily job runs it again. */
+  provisional: z.boolean(),
+  /** Downloads refused because their SHA1 did not match, in the last run. */
+  refusedDownloads: z.number().int(),
+  billSha1: z.string().optional(),
+  reconciledAt: z.string(),
+});
+export type ReconciliationReport = z.infer<typeof reconciliationReport>;
+
+/** An entry of `GET /api/admin/reconciliations` (newest date first). */
+export const reconciliationSummary = z.object({
+  date: z.iso.date(),
+  /** How the last run ended; a FAILED date may still have the report of an earlier run. */
+  status: z.enum(['DONE', 'FAILED']),
+  reconciledAt: z.string().optional(),
+  billRows: z.number().int().optional(),
+  matched: z.number().int().optional(),
+  discrepancies: z.number().int().optional(),
+  flagged: z.number().int().optional(),
+  totals: reconciliationTotals.optional(),
+  provisional: z.boolean().optional(),
+  lastError: z.string().optional(),
+  lastRunAt: z.string().optional(),
+});
+export type ReconciliationSummary = z.infer<typeof reconciliationSummary>;
+
+/** WeChat's logistics_type: 1 express, 3 virtual goods, 4 self-pickup (2, same-city delivery, is not offered). */
+export const LOGISTICS_TYPES = [1, 3, 4] as const;
+/** Where uploading an order's shipping information to WeChat stands. */
+export const SHIPPING_UPLOAD_STATUSES = ['PENDING', 'DONE', 'SKIPPED_NOT_MANAGED', 'FAILED'] as const;

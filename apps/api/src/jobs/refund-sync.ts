@@ -1,11 +1,14 @@
 import { WechatPayApiError } from '@xiaodian/wechatpay';
 import type { Services } from '../context';
 import type { RefundDoc } from '../models';
+import { recoverRefundDrafts } from '../modules/admin/recover-refund-drafts';
 import { applyRefundStatus } from '../modules/refunds/apply-refund';
 import { refundRetryDelayMs, submitRefund } from '../modules/refunds/start-refund';
 
 /** Sends refunds WeChat has not accepted yet and asks about refunds that stay PROCESSING. */
 export async function runRefundSync(s: Services, now = new Date(), limit = 50): Promise<number> {
+  // Admin refunds whose request died between its steps: sent below if their money was reserved.
+  await recoverRefundDrafts(s, now);
   const due = await s.models.Refund.find({ status: { $in: ['PENDING', 'PROCESSING'] }, nextSyncAt: { $lte: now } })
     .sort({ nextSyncAt: 1 })
     .limit(limit)

@@ -3,8 +3,10 @@
 import type { Services } from '../context';
 import { runOrderExpiry } from './order-expiry';
 import { runPaymentSync } from './payment-sync';
+import { runReconciliationJob } from './reconciliation';
 import { runRefundSync } from './refund-sync';
 import { runReservationSweeper } from './reservation-sweeper';
+import { runShippingUpload } from './shipping-upload';
 
 export interface Job {
   name: string;
@@ -17,6 +19,9 @@ export const JOBS: Job[] = [
   { name: 'payment-sync', everyMs: 10_000, run: runPaymentSync },
   { name: 'refund-sync', everyMs: 15_000, run: runRefundSync },
   { name: 'reservation-sweeper', everyMs: 30_000, run: runReservationSweeper },
+  { name: 'shipping-upload', everyMs: 15_000, run: runShippingUpload },
+  // Cheap when there is nothing to do (one query); the bill of yesterday is picked up soon after 10:00 Beijing.
+  { name: 'reconciliation', everyMs: 5 * 60_000, run: runReconciliationJob },
 ];
 
 export interface JobRunner {

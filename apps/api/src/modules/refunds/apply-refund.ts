@@ -34,6 +34,13 @@ export async function applyRefundStatus(
     return known ? 'DUPLICATE' : 'UNKNOWN';
   }
   const wasAbnormal = refund.status === 'ABNORMAL';
+  if (wasAbnormal) {
+    // It ended after all (settled by hand at WeChat): the anomaly it raised needs no one any more.
+    await models.Anomaly.updateOne(
+      { key: `REFUND_ABNORMAL:${refund.outRefundNo}`, status: 'OPEN' },
+      { $set: { status: 'RESOLVED', resolution: `refund ended ${target} at WeChat Pay` } },
+    );
+  }
 
   if (target === 'ABNORMAL') {
     await recordAnomaly(models, {
@@ -67,12 +74,13 @@ export async function applyRefundStatus(
 
   if (!refund.orderId) return 'APPLIED';
   const succeeded = target === 'SUCCESS';
-  // One refund fewer in flight; the money moves from "committed" to "refunded" or back to the order.
+  // One refund fewer in flight; the money moves from "committed" to "refunded" or back to the order. An ABNORMAL
+  // refund stayed in flight (the order REFUNDING) until now: ABNORMAL itself does not touch the order.
   const order = await models.Order.findOneAndUpdate(
     { _id: refund.orderId },
     {
       $inc: {
-        refundsInFlight: wasAbnormal ? 0 : -1,
+        refundsInFlight: -1,
         ...(succeeded ? { refundedFen: refund.amountFen } : { refundCommittedFen: -refund.amountFen }),
       },
       $push: {

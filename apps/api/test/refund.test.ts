@@ -1,0 +1,389 @@
+// Admin refunds against the sandbox: the owner only, never more than was paid (also under concurrent requests),
+// one fixed out_refund_no per refund so retries never refund twice, refund notifications verified and applied
+// once, the refund job for refunds that stay PROCESSING, and ABNORMAL refunds shown for action.
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Types } from 'mongoose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runRefundSync } from '../src/jobs/refund-sync';
+import { refundNoFor } from '../src/modules/admin/refund-order';
+import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
+import { forgeNotification } from './wechat-forge';
+
+let world: World;
+let owner: string;
+let staff: string;
+
+beforeAll(async () => {
+  world = await startWorld();
+  owner = await adminToken(world);
+  const created = await call(world.api.url, 'POST', '/api/admin/staff', { token: owner, body: { username: 'clerk', password: 'clerk-password' } });
+  expect(created.status).toBe(201);
+  staff = (await call(world.api.url, 'POST', '/api/admin/login', { body: { username: 'clerk', password: 'clerk-password' } })).body.token;
+});
+afterAll(async () => world?.stop());
+afterEach(async () => {
+  await world.sandbox.control.clearFaults();
+  await world.api.instance.services.drain();
+});
+
+const services = () => world.api.instance.services;
+const api = (method: string, path: string, options: Parameters<typeof call>[3] = {}) => call(world.api.url, method, path, { token: owner, ...options });
+
+/** A paid order of `priceFen` (one item), paid through the sandbox cashier. */
+async function paidOrder(user: string, priceFen = 10_000) {
+  const token = await shopperToken(world, user);
+  const product = await createProduct(world, owner, { priceFen, stock: 5 });
+  const order = (await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } })).body;
+  const pay = await call(world.api.url, 'POST', `/api/orders/${order.id}/pay`, { token });
+  expect(pay.status).toBe(200);
+  await world.sandbox.control.pay(String(pay.body.package).replace('prepay_id=', ''), 'SUCCESS');
+  const paid = await eventually(async () => {
+    const o = (await api('GET', `/api/admin/orders/${order.id}`)).body;
+    return o.status === 'PAID' && o;
+  });
+  return { id: order.id as string, outTradeNo: paid.outTradeNo as string, transactionId: paid.transactionId as string, token };
+}
+
+const refund = (orderId: string, amountFen: number, options: { key?: string; token?: string; reason?: string } = {}) =>
+  call(world.api.url, 'POST', `/api/admin/orders/${orderId}/refunds`, {
+    token: options.token ?? owner,
+    body: { amountFen, reason: options.reason ?? 'customer request' },
+    ...(options.key ? { headers: { 'Idempotency-Key': options.key } } : {}),
+  });
+
+const detail = async (orderId: string) => (await api('GET', `/api/admin/orders/${orderId}`)).body;
+const stored = async (orderId: string) => (await services().models.Order.findById(orderId).lean())!;
+const wechatRefunds = async (outTradeNo: string) => (await world.sandbox.control.trade(outTradeNo)).refunds;
+
+describe('who may refund, and what', () => {
+  it('refunds are the owner’s: staff 403, shopper 403, no token 401; nothing is sent to WeChat', async () => {
+    const order = await paidOrder('rf-roles');
+    expect((await refund(order.id, 100, { token: staff })).status).toBe(403);
+    expect((await refund(order.id, 100, { token: order.token })).status).toBe(403);
+    expect((await call(world.api.url, 'POST', `/api/admin/orders/${order.id}/refunds`, { body: { amountFen: 100, reason: 'x' } })).status).toBe(401);
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(0);
+    expect((await stored(order.id)).refundCommittedFen).toBe(0);
+  });
+
+  it('refuses bad input, unknown orders and orders no money has reached', async () => {
+    const order = await paidOrder('rf-input');
+    expect((await refund(order.id, 0)).status).toBe(400);
+    expect((await refund(order.id, 12.5)).status).toBe(400);
+    expect((await refund(order.id, 100, { reason: '  ' })).status).toBe(400);
+    expect((await refund(order.id, 100, { key: 'bad key with spaces' })).status).toBe(400);
+    expect((await refund('0123456789abcdef01234567', 100)).status).toBe(404);
+    expect((await refund('not-an-id', 100)).status).toBe(404);
+
+    const token = await shopperToken(world, 'rf-unpaid');
+    const product = await createProduct(world, owner, { priceFen: 500 });
+    const unpaid = (await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } })).body;
+    const res = await refund(unpaid.id, 100);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('ORDER_NOT_REFUNDABLE');
+    expect(await services().models.Refund.countDocuments({ orderId: unpaid.id })).toBe(0);
+  });
+});
+
+describe('partial and full refunds', () => {
+  it('REFUNDING while WeChat works, back to PAID after a partial refund, REFUNDED after the rest', async () => {
+    const order = await paidOrder('rf-partial');
+    const first = await refund(order.id, 3000, { reason: 'one cup broken' });
+    expect(first.status).toBe(201);
+    expect(first.body.status).toBe('PROCESSING');
+    expect(first.body.outRefundNo).toMatch(/^R[a-f0-9]{56}$/);
+    const during = await detail(order.id);
+    expect(during).toMatchObject({ status: 'REFUNDING', paidFen: 10_000, refundableFen: 7000, refundedFen: 0 });
+    expect(during.refunds).toEqual([expect.objectContaining({ outRefundNo: first.body.outRefundNo, amountFen: 3000, status: 'PROCESSING', reason: 'one cup broken', requestedBy: 'owner' })]);
+    const atWechat = await wechatRefunds(order.outTradeNo);
+    expect(atWechat).toHaveLength(1);
+    expect(atWechat[0]).toMatchObject({ out_refund_no: first.body.outRefundNo, amount: expect.objectContaining({ refund: 3000, total: 10_000 }) });
+
+    await world.sandbox.control.settleRefund(first.body.outRefundNo, 'SUCCESS');
+    const partly = await eventually(async () => {
+      const o = await detail(order.id);
+      return o.status === 'PAID' && o;
+    });
+    expect(partly).toMatchObject({ refundedFen: 3000, refundableFen: 7000 });
+    expect(partly.refunds[0].status).toBe('SUCCESS');
+    expect(partly.notifications).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'refund', outcome: 'APPLIED', outRefundNo: first.body.outRefundNo })]));
+    // The timeline: refund started, refund succeeded, partial refund settled.
+    expect(partly.events.map((e: any) => e.status).slice(-3)).toEqual(['REFUNDING', 'REFUNDING', 'PAID']);
+
+    const rest = await refund(order.id, 7000);
+    expect(rest.status).toBe(201);
+    await world.sandbox.control.settleRefund(rest.body.outRefundNo, 'SUCCESS');
+    const full = await eventually(async () => {
+      const o = await detail(order.id);
+      return o.status === 'REFUNDED' && o;
+    });
+    expect(full).toMatchObject({ refundedFen: 10_000, refundableFen: 0 });
+    expect((await stored(order.id)).refundsInFlight).toBe(0);
+    // Nothing is left to give back.
+    expect((await refund(order.id, 1)).status).toBe(409);
+
+    const audit = (await api('GET', `/api/admin/audit?orderId=${order.id}`)).body.items;
+    expect(audit.filter((a: any) => a.action === 'order.refund')).toHaveLength(2);
+    expect(audit[audit.length - 1]).toMatchObject({ actor: 'owner', action: 'order.refund', orderId: order.id, detail: expect.stringContaining('3000 fen: one cup broken') });
+  });
+
+  it('refuses more than remains with 409 REFUND_EXCEEDS_PAID and reserves nothing for it', async () => {
+    const order = await paidOrder('rf-over');
+    const tooMuch = await refund(order.id, 10_001);
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.error.code).toBe('REFUND_EXCEEDS_PAID');
+    expect((await refund(order.id, 6000)).status).toBe(201);
+    const over = await refund(order.id, 4001);
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('REFUND_EXCEEDS_PAID');
+    expect((await refund(order.id, 4000)).status).toBe(201);
+    expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 10_000, refundsInFlight: 2, status: 'REFUNDING' });
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(2);
+    // The refused requests left no refund behind, not even a draft.
+    expect(await services().models.Refund.countDocuments({ orderId: order.id })).toBe(2);
+    expect((await detail(order.id)).refunds).toHaveLength(2);
+  });
+
+  it('gives the money back to the order when WeChat closes a refund', async () => {
+    const order = await paidOrder('rf-closed');
+    const res = await refund(order.id, 2500);
+    await world.sandbox.control.settleRefund(res.body.outRefundNo, 'CLOSED');
+    const back = await eventually(async () => {
+      const o = await detail(order.id);
+      return o.status === 'PAID' && o;
+    });
+    expect(back).toMatchObject({ refundedFen: 0, refundableFen: 10_000 });
+    expect(back.refunds[0].status).toBe('CLOSED');
+  });
+});
+
+describe('never twice', () => {
+  it('ten concurrent refunds of 30% each: exactly three succeed, the rest 409, and WeChat sees three', async () => {
+    const order = await paidOrder('rf-concurrent');
+    const answers = await Promise.all(Array.from({ length: 10 }, () => refund(order.id, 3000)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === 'REFUND_EXCEEDS_PAID')).toBe(true);
+    expect(new Set(answers.filter((a) => a.status === 201).map((a) => a.body.outRefundNo)).size).toBe(3);
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(3);
+    expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 9000, refundsInFlight: 3, status: 'REFUNDING', statusBeforeRefund: 'PAID' });
+    expect(await services().models.Refund.countDocuments({ orderId: order.id })).toBe(3);
+  });
+
+  it('the same Idempotency-Key, sent concurrently and again later, is one refund', async () => {
+    const order = await paidOrder('rf-idem');
+    const key = 'console-7f3a9c';
+    const answers = await Promise.all(Array.from({ length: 10 }, () => refund(order.id, 4000, { key })));
+    expect(answers.every((a) => a.status === 201)).toBe(true);
+    const numbers = new Set(answers.map((a) => a.body.outRefundNo));
+    expect(numbers.size).toBe(1);
+    const again = await refund(order.id, 4000, { key });
+    expect(again.status).toBe(201);
+    expect(again.body.outRefundNo).toBe(answers[0]!.body.outRefundNo);
+
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(1);
+    expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 4000, refundsInFlight: 1 });
+    expect((await api('GET', `/api/admin/audit?orderId=${order.id}`)).body.items.filter((a: any) => a.action === 'order.refund')).toHaveLength(1);
+
+    const reused = await refund(order.id, 5000, { key });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Another key is another refund.
+    const other = await refund(order.id, 4000, { key: 'console-other' });
+    expect(other.status).toBe(201);
+    expect(other.body.outRefundNo).not.toBe(again.body.outRefundNo);
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(2);
+    expect((await stored(order.id)).refundCommittedFen).toBe(8000);
+  });
+
+  it('concurrent retries of a request that died after its first step reserve and send once', async () => {
+    const order = await paidOrder('rf-idem-crash');
+    // Another refund is under way, so the order is REFUNDING already and no status change orders the racers.
+    expect((await refund(order.id, 1000)).status).toBe(201);
+    const key = 'died-midway';
+    // The request wrote its draft (step 1) and its process died before reserving the money.
+    const outRefundNo = refundNoFor(new Types.ObjectId(order.id), key);
+    await services().models.Refund.create({
+      outRefundNo,
+      orderId: order.id,
+      outTradeNo: order.outTradeNo,
+      transactionId: order.transactionId,
+      amountFen: 4000,
+      totalFen: 10_000,
+      reason: 'customer request',
+      affectsOrder: true,
+      status: 'PENDING',
+      requestedBy: 'owner',
+      createdAt: new Date(),
+    });
+    expect((await detail(order.id)).refunds).toHaveLength(1); // a draft is no refund yet
+    // Every retry finds the draft and goes straight to the reservation: their reads all come before any write.
+    const answers = await Promise.all(Array.from({ length: 10 }, () => refund(order.id, 4000, { key })));
+    expect(answers.every((a) => a.status === 201 && a.body.outRefundNo === outRefundNo)).toBe(true);
+    expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 5000, refundsInFlight: 2 });
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(2);
+  });
+
+  it('the refund job finishes refunds whose request died after reserving, and drops drafts never reserved', async () => {
+    const order = await paidOrder('rf-stranded');
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    const draft = (outRefundNo: string, amountFen: number) => ({
+      outRefundNo,
+      orderId: order.id,
+      outTradeNo: order.outTradeNo,
+      transactionId: order.transactionId,
+      amountFen,
+      totalFen: 10_000,
+      reason: 'customer request',
+      affectsOrder: true,
+      status: 'PENDING' as const,
+      requestedBy: 'owner',
+      createdAt: longAgo,
+    });
+    const reservedNo = refundNoFor(new Types.ObjectId(order.id), 'reserved-then-died');
+    const unreservedNo = refundNoFor(new Types.ObjectId(order.id), 'died-before-reserving');
+    await services().models.Refund.create([draft(reservedNo, 3000), draft(unreservedNo, 2000)]);
+    // Steps 1 and 2 of the first request happened (draft, reservation); step 3 never did.
+    await services().models.Order.updateOne(
+      { _id: order.id, status: 'PAID' },
+      { $inc: { refundCommittedFen: 3000, refundsInFlight: 1 }, $push: { refundNos: reservedNo }, $set: { status: 'REFUNDING', statusBeforeRefund: 'PAID' } },
+    );
+
+    await runRefundSync(services(), new Date());
+    expect((await wechatRefunds(order.outTradeNo)).map((r) => [r.out_refund_no, r.amount.refund])).toEqual([[reservedNo, 3000]]);
+    expect((await services().models.Refund.findOne({ outRefundNo: reservedNo }).lean())?.status).toBe('PROCESSING');
+    expect(await services().models.Refund.exists({ outRefundNo: unreservedNo })).toBeNull();
+    expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 3000, refundsInFlight: 1 });
+
+    await world.sandbox.control.settleRefund(reservedNo, 'SUCCESS');
+    await eventually(async () => (await stored(order.id)).status === 'PAID');
+    expect((await stored(order.id)).refundedFen).toBe(3000);
+  });
+
+  it('WeChat away: the refund waits as PENDING, a retry returns it, the refund job sends it once WeChat is back', async () => {
+    const order = await paidOrder('rf-down');
+    await world.sandbox.control.setFault({ kind: 'http_5xx', endpoints: ['refund'] });
+    const first = await refund(order.id, 1500, { key: 'retry-me' });
+    expect(first.status).toBe(201);
+    expect(first.body.status).toBe('PENDING');
+    const retried = await refund(order.id, 1500, { key: 'retry-me' });
+    expect(retried.body).toEqual(first.body);
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(0);
+    expect((await stored(order.id)).refundCommittedFen).toBe(1500);
+
+    await world.sandbox.control.clearFaults();
+    await runRefundSync(services(), new Date(Date.now() + 3_600_000));
+    const atWechat = await wechatRefunds(order.outTradeNo);
+    expect(atWechat.map((r) => r.out_refund_no)).toEqual([first.body.outRefundNo]);
+    expect((await services().models.Refund.findOne({ outRefundNo: first.body.outRefundNo }).lean())?.status).toBe('PROCESSING');
+  });
+});
+
+describe('refund notifications and the refund job', () => {
+  function refundResource(order: { outTradeNo: string; transactionId: string }, outRefundNo: string, amountFen: number, extra: Record<string, unknown> = {}) {
+    return {
+      mchid: world.sandbox.apiEnv.WECHATPAY_MCHID,
+      out_trade_no: order.outTradeNo,
+      transaction_id: order.transactionId,
+      out_refund_no: outRefundNo,
+      refund_id: `50300${Date.now()}`,
+      refund_status: 'SUCCESS',
+      success_time: new Date().toISOString(),
+      user_received_account: '支付用户零钱',
+      amount: { total: 10_000, refund: amountFen, payer_total: 10_000, payer_refund: amountFen },
+      ...extra,
+    };
+  }
+  const notify = (n: { headers: Record<string, string>; raw: string }) => call(world.api.url, 'POST', '/api/pay/refund-notify', { headers: n.headers, raw: n.raw });
+  const asRefund = { eventType: 'REFUND.SUCCESS', originalType: 'refund' };
+
+  it('refuses forged, stale and tampered refund notifications (recorded, and why) and applies the genuine one', async () => {
+    const order = await paidOrder('rf-verify');
+    const { outRefundNo } = (await refund(order.id, 2000)).body;
+    const resource = refundResource(order, outRefundNo, 2000);
+
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const strangerKey = join(world.dataDir, 'refund-stranger.pem');
+    writeFileSync(strangerKey, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const before = await services().models.Notification.countDocuments({ kind: 'refund', outcome: 'REFUSED' });
+    expect((await notify(forgeNotification(world, resource, { ...asRefund, signWith: strangerKey }))).status).toBe(401);
+    expect((await notify(forgeNotification(world, resource, { ...asRefund, timestamp: Math.floor(Date.now() / 1000) - 400 }))).status).toBe(401);
+    const tampered = forgeNotification(world, resource, asRefund);
+    expect((await notify({ headers: tampered.headers, raw: tampered.raw.replace('REFUND.SUCCESS', 'REFUND.CLOSED') })).status).toBe(401);
+    // Signed correctly, but for another merchant.
+    expect((await notify(forgeNotification(world, refundResource(order, outRefundNo, 2000, { mchid: '1900000000' }), asRefund))).status).toBe(400);
+
+    expect(await stored(order.id)).toMatchObject({ status: 'REFUNDING', refundedFen: 0 });
+    const refused = await services().models.Notification.find({ kind: 'refund', outcome: 'REFUSED' }).sort({ receivedAt: 1 }).lean();
+    expect(refused.length - before).toBe(4);
+    expect(refused.map((n) => n.reason)).toEqual(expect.arrayContaining(['BAD_SIGNATURE', 'STALE_TIMESTAMP', expect.stringContaining('mchid')]));
+    // The one refused after decryption is shown on the order, with its reason.
+    expect((await detail(order.id)).notifications).toEqual(expect.arrayContaining([expect.objectContaining({ outcome: 'REFUSED', outRefundNo, reason: expect.stringContaining('mchid') })]));
+
+    expect((await notify(forgeNotification(world, resource, asRefund))).status).toBe(204);
+    expect(await stored(order.id)).toMatchObject({ status: 'PAID', refundedFen: 2000, refundsInFlight: 0 });
+  });
+
+  it('applies duplicate refund notifications (sequential and concurrent) once', async () => {
+    const order = await paidOrder('rf-dupes');
+    const { outRefundNo } = (await refund(order.id, 1000)).body;
+    await world.sandbox.control.settleRefund(outRefundNo, 'SUCCESS');
+    const delivered = await world.sandbox.control.waitForNotification({ outRefundNo }, (n) => n.status === 'delivered');
+    await world.sandbox.control.redeliver(delivered.id);
+    await Promise.all([1, 2, 3].map(() => world.sandbox.control.redeliver(delivered.id)));
+    const recorded = await eventually(async () => {
+      const all = await services().models.Notification.find({ outRefundNo }).lean();
+      return all.length >= 5 && all;
+    });
+    expect(recorded.map((n) => n.outcome).sort()).toEqual(['APPLIED', 'DUPLICATE', 'DUPLICATE', 'DUPLICATE', 'DUPLICATE']);
+    const after = await stored(order.id);
+    expect(after).toMatchObject({ status: 'PAID', refundedFen: 1000, refundCommittedFen: 1000, refundsInFlight: 0 });
+    expect(after.events.filter((e) => e.note?.includes(`${outRefundNo} of 1000 fen succeeded`))).toHaveLength(1);
+  });
+
+  it('the refund job finds a refund whose notification was lost', async () => {
+    const order = await paidOrder('rf-lost');
+    await world.sandbox.control.setFault({ kind: 'drop', outTradeNo: order.outTradeNo });
+    const { outRefundNo } = (await refund(order.id, 10_000)).body;
+    await world.sandbox.control.settleRefund(outRefundNo, 'SUCCESS');
+    await world.sandbox.control.waitForNotification({ outRefundNo });
+    expect((await stored(order.id)).status).toBe('REFUNDING');
+    // Not due yet: refunds are left alone for a while after they were sent.
+    expect(await runRefundSync(services(), new Date())).toBe(0);
+    expect(await runRefundSync(services(), new Date(Date.now() + 3_600_000))).toBeGreaterThanOrEqual(1);
+    expect(await stored(order.id)).toMatchObject({ status: 'REFUNDED', refundedFen: 10_000 });
+  });
+
+  it('an ABNORMAL refund is shown for action and keeps the order REFUNDING until WeChat settles it', async () => {
+    const order = await paidOrder('rf-abnormal');
+    const { outRefundNo } = (await refund(order.id, 4000)).body;
+    await world.sandbox.control.settleRefund(outRefundNo, 'ABNORMAL');
+    const anomaly = await eventually(async () => {
+      const open = (await api('GET', '/api/admin/anomalies')).body.items as any[];
+      return open.find((a) => a.kind === 'REFUND_ABNORMAL' && a.orderId === order.id);
+    });
+    expect(anomaly).toMatchObject({ status: 'OPEN', amountFen: 4000 });
+    const shown = await detail(order.id);
+    expect(shown.status).toBe('REFUNDING');
+    expect(shown.refunds[0]).toMatchObject({ outRefundNo, status: 'ABNORMAL' });
+    expect(shown.anomalies).toEqual([expect.objectContaining({ id: anomaly.id, kind: 'REFUND_ABNORMAL' })]);
+
+    // Staff may not close it; the owner cannot while WeChat still has it ABNORMAL.
+    expect((await call(world.api.url, 'POST', `/api/admin/anomalies/${anomaly.id}/resolve`, { token: staff, body: { note: 'done' } })).status).toBe(403);
+    const early = await api('POST', `/api/admin/anomalies/${anomaly.id}/resolve`, { body: { note: 'done' } });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('REFUND_STILL_ABNORMAL');
+
+    // Sorted out at WeChat (money sent to another account): the order settles and the anomaly closes itself.
+    await world.sandbox.control.settleRefund(outRefundNo, 'SUCCESS');
+    const settled = await eventually(async () => {
+      const o = await detail(order.id);
+      return o.status === 'PAID' && o;
+    });
+    expect(settled).toMatchObject({ refundedFen: 4000, refundableFen: 6000 });
+    expect((await stored(order.id)).refundsInFlight).toBe(0);
+    expect(settled.anomalies[0].status).toBe('RESOLVED');
+    expect((await api('GET', '/api/admin/anomalies')).body.items.find((a: any) => a.id === anomaly.id)).toBeUndefined();
+  });
+});

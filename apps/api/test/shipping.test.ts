@@ -1,0 +1,126 @@
+// Shipping information reaches WeChat after the admin ships: retried with backoff through 5xx answers, skipped
+// (and recorded) when the mini program is not under shipping management, given up after too many failures.
+// The API reaches the sandbox's open API through a wire tap, which also plays the 5xx answers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderDoc } from '../src/models';
+import { MAX_UPLOAD_ATTEMPTS, runShippingUpload, uploadRetryDelayMs } from '../src/jobs/shipping-upload';
+import { shippingInfoRequest } from '../src/modules/shipping/upload-shipping-info';
+import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
+import { startOpenApiTap, type OpenApiTap } from './open-api-tap';
+
+const UPLOAD = '/wxa/sec/order/upload_shipping_info';
+
+let tap: OpenApiTap;
+let world: World;
+let admin: string;
+
+beforeAll(async () => {
+  tap = await startOpenApiTap(() => world.sandbox.url);
+  world = await startWorld({ env: { WECHAT_API_BASE: tap.url } });
+  admin = await adminToken(world);
+});
+afterAll(async () => {
+  await world?.stop();
+  await tap?.close();
+});
+
+const services = () => world.api.instance.services;
+const later = (from: Date, ms: number) => new Date(from.getTime() + ms);
+
+async function shippedOrder(user: string) {
+  const token = await shopperToken(world, user);
+  const product = await createProduct(world, admin, { name: '乌龙茶', priceFen: 1999 });
+  const placed = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 2 }] } });
+  const pay = await call(world.api.url, 'POST', `/api/orders/${placed.body.id}/pay`, { token });
+  await world.sandbox.control.pay(String(pay.body.package).replace('prepay_id=', ''), 'SUCCESS');
+  await eventually(async () => (await call(world.api.url, 'GET', `/api/orders/${placed.body.id}`, { token })).body.status === 'PAID');
+  const shipped = await call(world.api.url, 'POST', `/api/admin/orders/${placed.body.id}/ship`, { token: admin, body: { trackingNo: 'SF1234567890', expressCompany: 'SF' } });
+  expect(shipped.status).toBe(200);
+  return { id: placed.body.id as string, outTradeNo: placed.body.outTradeNo as string, openid: await world.sandbox.control.openid(user) };
+}
+
+const uploadOf = async (id: string) => (await services().models.Order.findById(id).lean<OrderDoc>())!.shipping!.upload!;
+const detail = async (id: string) => (await call(world.api.url, 'GET', `/api/admin/orders/${id}`, { token: admin })).body;
+
+describe('shipping information upload', () => {
+  it('succeeds after WeChat answers 5xx twice, with backoff between attempts, and shows in the admin order detail', async () => {
+    const order = await shippedOrder('ship-5xx');
+    tap.reset();
+    tap.failNext(UPLOAD, 2, 502);
+
+    const t0 = new Date();
+    expect(await runShippingUpload(services(), t0)).toBe(1);
+    expect(await uploadOf(order.id)).toMatchObject({ status: 'PENDING', attempts: 1, lastError: expect.stringContaining('502') });
+    // Not due again before the backoff.
+    expect(await runShippingUpload(services(), later(t0, uploadRetryDelayMs(1) - 1_000))).toBe(0);
+    const t1 = later(t0, uploadRetryDelayMs(1));
+    expect(await runShippingUpload(services(), t1)).toBe(1);
+    expect(await uploadOf(order.id)).toMatchObject({ status: 'PENDING', attempts: 2 });
+    expect((await detail(order.id)).shippingUpload).toMatchObject({ status: 'PENDING', attempts: 2 });
+    expect(await runShippingUpload(services(), later(t1, uploadRetryDelayMs(2)))).toBe(1);
+
+    expect(await uploadOf(order.id)).toMatchObject({ status: 'DONE', attempts: 3 });
+    expect((await uploadOf(order.id)).lastError).toBeUndefined();
+    expect(tap.count(UPLOAD)).toBe(3);
+    const atWechat = (await world.sandbox.control.trade(order.outTradeNo)).shipping as { uploads: number; last: Record<string, unknown> };
+    expect(atWechat.uploads).toBe(1);
+    expect(atWechat.last).toMatchObject({
+      order_key: { order_number_type: 1, mchid: world.sandbox.identity.mchid, out_trade_no: order.outTradeNo },
+      logistics_type: 1,
+      delivery_mode: 1,
+      shipping_list: [{ tracking_no: 'SF1234567890', express_company: 'SF', item_desc: '乌龙茶*2' }],
+      payer: { openid: order.openid },
+    });
+    expect(atWechat.last.upload_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    expect((await detail(order.id)).shippingUpload).toMatchObject({ status: 'DONE', attempts: 3 });
+    // Nothing left to do: a later run does not upload again.
+    expect(await runShippingUpload(services(), later(t1, 24 * 3600_000))).toBe(0);
+  });
+
+  it('records that the mini program is not under shipping management, and uploads nothing', async () => {
+    const order = await shippedOrder('ship-unmanaged');
+    await world.sandbox.control.settings({ trade_managed: false });
+    tap.reset();
+    // Hours later: the cached is_trade_managed answer has lapsed, so WeChat is asked again.
+    expect(await runShippingUpload(services(), later(new Date(), 7 * 3600_000))).toBe(1);
+    expect(await uploadOf(order.id)).toMatchObject({ status: 'SKIPPED_NOT_MANAGED', attempts: 1 });
+    expect((await detail(order.id)).shippingUpload).toMatchObject({ status: 'SKIPPED_NOT_MANAGED' });
+    expect(tap.count('/wxa/sec/order/is_trade_managed')).toBe(1);
+    expect(tap.count(UPLOAD)).toBe(0);
+    expect((await world.sandbox.control.trade(order.outTradeNo)).shipping).toBeUndefined();
+    await world.sandbox.control.settings({ trade_managed: true });
+  });
+
+  it(`gives up after ${MAX_UPLOAD_ATTEMPTS} failed attempts and says why`, async () => {
+    const order = await shippedOrder('ship-down');
+    tap.reset();
+    tap.failNext(UPLOAD, 100, 503);
+    // Past the cached "not managed" of the test before (WeChat is asked again, and now says managed).
+    let now = later(new Date(), 14 * 3600_000);
+    for (let i = 0; i < MAX_UPLOAD_ATTEMPTS; i++) {
+      expect(await runShippingUpload(services(), now)).toBe(1);
+      now = later(now, 7 * 3600_000);
+    }
+    expect(await uploadOf(order.id)).toMatchObject({ status: 'FAILED', attempts: MAX_UPLOAD_ATTEMPTS, lastError: expect.stringContaining('503') });
+    expect(await runShippingUpload(services(), now)).toBe(0);
+    expect(tap.count(UPLOAD)).toBe(MAX_UPLOAD_ATTEMPTS);
+    const events = (await services().models.Order.findById(order.id).lean<OrderDoc>())!.events;
+    expect(events.at(-1)!.note).toContain(`failed ${MAX_UPLOAD_ATTEMPTS} times`);
+  });
+
+  it('describes virtual goods and self-pickup without a parcel', () => {
+    const base = {
+      _id: 'x',
+      openid: 'o-1',
+      outTradeNo: 'XD1',
+      items: [{ name: '会员卡', quantity: 1 }],
+      address: { phone: '13800001234' },
+    } as unknown as OrderDoc;
+    const virtual = shippingInfoRequest(services(), { ...base, shipping: { logisticsType: 3 } } as OrderDoc);
+    expect(virtual).toMatchObject({ logistics_type: 3, shipping_list: [{ item_desc: '会员卡*1' }] });
+    expect(virtual.shipping_list[0]).not.toHaveProperty('tracking_no');
+    expect(shippingInfoRequest(services(), { ...base, shipping: { logisticsType: 4 } } as OrderDoc).logistics_type).toBe(4);
+    const express = shippingInfoRequest(services(), { ...base, shipping: { trackingNo: 'SF1', expressCompany: 'SF' } } as OrderDoc);
+    expect(express.shipping_list[0]).toMatchObject({ tracking_no: 'SF1', express_company: 'SF', contact: { receiver_contact: '138****1234' } });
+  });
+});

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../errors';
 import type { OrderDoc } from '../../models';
 import { writeAudit } from './audit';
 
-/** Express delivery (WeChat's logistics_type 1). */
+/** Express delivery (WeChat's logistics_type 1), unless the admin chose virtual goods (3) or self-pickup (4). */
 const EXPRESS = 1;
 
 /**
@@ -25,7 +25,7 @@ export async function shipOrder(s: Pick<Services, 'models'>, id: string, input: 
           trackingNo: input.trackingNo,
           expressCompany: input.expressCompany,
           shippedAt: now,
-          logisticsType: EXPRESS,
+          logisticsType: input.logisticsType ?? EXPRESS,
           upload: { status: 'PENDING', attempts: 0, nextAttemptAt: now },
         },
       },

@@ -1,0 +1,144 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { Address } from '@xiaodian/shared';
+import { FakeApi, PRODUCTS } from '../../test/fake-api';
+import { fakeUni } from '../../test/fake-uni';
+import { listProducts } from '@/api/products';
+import { confirmPayment } from '@/utils/payment';
+import { STORAGE_KEYS } from '@/utils/storage';
+import { useAddressStore } from './address';
+import { useCartStore } from './cart';
+import { useOrdersStore } from './orders';
+import { connectHttpSession, useSessionStore } from './session';
+
+const ADDRESS: Address = {
+  name: '张三',
+  phone: '13800138000',
+  province: '广东省',
+  city: '深圳市',
+  district: '南山区',
+  detail: '科技园 1 号',
+};
+
+let api: FakeApi;
+
+beforeEach(() => {
+  api = new FakeApi(PRODUCTS);
+  fakeUni().responder = api.respond;
+  setActivePinia(createPinia());
+  connectHttpSession(useSessionStore());
+});
+
+async function orderTwoProducts() {
+  const [coffee, dripper] = await listProducts(false);
+  const cart = useCartStore();
+  cart.add(coffee!, 2);
+  cart.add(dripper!, 1);
+  const orders = useOrdersStore();
+  const order = await orders.create({ items: cart.orderItems, address: ADDRESS });
+  cart.removeOrdered(order.items);
+  return { orders, order, cart };
+}
+
+describe('orders store', () => {
+  it('creates an order from the cart with the address, with the token, and lists it', async () => {
+    const { orders, order, cart } = await orderTwoProducts();
+    expect(order).toMatchObject({ status: 'PENDING_PAYMENT', totalFen: 2 * 4990 + 12900, address: ADDRESS });
+    const create = fakeUni().requests.find((r) => r.method === 'POST' && r.url.endsWith('/api/orders'))!;
+    expect(create.data).toEqual({
+      items: [
+        { productId: PRODUCTS[0]!.id, quantity: 2 },
+        { productId: PRODUCTS[1]!.id, quantity: 1 },
+      ],
+      address: ADDRESS,
+    });
+    expect(create.header.Authorization).toBe('Bearer token-1');
+    expect(cart.lines).toHaveLength(0);
+
+    await orders.loadList();
+    expect(orders.list().map((o) => o.id)).toEqual([order.id]);
+  });
+
+  it('pays with exactly the parameters the API signed and signType RSA', async () => {
+    const { orders, order } = await orderTwoProducts();
+    fakeUni().paymentOutcome = 'success';
+    await expect(orders.startPayment(order.id)).resolves.toBe('success');
+    expect(fakeUni().payments).toEqual([
+      {
+        provider: 'wxpay',
+        timeStamp: '1700000000',
+        nonceStr: `nonce${order.id}`,
+        package: `prepay_id=wx${order.id}`,
+        signType: 'RSA',
+        paySign: `sig-${order.id}==`,
+      },
+    ]);
+  });
+
+  it("reports the cashier's cancel and failure, which the result page then checks with the API", async () => {
+    const { orders, order } = await orderTwoProducts();
+    fakeUni().paymentOutcome = 'cancel';
+    await expect(orders.startPayment(order.id)).resolves.toBe('cancel');
+    fakeUni().paymentOutcome = 'fail';
+    await expect(orders.startPayment(order.id)).resolves.toBe('fail');
+
+    const view = await confirmPayment({
+      client: 'cancel',
+      fetchOrder: () => orders.load(order.id, { sync: true }),
+      onView: () => undefined,
+      sleep: async () => undefined,
+    });
+    expect(view.kind).toBe('not_paid');
+    const poll = fakeUni().requests.at(-1)!;
+    expect(poll.url).toBe(`http://127.0.0.1:3000/api/orders/${order.id}?sync=1`);
+  });
+
+  it('shows paid only once the API says PAID', async () => {
+    const { orders, order } = await orderTwoProducts();
+    let polls = 0;
+    const view = await confirmPayment({
+      client: 'success',
+      fetchOrder: async () => {
+        if (++polls === 3) api.setStatus(order.id, 'PAID');
+        return orders.load(order.id, { sync: true });
+      },
+      onView: () => undefined,
+      sleep: async () => undefined,
+    });
+    expect(view.kind).toBe('paid');
+    expect(polls).toBe(3);
+    expect(orders.byId[order.id]!.status).toBe('PAID');
+  });
+
+  it('cancels a pending order (stock released by the API) and cannot pay it afterwards', async () => {
+    const { orders, order } = await orderTwoProducts();
+    expect(api.products.get(PRODUCTS[0]!.id)!.stock).toBe(1);
+    await expect(orders.cancel(order.id)).resolves.toMatchObject({ status: 'CLOSED' });
+    expect(orders.byId[order.id]!.status).toBe('CLOSED');
+    expect(api.products.get(PRODUCTS[0]!.id)!.stock).toBe(3);
+
+    await expect(orders.startPayment(order.id)).rejects.toMatchObject({ code: 'ORDER_NOT_PAYABLE' });
+    expect(fakeUni().payments).toHaveLength(0);
+    expect(fakeUni().toasts).toEqual(['订单不可支付']);
+  });
+
+  it('an order beyond the stock is refused with OUT_OF_STOCK and nothing is kept', async () => {
+    const orders = useOrdersStore();
+    await expect(
+      orders.create({ items: [{ productId: PRODUCTS[0]!.id, quantity: 4 }], address: ADDRESS }),
+    ).rejects.toMatchObject({ status: 409, code: 'OUT_OF_STOCK' });
+    expect(Object.keys(orders.byId)).toHaveLength(0);
+  });
+});
+
+describe('address store', () => {
+  it('remembers the last address across launches', () => {
+    useAddressStore().remember(ADDRESS);
+    setActivePinia(createPinia());
+    expect(useAddressStore().last).toEqual(ADDRESS);
+  });
+  it('ignores a malformed stored address', () => {
+    fakeUni().setStorageSync(STORAGE_KEYS.address, JSON.stringify({ name: 'x' }));
+    expect(useAddressStore().last).toBeUndefined();
+  });
+});

@@ -1,0 +1,30 @@
+// Cart arithmetic, kept pure so that its bounds are tested without a store.
+
+/** The API accepts at most 99 of one product and 20 different products per order (createOrderInput). */
+export const MAX_QUANTITY_PER_LINE = 99;
+export const MAX_LINES = 20;
+
+/** The most of a product one can put in the cart: its stock, and never more than the per-line limit. */
+export function maxQuantity(stock: number): number {
+  return Math.max(0, Math.min(Math.floor(stock), MAX_QUANTITY_PER_LINE));
+}
+
+/** `wanted` brought within [1, maxQuantity(stock)] — or 0 when nothing is in stock. */
+export function clampQuantity(wanted: number, stock: number): number {
+  const max = maxQuantity(stock);
+  if (max === 0) return 0;
+  if (!Number.isFinite(wanted)) return 1;
+  return Math.min(Math.max(Math.floor(wanted), 1), max);
+}
+
+/** The toast after "add to cart". */
+export function addToCartMessage(
+  outcome: { ok: true; quantity: number; capped: boolean } | { ok: false; reason: 'sold_out' | 'too_many_lines' | 'at_limit' },
+): string {
+  if (!outcome.ok) {
+    if (outcome.reason === 'sold_out') return '已售罄';
+    if (outcome.reason === 'too_many_lines') return `购物车最多放 ${MAX_LINES} 种商品`;
+    return '已达库存上限';
+  }
+  return outcome.capped ? `库存有限，购物车里已有 ${outcome.quantity} 件` : '已加入购物车';
+}

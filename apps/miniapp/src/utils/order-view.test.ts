@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { Order } from '@xiaodian/shared';
+import { formatAddress, formatTime, orderTimeline, STATUS_LABELS } from './order-view';
+import { formatPrice } from './money';
+import { emptyDraft, validateAddress } from './address';
+
+const base: Order = {
+  id: 'o1',
+  outTradeNo: 'XD1',
+  status: 'PENDING_PAYMENT',
+  totalFen: 100,
+  items: [],
+  createdAt: '2026-05-20T05:00:00.000Z',
+  expiresAt: '2026-05-20T05:15:00.000Z',
+};
+
+const labels = (o: Order) => orderTimeline(o).map((s) => `${s.label}${s.done ? '' : '?'}`);
+
+describe('order timeline', () => {
+  it('a pending order: placed, then the steps still to come', () => {
+    expect(labels(base)).toEqual(['下单', '已支付?', '已发货?', '已完成?']);
+  });
+  it('a paid order from its timestamps', () => {
+    expect(labels({ ...base, status: 'PAID', paidAt: '2026-05-20T05:01:00.000Z' })).toEqual([
+      '下单',
+      '已支付',
+      '已发货?',
+      '已完成?',
+    ]);
+  });
+  it('a shipped order shows the carrier and tracking number', () => {
+    const steps = orderTimeline({
+      ...base,
+      status: 'SHIPPED',
+      paidAt: '2026-05-20T05:01:00.000Z',
+      shipping: { trackingNo: 'SF123', expressCompany: 'SF', shippedAt: '2026-05-21T01:00:00.000Z' },
+    });
+    expect(steps[2]).toMatchObject({ label: '已发货', note: 'SF SF123', done: true });
+    expect(steps.at(-1)).toMatchObject({ label: '已完成', done: false });
+  });
+  it('a closed order ends closed, with no steps to come', () => {
+    expect(labels({ ...base, status: 'CLOSED' })).toEqual(['下单', '已关闭']);
+  });
+  it("uses the API's events when present", () => {
+    const o: Order = {
+      ...base,
+      status: 'REFUNDED',
+      events: [
+        { at: '2026-05-20T05:00:00.000Z', status: 'PENDING_PAYMENT' },
+        { at: '2026-05-20T05:01:00.000Z', status: 'PAID' },
+        { at: '2026-05-20T05:30:00.000Z', status: 'SHIPPED', note: 'shipped by admin' },
+        { at: '2026-05-20T06:00:00.000Z', status: 'REFUNDING', note: 'refund 100 fen' },
+        { at: '2026-05-20T06:05:00.000Z', status: 'REFUNDED' },
+      ],
+      shipping: { trackingNo: 'SF1', expressCompany: '顺丰', shippedAt: '2026-05-20T05:30:00.000Z' },
+    };
+    expect(labels(o)).toEqual(['下单', '已支付', '已发货', '退款中', '已退款']);
+    // Operators' notes stay out of the shopper's view; the shipment shows carrier and tracking number.
+    expect(orderTimeline(o).map((s) => s.note)).toEqual([undefined, undefined, '顺丰 SF1', undefined, undefined]);
+  });
+  it('labels every status', () => {
+    expect(Object.values(STATUS_LABELS).every((l) => l.length > 0)).toBe(true);
+  });
+});
+
+describe('display helpers', () => {
+  it('prices in yuan with two decimals', () => {
+    expect(formatPrice(4990)).toBe('¥49.90');
+    expect(formatPrice(5)).toBe('¥0.05');
+    expect(formatPrice(100000)).toBe('¥1000.00');
+  });
+  it('times and addresses', () => {
+    expect(formatTime(undefined)).toBe('');
+    expect(formatTime('nonsense')).toBe('nonsense');
+    expect(formatTime('2026-05-20T05:00:00.000Z')).toMatch(/^2026-05-2\d \d\d:\d\d$/);
+    expect(formatAddress({ province: '北京市', city: '北京市', district: '朝阳区', detail: '1 号' })).toBe('北京市 朝阳区 1 号');
+  });
+});
+
+describe('H5 address form checks', () => {
+  it('requires every field but the postcode, and a phone number', () => {
+    const d = emptyDraft();
+    expect(validateAddress(d)).toEqual({ ok: false, message: '请填写收货人' });
+    const full = { ...d, name: ' 张三 ', phone: '138 0013 8000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' };
+    expect(validateAddress(full)).toEqual({
+      ok: true,
+      address: { name: '张三', phone: '138 0013 8000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' },
+    });
+    expect(validateAddress({ ...full, phone: 'abc' })).toEqual({ ok: false, message: '手机号码格式不正确' });
+    expect(validateAddress({ ...full, postalCode: '518000' })).toMatchObject({ ok: true, address: { postalCode: '518000' } });
+  });
+});

@@ -1,8 +1,189 @@
-// Store admin API (H5 console only: nothing in the mp-weixin build imports this file).
-import type { AdminLoginInput } from '@xiaodian/shared';
+// Store admin API (H5 console only: nothing in the mp-weixin build imports this file). One typed function per
+// endpoint of docs/openapi.yaml's admin section. Every call but login carries the admin token; a 401 means the
+// session is over (expired, logged out elsewhere, role changed) and is reported to the admin store once.
+import type {
+  AdminAccount,
+  AdminLoginInput,
+  AdminOrder,
+  AdminOrderDetail,
+  AdminRole,
+  AnomalyView,
+  AuditEntry,
+  CreateProductInput,
+  CreateStaffInput,
+  Dashboard,
+  OrderStatus,
+  Product,
+  ReconciliationReport,
+  ReconciliationSummary,
+  RefundInput,
+  RefundStarted,
+  ShipInput,
+  UpdateProductInput,
+} from '@xiaodian/shared';
 import { http } from './http';
+import { ApiError, isApiError, type RequestOptions } from './request';
 
-/** `POST /api/admin/login {username, password}` → `{token}`; wrong credentials → 401. */
-export function adminLogin(input: AdminLoginInput): Promise<{ token: string }> {
-  return http.post<{ token: string }>('/api/admin/login', input, { auth: 'none', toast: false });
+/** How the admin session plugs into these calls (connected by the admin store when it is created). */
+export interface AdminSessionHooks {
+  /** The admin token, if signed in. */
+  token(): string | undefined;
+  /** The API answered 401 to a call made with `token`: the session is over. */
+  expired(err: ApiError, token: string | undefined): void;
+}
+
+let session: AdminSessionHooks | undefined;
+
+export function connectAdminSession(hooks: AdminSessionHooks): void {
+  session = hooks;
+}
+
+/**
+ * Every admin call: the bearer token, no automatic toast (pages show errors where they happened), and a 401
+ * reported as the end of the session. A late 401 for a token that has since been replaced is not.
+ */
+async function adminCall<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const token = session?.token();
+  if (!token) {
+    const err = new ApiError('http', 401, 'UNAUTHORIZED', '请先登录');
+    session?.expired(err, undefined);
+    throw err;
+  }
+  try {
+    return await http.request<T>(path, { toast: false, ...options, auth: { bearer: token } });
+  } catch (err) {
+    if (isApiError(err) && err.status === 401) session?.expired(err, token);
+    throw err;
+  }
+}
+
+// ---- session and accounts ----
+
+/** `POST /api/admin/login` → `{token, role}`; wrong credentials 401, repeated ones 429 TOO_MANY_ATTEMPTS. */
+export function adminLogin(input: AdminLoginInput): Promise<{ token: string; role?: AdminRole }> {
+  return http.post<{ token: string; role?: AdminRole }>('/api/admin/login', input, { auth: 'none', toast: false });
+}
+
+/** `GET /api/admin/me`. */
+export function getMe(): Promise<AdminAccount> {
+  return adminCall<AdminAccount>('/api/admin/me');
+}
+
+/** `POST /api/admin/logout` (204): ends every session of this administrator. */
+export function adminLogout(token: string): Promise<unknown> {
+  // Called with the token being given up, outside adminCall: a 401 here is no news.
+  return http.post('/api/admin/logout', {}, { auth: { bearer: token }, toast: false });
+}
+
+/** `GET /api/admin/staff` (owner). */
+export async function listStaff(): Promise<AdminAccount[]> {
+  return (await adminCall<{ items: AdminAccount[] }>('/api/admin/staff')).items;
+}
+
+/** `POST /api/admin/staff` (owner) → 201 AdminAccount; 409 USERNAME_TAKEN. */
+export function createStaff(input: CreateStaffInput): Promise<AdminAccount> {
+  return adminCall<AdminAccount>('/api/admin/staff', { method: 'POST', data: input });
+}
+
+// ---- products ----
+
+/** `GET /api/admin/products?q=`: every product, on the shelf or not. */
+export async function listAdminProducts(q?: string): Promise<Product[]> {
+  return (await adminCall<{ items: Product[] }>('/api/admin/products', { query: { q: q || undefined } })).items;
+}
+
+/** `POST /api/admin/products` → 201 Product. */
+export function createProduct(input: CreateProductInput): Promise<Product> {
+  return adminCall<Product>('/api/admin/products', { method: 'POST', data: input });
+}
+
+/** `PATCH /api/admin/products/:id`; a stock change needs `stockReason` (audited before → after). */
+export function updateProduct(id: string, input: UpdateProductInput): Promise<Product> {
+  return adminCall<Product>(`/api/admin/products/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
+}
+
+/** `GET /api/admin/audit?productId=&orderId=&page=&pageSize=`, newest first. */
+export function listAudit(query: { productId?: string; orderId?: string; page?: number; pageSize?: number }): Promise<{
+  items: AuditEntry[];
+  total: number;
+}> {
+  return adminCall('/api/admin/audit', { query });
+}
+
+// ---- orders ----
+
+export interface AdminOrdersFilter {
+  status?: OrderStatus;
+  q?: string;
+  /** Beijing days, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** `GET /api/admin/orders?status=&q=&from=&to=&page=&pageSize=` → `{items, total}`, newest first. */
+export function listAdminOrders(filter: AdminOrdersFilter): Promise<{ items: AdminOrder[]; total: number }> {
+  const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '' && v !== undefined)) as RequestOptions['query'];
+  return adminCall('/api/admin/orders', { query });
+}
+
+/** `GET /api/admin/orders/:id`: attempts, notifications, refunds, anomalies, shipping upload, events. */
+export function getAdminOrder(id: string): Promise<AdminOrderDetail> {
+  return adminCall<AdminOrderDetail>(`/api/admin/orders/${encodeURIComponent(id)}`);
+}
+
+/**
+ * `POST /api/admin/orders/:id/refunds` (owner) → 201 `{outRefundNo, status}`. The same `Idempotency-Key` on the
+ * same order is the same refund: a retry never refunds twice.
+ */
+export function refundOrder(id: string, input: RefundInput, idempotencyKey: string): Promise<RefundStarted> {
+  return adminCall<RefundStarted>(`/api/admin/orders/${encodeURIComponent(id)}/refunds`, {
+    method: 'POST',
+    data: input,
+    headers: { 'Idempotency-Key': idempotencyKey },
+    // WeChat Pay is called within the request (with retries on its side).
+    timeoutMs: 30_000,
+  });
+}
+
+/** `POST /api/admin/orders/:id/ship` → the order, SHIPPED; the same parcel again answers 200. */
+export function shipOrder(id: string, input: ShipInput): Promise<AdminOrder> {
+  return adminCall<AdminOrder>(`/api/admin/orders/${encodeURIComponent(id)}/ship`, { method: 'POST', data: input });
+}
+
+// ---- anomalies, dashboard ----
+
+export type AnomalyFilter = 'OPEN' | 'AUTO_REFUND' | 'RESOLVED' | 'ALL';
+
+/** `GET /api/admin/anomalies?status=` (default OPEN), newest first. */
+export async function listAnomalies(status: AnomalyFilter = 'OPEN'): Promise<AnomalyView[]> {
+  return (await adminCall<{ items: AnomalyView[] }>('/api/admin/anomalies', { query: { status } })).items;
+}
+
+/** `POST /api/admin/anomalies/:id/resolve {note}` (owner). */
+export function resolveAnomaly(id: string, note: string): Promise<AnomalyView> {
+  return adminCall<AnomalyView>(`/api/admin/anomalies/${encodeURIComponent(id)}/resolve`, { method: 'POST', data: { note } });
+}
+
+/** `GET /api/admin/dashboard`: today, 7 and 30 Beijing days, and 30 days of daily sales. */
+export function getDashboard(): Promise<Dashboard> {
+  return adminCall<Dashboard>('/api/admin/dashboard');
+}
+
+// ---- reconciliation (issue 7) ----
+
+/** `POST /api/admin/reconciliations {date}`: reconciles a Beijing date now (may wait for another instance, ≤ 25 s). */
+export function runReconciliation(date: string): Promise<ReconciliationReport> {
+  return adminCall<ReconciliationReport>('/api/admin/reconciliations', { method: 'POST', data: { date }, timeoutMs: 60_000 });
+}
+
+/** `GET /api/admin/reconciliations`: the last 100 reconciled dates, newest first. */
+export async function listReconciliations(): Promise<ReconciliationSummary[]> {
+  return (await adminCall<{ items: ReconciliationSummary[] }>('/api/admin/reconciliations')).items;
+}
+
+/** `GET /api/admin/reconciliations/:date`: the stored report; 404 when never reconciled. */
+export function getReconciliation(date: string): Promise<ReconciliationReport> {
+  return adminCall<ReconciliationReport>(`/api/admin/reconciliations/${encodeURIComponent(date)}`);
 }

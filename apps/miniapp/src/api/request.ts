@@ -85,6 +85,10 @@ export interface RequestOptions {
   auth?: AuthMode;
   /** Show the error toast (default true). Callers that render the error themselves pass false. */
   toast?: boolean;
+  /** Extra request headers (the admin console's `Idempotency-Key`). */
+  headers?: Record<string, string>;
+  /** This call's timeout, when it may legitimately take longer than the client's default. */
+  timeoutMs?: number;
 }
 
 export const NETWORK_MESSAGE = '网络异常，请检查网络后重试';
@@ -146,7 +150,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   async function send(path: string, opts: RequestOptions, token: string | undefined): Promise<TransportResponse> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json' };
     if (opts.data !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     try {
@@ -155,7 +159,7 @@ export function createClient(options: ClientOptions): Client {
         method: opts.method ?? 'GET',
         data: opts.data,
         headers,
-        timeoutMs: options.timeoutMs ?? 15_000,
+        timeoutMs: opts.timeoutMs ?? options.timeoutMs ?? 15_000,
       });
     } catch (cause) {
       const err = new ApiError('network', 0, 'NETWORK_ERROR', NETWORK_MESSAGE);

@@ -1,0 +1,156 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { fakeUni, type FakeRequest } from '../../test/fake-uni';
+import { FakeAdminApi, paidOrder } from './admin.fake';
+import { useAdminStore } from './admin';
+import { refundKeyIsSpent, useAdminOrdersStore } from './admin-orders';
+import { ApiError } from '@/api/request';
+
+let api: FakeAdminApi;
+
+async function start(user: 'owner' | 'staff' = 'owner') {
+  setActivePinia(createPinia());
+  (fakeUni() as unknown as { reLaunch: (o: { url: string }) => void }).reLaunch = () => undefined;
+  await useAdminStore().login(user, `${user}-password`);
+  const orders = useAdminOrdersStore();
+  await orders.loadDetail('order-1');
+  return orders;
+}
+
+const refundCalls = (): FakeRequest[] => fakeUni().requests.filter((r) => r.method === 'POST' && r.url.endsWith('/refunds'));
+
+beforeEach(() => {
+  api = new FakeAdminApi();
+  api.orders.set('order-1', paidOrder('order-1', 10_000));
+  fakeUni().responder = api.respond;
+});
+
+describe('refunds from the console', () => {
+  it('sends the amount typed in yuan as exact fen, with an Idempotency-Key, and shows REFUNDING', async () => {
+    const orders = await start();
+    const draft = orders.refundDraft('order-1', 10_000);
+    expect(draft.amountYuan).toBe('100.00'); // the full refundable amount by default
+    draft.amountYuan = '0.29'; // 0.29 * 100 is 28.999999999999996 in floating point
+    draft.reason = '缺货';
+
+    const started = await orders.submitRefund('order-1');
+    expect(started).toMatchObject({ status: 'PROCESSING' });
+    const [call] = refundCalls();
+    expect(call!.data).toEqual({ amountFen: 29, reason: '缺货' });
+    expect(call!.header['Idempotency-Key']).toMatch(/^xd-[0-9a-f]{32}$/);
+    expect(orders.details['order-1']!.status).toBe('REFUNDING');
+    // The form is done with: the next refund is a new form with a new key.
+    expect(orders.refundDrafts['order-1']).toBeUndefined();
+    const next = orders.refundDraft('order-1', orders.details['order-1']!.refundableFen);
+    expect(next.idempotencyKey).not.toBe(call!.header['Idempotency-Key']);
+    expect(next.amountYuan).toBe('99.71');
+  });
+
+  it('a double click sends one request', async () => {
+    const orders = await start();
+    const draft = orders.refundDraft('order-1', 10_000);
+    draft.reason = '买家申请';
+    const [a, b] = await Promise.all([orders.submitRefund('order-1'), orders.submitRefund('order-1')]);
+    expect(refundCalls()).toHaveLength(1);
+    expect(a).toEqual(b);
+    expect(api.orders.get('order-1')!.refunds).toHaveLength(1);
+  });
+
+  it('a retry after a lost answer sends the same key, and the API answers with the one refund it started', async () => {
+    const orders = await start();
+    const draft = orders.refundDraft('order-1', 10_000);
+    draft.amountYuan = '30';
+    draft.reason = '破损';
+    // The API starts the refund, but the answer never arrives.
+    api.override(/\/refunds$/, 'network-error', { after: true });
+    expect(await orders.submitRefund('order-1')).toBeUndefined();
+    expect(orders.refundDrafts['order-1']!.failure).toBeTruthy();
+
+    // Closing the form keeps it (its outcome is unknown); reopening gives the same form, same key.
+    orders.discardRefundDraft('order-1');
+    const again = orders.refundDraft('order-1', 7_000);
+    expect(again.amountYuan).toBe('30');
+    const retried = await orders.submitRefund('order-1');
+
+    const [first, second] = refundCalls();
+    expect(second!.header['Idempotency-Key']).toBe(first!.header['Idempotency-Key']);
+    expect(second!.data).toEqual(first!.data);
+    expect(retried?.outRefundNo).toBe(api.orders.get('order-1')!.refunds[0]!.outRefundNo);
+    // Refunded once: 30 yuan, not 60.
+    expect(api.orders.get('order-1')!.refunds).toHaveLength(1);
+    expect(api.orders.get('order-1')!.refundableFen).toBe(7_000);
+  });
+
+  it('keeps the key after a 5xx, and takes a new one once the key is spent (WeChat refused it for good)', async () => {
+    const orders = await start();
+    const draft = orders.refundDraft('order-1', 10_000);
+    draft.reason = 'r';
+    const key = draft.idempotencyKey;
+    api.override(/\/refunds$/, { status: 503, data: { error: { code: 'WECHAT_UNAVAILABLE', message: 'WeChat Pay is busy' } } });
+    await orders.submitRefund('order-1');
+    expect(orders.refundDrafts['order-1']!.idempotencyKey).toBe(key);
+    expect(orders.refundDrafts['order-1']!.failure).toBe('WeChat Pay is busy');
+
+    api.override(/\/refunds$/, { status: 502, data: { error: { code: 'WECHAT_REJECTED', message: 'WeChat Pay refused refund R1: NOT_ENOUGH' } } });
+    await orders.submitRefund('order-1');
+    expect(orders.refundDrafts['order-1']!.idempotencyKey).not.toBe(key);
+    expect(orders.refundDrafts['order-1']!.failure).toContain('NOT_ENOUGH');
+  });
+
+  it('checks the form before sending: amount format, at most what is refundable, a reason', async () => {
+    const orders = await start();
+    const draft = orders.refundDraft('order-1', 10_000);
+    draft.amountYuan = '100.01';
+    draft.reason = '';
+    expect(await orders.submitRefund('order-1')).toBeUndefined();
+    expect(draft.errors.amountYuan).toBe('不能超过 ¥100.00');
+    expect(draft.errors.reason).toBeTruthy();
+    draft.amountYuan = '1.005';
+    draft.reason = 'x';
+    await orders.submitRefund('order-1');
+    expect(draft.errors.amountYuan).toMatch(/格式/);
+    expect(refundCalls()).toHaveLength(0);
+  });
+
+  it("shows the API's refusal when a staff member tries anyway", async () => {
+    const orders = await start('staff');
+    const draft = orders.refundDraft('order-1', 10_000);
+    draft.reason = 'x';
+    expect(await orders.submitRefund('order-1')).toBeUndefined();
+    expect(orders.refundDrafts['order-1']!.failure).toBe('Requires role owner');
+    expect(api.orders.get('order-1')!.refunds).toHaveLength(0);
+  });
+
+  it('spends a key only on a final answer', () => {
+    expect(refundKeyIsSpent(new ApiError('http', 502, 'WECHAT_REJECTED', ''))).toBe(true);
+    expect(refundKeyIsSpent(new ApiError('http', 409, 'IDEMPOTENCY_KEY_REUSED', ''))).toBe(true);
+    expect(refundKeyIsSpent(new ApiError('network', 0, 'NETWORK_ERROR', ''))).toBe(false);
+    expect(refundKeyIsSpent(new ApiError('http', 503, 'WECHAT_UNAVAILABLE', ''))).toBe(false);
+    expect(refundKeyIsSpent(new ApiError('http', 409, 'REFUND_EXCEEDS_PAID', ''))).toBe(false);
+  });
+});
+
+describe('shipping and the list', () => {
+  it('ships a paid order with tracking number, company and logistics type, then shows it SHIPPED', async () => {
+    const orders = await start('staff');
+    const draft = orders.shipDraft('order-1');
+    expect(await orders.submitShip('order-1')).toBe(false);
+    expect(draft.errors.trackingNo).toBeTruthy();
+    draft.trackingNo = ' SF123 ';
+    draft.expressCompany = '顺丰速运';
+    draft.logisticsType = 3;
+    expect(await orders.submitShip('order-1')).toBe(true);
+    const call = fakeUni().requests.find((r) => r.url.endsWith('/ship'))!;
+    expect(call.data).toEqual({ trackingNo: 'SF123', expressCompany: '顺丰速运', logisticsType: 3 });
+    expect(orders.details['order-1']!.status).toBe('SHIPPED');
+  });
+
+  it('sends filters and the page, leaving out empty ones', async () => {
+    const orders = await start();
+    await orders.search({ status: 'PAID', q: ' T1 ', from: '2026-05-01', to: '' });
+    const call = fakeUni().requests.filter((r) => r.url.includes('/api/admin/orders?')).at(-1)!;
+    expect(call.url).toBe('http://127.0.0.1:3000/api/admin/orders?status=PAID&q=T1&from=2026-05-01&page=1&pageSize=20');
+    expect(orders.listStatus).toBe('ready');
+    expect(orders.total).toBe(1);
+  });
+});

@@ -1,0 +1,110 @@
+// The admin console's products: every product (on the shelf or not) with search, create and edit (price typed
+// in yuan, stored in fen), stock adjustments with a reason, and each product's audit log.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { fenToYuan, type AuditEntry, type Product } from '@xiaodian/shared';
+import { createProduct, listAdminProducts, listAudit, updateProduct } from '@/api/admin';
+import { errorMessage, type LoadStatus } from '@/composables/useLoad';
+import { parseStockChange, productCreateInput, productUpdateInput, type FormErrors, type ProductForm } from '@/utils/admin-forms';
+
+export type SaveResult<K extends string> = { ok: true; product: Product } | { ok: false; error: string; errors?: FormErrors<K> };
+
+/** The form for a new product, or filled from an existing one. */
+export function productFormOf(p?: Product): ProductForm {
+  return {
+    name: p?.name ?? '',
+    description: p?.description ?? '',
+    priceYuan: p ? fenToYuan(p.priceFen) : '',
+    imageUrl: p?.imageUrl ?? '',
+    onShelf: p?.onShelf ?? true,
+    stock: p ? String(p.stock) : '0',
+  };
+}
+
+export const useAdminProductsStore = defineStore('admin-products', () => {
+  /** The search typed (name contains, case-insensitive), applied by `load`. */
+  const q = ref('');
+  /** Products as last listed, newest first. */
+  const items = ref<Product[]>([]);
+  const status = ref<LoadStatus>('loading');
+  const error = ref('');
+  /** Audit entries by product id, newest first. */
+  const audit = ref<Record<string, AuditEntry[]>>({});
+
+  let seq = 0;
+
+  async function load(): Promise<void> {
+    const mine = ++seq;
+    status.value = 'loading';
+    try {
+      const found = await listAdminProducts(q.value.trim() || undefined);
+      if (mine !== seq) return;
+      items.value = found;
+      status.value = 'ready';
+    } catch (err) {
+      if (mine !== seq) return;
+      error.value = errorMessage(err);
+      status.value = 'error';
+    }
+  }
+
+  function put(product: Product): void {
+    const i = items.value.findIndex((p) => p.id === product.id);
+    items.value = i >= 0 ? items.value.map((p, j) => (j === i ? product : p)) : [product, ...items.value];
+  }
+
+  async function create(form: ProductForm): Promise<SaveResult<keyof ProductForm>> {
+    const parsed = productCreateInput(form);
+    if (!parsed.ok) return { ok: false, error: parsed.error, ...(parsed.errors ? { errors: parsed.errors } : {}) };
+    try {
+      const product = await createProduct(parsed.value);
+      put(product);
+      return { ok: true, product };
+    } catch (err) {
+      return { ok: false, error: errorMessage(err) };
+    }
+  }
+
+  async function update(product: Product, form: ProductForm): Promise<SaveResult<keyof ProductForm>> {
+    const parsed = productUpdateInput(form, product);
+    if (!parsed.ok) return { ok: false, error: parsed.error, ...(parsed.errors ? { errors: parsed.errors } : {}) };
+    try {
+      const saved = await updateProduct(product.id, parsed.value);
+      put(saved);
+      void loadAudit(product.id);
+      return { ok: true, product: saved };
+    } catch (err) {
+      return { ok: false, error: errorMessage(err) };
+    }
+  }
+
+  /**
+   * Sets the stock from a typed change ("+20", "-3" or "17") with a reason; the API writes who, when and
+   * before → after to the audit log.
+   */
+  async function adjustStock(product: Product, change: string, reason: string): Promise<SaveResult<'change' | 'reason'>> {
+    const errors: FormErrors<'change' | 'reason'> = {};
+    const parsed = parseStockChange(change, product.stock);
+    if (!parsed.ok) errors.change = parsed.error;
+    const why = reason.trim();
+    if (!why) errors.reason = '请填写调整原因（写入操作记录）';
+    else if (why.length > 200) errors.reason = '原因最多 200 个字';
+    if (!parsed.ok || Object.keys(errors).length > 0) return { ok: false, error: Object.values(errors)[0]!, errors };
+    try {
+      const saved = await updateProduct(product.id, { stock: parsed.value.stock, stockReason: why });
+      put(saved);
+      await loadAudit(product.id).catch(() => undefined);
+      return { ok: true, product: saved };
+    } catch (err) {
+      return { ok: false, error: errorMessage(err) };
+    }
+  }
+
+  async function loadAudit(productId: string): Promise<AuditEntry[]> {
+    const res = await listAudit({ productId, pageSize: 50 });
+    audit.value = { ...audit.value, [productId]: res.items };
+    return res.items;
+  }
+
+  return { q, items, status, error, audit, load, create, update, adjustStock, loadAudit };
+});

@@ -1,0 +1,167 @@
+// A small in-memory model of the admin API (docs/openapi.yaml, admin section) answering the fake uni.request,
+// for the admin stores' unit tests. It keeps what the console relies on: tokens that can be revoked, roles,
+// the login slow-down, Idempotency-Key refunds, shipping, products with stock audit.
+import type { AdminOrderDetail, AuditEntry, Product } from '@xiaodian/shared';
+import type { FakeAnswer, FakeRequest } from '../../test/fake-uni';
+
+export const API = 'http://127.0.0.1:3000';
+
+const err = (status: number, code: string, message: string): FakeAnswer => ({ status, data: { error: { code, message } } });
+
+export function paidOrder(id = 'order-1', totalFen = 1999): AdminOrderDetail {
+  const at = '2026-05-20T04:00:00.000Z';
+  return {
+    id,
+    outTradeNo: `T${id}`,
+    status: 'PAID',
+    totalFen,
+    items: [{ productId: 'p1', name: '乌龙茶', priceFen: totalFen, quantity: 1 }],
+    createdAt: at,
+    expiresAt: at,
+    paidAt: at,
+    transactionId: `42000${id}`,
+    openid: 'openid-alice',
+    paidFen: totalFen,
+    refundableFen: totalFen,
+    attempts: [],
+    notifications: [],
+    refunds: [],
+    anomalies: [],
+  };
+}
+
+export class FakeAdminApi {
+  readonly accounts = new Map([
+    ['owner', { password: 'owner-password', role: 'owner' as const, id: 'a1' }],
+    ['staff', { password: 'staff-password', role: 'staff' as const, id: 'a2' }],
+  ]);
+  /** Valid tokens → account. */
+  readonly tokens = new Map<string, string>();
+  readonly orders = new Map<string, AdminOrderDetail>();
+  readonly products = new Map<string, Product>();
+  readonly audit: AuditEntry[] = [];
+  /** Refunds by `orderId:Idempotency-Key`. */
+  readonly refunds = new Map<string, { outRefundNo: string; amountFen: number }>();
+  /** Requests that reached the model (the fake uni records every request, including failed ones). */
+  readonly handled: FakeRequest[] = [];
+  /** Answers to give instead of the model's, once each, for requests whose path matches. */
+  private overrides: { path: RegExp; answer: FakeAnswer | 'network-error'; after?: boolean }[] = [];
+  private failedLogins = 0;
+  private seq = 0;
+
+  /** The next request to a matching path gets `answer` (`after`: the model handles it first, then the answer is lost). */
+  override(path: RegExp, answer: FakeAnswer | 'network-error', options: { after?: boolean } = {}): void {
+    this.overrides.push({ path, answer, ...(options.after ? { after: true } : {}) });
+  }
+
+  /** Every session ends (as after logout on another device, or the 12 h expiry). */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  readonly respond = (req: FakeRequest): FakeAnswer | 'network-error' => {
+    const url = new URL(req.url);
+    const i = this.overrides.findIndex((o) => o.path.test(url.pathname));
+    const override = i >= 0 ? this.overrides.splice(i, 1)[0] : undefined;
+    if (override && !override.after) return override.answer;
+    const answer = this.handle(req, url);
+    return override ? override.answer : answer;
+  };
+
+  private handle(req: FakeRequest, url: URL): FakeAnswer {
+    this.handled.push(req);
+    const path = url.pathname;
+    const body = (req.data ?? {}) as Record<string, unknown>;
+    if (url.origin !== API) return err(404, 'NOT_FOUND', `wrong host ${url.origin}`);
+
+    if (req.method === 'POST' && path === '/api/admin/login') {
+      if (this.failedLogins >= 5) return err(429, 'TOO_MANY_ATTEMPTS', 'Too many wrong passwords; try again in 2 s');
+      const account = this.accounts.get(String(body.username));
+      if (!account || account.password !== body.password) {
+        this.failedLogins++;
+        return err(401, 'UNAUTHORIZED', 'Wrong username or password');
+      }
+      const token = `admin-token-${++this.seq}`;
+      this.tokens.set(token, String(body.username));
+      return { status: 200, data: { token, role: account.role } };
+    }
+
+    const auth = /^Bearer (.+)$/.exec(req.header.Authorization ?? '');
+    const username = auth ? this.tokens.get(auth[1]!) : undefined;
+    if (!username) return err(401, 'UNAUTHORIZED', 'Invalid or expired token');
+    const me = this.accounts.get(username)!;
+
+    if (req.method === 'POST' && path === '/api/admin/logout') {
+      for (const [t, u] of this.tokens) if (u === username) this.tokens.delete(t);
+      return { status: 204 };
+    }
+    if (req.method === 'GET' && path === '/api/admin/me') {
+      return { status: 200, data: { id: me.id, username, role: me.role } };
+    }
+    if (req.method === 'GET' && path === '/api/admin/orders') {
+      const items = [...this.orders.values()];
+      return { status: 200, data: { items, total: items.length } };
+    }
+    const detail = /^\/api\/admin\/orders\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && detail) {
+      const order = this.orders.get(detail[1]!);
+      return order ? { status: 200, data: structuredClone(order) } : err(404, 'NOT_FOUND', 'Order not found');
+    }
+    const refund = /^\/api\/admin\/orders\/([^/]+)\/refunds$/.exec(path);
+    if (req.method === 'POST' && refund) {
+      if (me.role !== 'owner') return err(403, 'FORBIDDEN', 'Requires role owner');
+      const order = this.orders.get(refund[1]!);
+      if (!order) return err(404, 'NOT_FOUND', 'Order not found');
+      const amountFen = Number(body.amountFen);
+      const key = req.header['Idempotency-Key'];
+      const existing = key ? this.refunds.get(`${order.id}:${key}`) : undefined;
+      if (existing) {
+        if (existing.amountFen !== amountFen) return err(409, 'IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key already started a refund of ${existing.amountFen} fen`);
+        return { status: 201, data: { outRefundNo: existing.outRefundNo, status: 'PROCESSING' } };
+      }
+      if (amountFen > order.refundableFen) return err(409, 'REFUND_EXCEEDS_PAID', `At most ${order.refundableFen} fen of this order can still be refunded`);
+      const outRefundNo = `R${order.id}-${++this.seq}`;
+      if (key) this.refunds.set(`${order.id}:${key}`, { outRefundNo, amountFen });
+      order.refundableFen -= amountFen;
+      order.status = 'REFUNDING';
+      order.refunds.push({ outRefundNo, amountFen, reason: String(body.reason), status: 'PROCESSING', affectsOrder: true, createdAt: new Date().toISOString() });
+      return { status: 201, data: { outRefundNo, status: 'PROCESSING' } };
+    }
+    const ship = /^\/api\/admin\/orders\/([^/]+)\/ship$/.exec(path);
+    if (req.method === 'POST' && ship) {
+      const order = this.orders.get(ship[1]!);
+      if (!order) return err(404, 'NOT_FOUND', 'Order not found');
+      if (order.status !== 'PAID') return err(409, 'ORDER_NOT_SHIPPABLE', `A ${order.status} order cannot be shipped`);
+      order.status = 'SHIPPED';
+      order.shipping = { trackingNo: String(body.trackingNo), expressCompany: String(body.expressCompany), shippedAt: new Date().toISOString() };
+      return { status: 200, data: structuredClone(order) };
+    }
+    if (path === '/api/admin/products' && req.method === 'GET') {
+      const q = url.searchParams.get('q') ?? '';
+      return { status: 200, data: { items: [...this.products.values()].filter((p) => p.name.includes(q)) } };
+    }
+    if (path === '/api/admin/products' && req.method === 'POST') {
+      const product = { id: `p${++this.seq}`, description: '', onShelf: true, ...body } as Product;
+      this.products.set(product.id, product);
+      return { status: 201, data: product };
+    }
+    const product = /^\/api\/admin\/products\/([^/]+)$/.exec(path);
+    if (product && req.method === 'PATCH') {
+      const p = this.products.get(product[1]!);
+      if (!p) return err(404, 'NOT_FOUND', 'Product not found');
+      if (body.stock !== undefined && !body.stockReason) return err(400, 'VALIDATION_FAILED', 'stockReason: required when changing stock');
+      if (typeof body.stock === 'number') {
+        this.audit.unshift({ id: `e${++this.seq}`, at: new Date().toISOString(), actor: username, action: 'product.stock', detail: String(body.stockReason), productId: p.id, stockBefore: p.stock, stockAfter: body.stock });
+      }
+      const { stockReason: _reason, ...fields } = body;
+      Object.assign(p, fields);
+      return { status: 200, data: { ...p } };
+    }
+    if (path === '/api/admin/audit' && req.method === 'GET') {
+      const productId = url.searchParams.get('productId');
+      const items = this.audit.filter((e) => !productId || e.productId === productId);
+      return { status: 200, data: { items, total: items.length } };
+    }
+    return err(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
+  }
+}

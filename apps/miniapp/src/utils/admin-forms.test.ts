@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isIsoDate,
+  MAX_FEN,
+  newIdempotencyKey,
+  parseStock,
+  parseStockChange,
+  parseYuan,
+  productCreateInput,
+  productUpdateInput,
+  refundInputOf,
+  shipInputOf,
+  staffInputOf,
+} from './admin-forms';
+
+const fen = (text: string, options?: Parameters<typeof parseYuan>[1]) => {
+  const r = parseYuan(text, options);
+  return r.ok ? r.value : r.error;
+};
+
+describe('yuan typed in a form', () => {
+  it('becomes exact fen, including amounts floating point gets wrong', () => {
+    expect(fen('12.3')).toBe(1230);
+    expect(fen('12.30')).toBe(1230);
+    expect(fen('0.29')).toBe(29); // 0.29 * 100 = 28.999999999999996
+    expect(fen('1.13')).toBe(113); // 1.13 * 100 = 112.99999999999999
+    expect(fen('19.99')).toBe(1999);
+    expect(fen('0.01')).toBe(1);
+    expect(fen(' ¥ 8 ')).toBe(800);
+    expect(fen('￥1999')).toBe(199900);
+    expect(fen('100000000')).toBe(MAX_FEN);
+  });
+
+  it('is refused when it is not a plain positive amount with at most two decimals', () => {
+    for (const bad of ['', ' ', 'abc', '1.005', '1,000', '1e3', '.5', '5.', '0x10', '１２']) {
+      expect(parseYuan(bad).ok, bad).toBe(false);
+    }
+    expect(fen('-1')).toBe('金额不能为负数');
+    expect(fen('0')).toBe('金额必须大于 0');
+    expect(fen('0.00', { allowZero: true })).toBe(0);
+    expect(fen('100000000.01')).toBe('金额过大');
+    expect(fen('50.01', { max: 5000 })).toBe('不能超过 ¥50.00');
+    expect(fen('50', { max: 5000 })).toBe(5000);
+  });
+});
+
+describe('stock', () => {
+  it('accepts whole numbers only', () => {
+    expect(parseStock('0')).toEqual({ ok: true, value: 0 });
+    expect(parseStock(' 12 ')).toEqual({ ok: true, value: 12 });
+    expect(parseStock('1.5').ok).toBe(false);
+    expect(parseStock('-1').ok).toBe(false);
+    expect(parseStock('1000001').ok).toBe(false);
+  });
+
+  it('applies a relative change to the stock shown, or takes an absolute figure', () => {
+    expect(parseStockChange('+5', 12)).toEqual({ ok: true, value: { stock: 17, delta: 5 } });
+    expect(parseStockChange('- 3', 12)).toEqual({ ok: true, value: { stock: 9, delta: -3 } });
+    expect(parseStockChange('20', 12)).toEqual({ ok: true, value: { stock: 20, delta: 8 } });
+    expect(parseStockChange('0', 12)).toEqual({ ok: true, value: { stock: 0, delta: -12 } });
+    expect(parseStockChange('-13', 12).ok).toBe(false);
+    expect(parseStockChange('12', 12)).toEqual({ ok: false, error: '库存没有变化' });
+    expect(parseStockChange('+0', 12).ok).toBe(false);
+    expect(parseStockChange('abc', 12).ok).toBe(false);
+    expect(parseStockChange('2.5', 12).ok).toBe(false);
+  });
+});
+
+describe('product form', () => {
+  const form = { name: ' 乌龙茶 ', description: '福建', priceYuan: '19.9', imageUrl: '', onShelf: true, stock: '10' };
+
+  it('builds the create body', () => {
+    expect(productCreateInput(form)).toEqual({
+      ok: true,
+      value: { name: '乌龙茶', description: '福建', priceFen: 1990, stock: 10, onShelf: true },
+    });
+    expect(productCreateInput({ ...form, imageUrl: ' https://img.example/t.png ' })).toMatchObject({ ok: true, value: { imageUrl: 'https://img.example/t.png' } });
+  });
+
+  it('says what is wrong with each field', () => {
+    const r = productCreateInput({ ...form, name: ' ', priceYuan: '0', imageUrl: 'ftp://x', stock: '-1' });
+    expect(r.ok).toBe(false);
+    expect(Object.keys(r.errors ?? {}).sort()).toEqual(['imageUrl', 'name', 'priceYuan', 'stock']);
+  });
+
+  it('builds a patch with only what changed', () => {
+    const before = { name: '乌龙茶', description: '福建', priceFen: 1990, imageUrl: 'https://img.example/t.png', onShelf: true };
+    expect(productUpdateInput({ ...form, imageUrl: 'https://img.example/t.png', priceYuan: '19.90' }, before)).toEqual({ ok: false, error: '没有修改' });
+    expect(productUpdateInput({ ...form, priceYuan: '21', onShelf: false }, before)).toEqual({
+      ok: true,
+      value: { priceFen: 2100, imageUrl: null, onShelf: false },
+    });
+  });
+});
+
+describe('refund, ship and staff forms', () => {
+  it('refund: amount at most what is refundable, and a reason of at most 80 characters', () => {
+    expect(refundInputOf({ amountYuan: '19.99', reason: ' 缺货 ' }, 1999)).toEqual({ ok: true, value: { amountFen: 1999, reason: '缺货' } });
+    expect(refundInputOf({ amountYuan: '20', reason: 'x' }, 1999)).toMatchObject({ ok: false, errors: { amountYuan: '不能超过 ¥19.99' } });
+    expect(refundInputOf({ amountYuan: '1', reason: 'x'.repeat(81) }, 1999)).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
+  });
+
+  it('ship: tracking number and company required, logistics type passed on', () => {
+    expect(shipInputOf({ trackingNo: ' SF1 ', expressCompany: ' 顺丰速运 ', logisticsType: 1 })).toEqual({
+      ok: true,
+      value: { trackingNo: 'SF1', expressCompany: '顺丰速运', logisticsType: 1 },
+    });
+    expect(shipInputOf({ trackingNo: '', expressCompany: '', logisticsType: 4 }).errors).toEqual({
+      trackingNo: expect.any(String),
+      expressCompany: expect.any(String),
+    });
+  });
+
+  it('staff: the same rules as the API', () => {
+    expect(staffInputOf({ username: ' clerk.1 ', password: '12345678' })).toEqual({ ok: true, value: { username: 'clerk.1', password: '12345678' } });
+    expect(staffInputOf({ username: 'ab', password: '12345678' }).ok).toBe(false);
+    expect(staffInputOf({ username: '店员一号', password: '12345678' }).ok).toBe(false);
+    expect(staffInputOf({ username: 'clerk', password: '1234567' }).ok).toBe(false);
+  });
+});
+
+it('dates are real YYYY-MM-DD days', () => {
+  expect(isIsoDate('2026-02-28')).toBe(true);
+  expect(isIsoDate('2026-02-30')).toBe(false);
+  expect(isIsoDate('2026-2-3')).toBe(false);
+  expect(isIsoDate('')).toBe(false);
+});
+
+it('idempotency keys are random and printable', () => {
+  const keys = new Set(Array.from({ length: 50 }, () => newIdempotencyKey()));
+  expect(keys.size).toBe(50);
+  for (const k of keys) expect(k).toMatch(/^xd-[0-9a-f]{32}$/);
+});

@@ -17,6 +17,8 @@ export interface Services {
   /** serial → WeChat Pay public key: the public key id and/or platform certificates. */
   keyRing: KeyRing;
   merchantKey: KeyObject;
+  /** Fetches WeChat Pay's certificates again when `serial` is unknown (rotation); throttled, never throws. */
+  refreshKeysFor(serial: string): Promise<void>;
   /** Identifies this process in leases, so several instances can share jobs safely. */
   instanceId: string;
   /** Runs work after the HTTP answer has gone (notifications must be answered within 5 s). */

@@ -26,6 +26,15 @@ export interface BuiltServices extends Services {
 export function buildServices(config: Config, logger: Logger, db: Connection, options: { wechatPayRetryDelayMs?: number } = {}): BuiltServices {
   const keyRing: KeyRing = keyRingFromConfig({ publicKeyId: config.wechatPay.publicKeyId, publicKey: config.wechatPay.publicKey });
   const merchantKey = loadPrivateKey(config.wechatPay.privateKey);
+  // A serial we do not know is usually a rotated platform certificate: fetch the certificates again, but at
+  // most once a minute per instance, so that forged serials cannot make us hammer WeChat.
+  let certificates: PlatformCertificateRefresher | undefined;
+  let lastRefreshAt = 0;
+  const refreshKeysFor = async (serial: string): Promise<void> => {
+    if (keyRing.has(serial) || Date.now() - lastRefreshAt < 60_000 || !certificates) return;
+    lastRefreshAt = Date.now();
+    await certificates.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message, serial }, 'certificate refresh failed'));
+  };
   const wechatPay = new WechatPayClient({
     baseUrl: config.wechatPay.base,
     mchid: config.wechatPay.mchid,
@@ -37,7 +46,9 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     timeoutMs: 8_000,
     retries: 2,
     ...(options.wechatPayRetryDelayMs !== undefined ? { retryDelayMs: options.wechatPayRetryDelayMs } : {}),
+    onUnknownSerial: refreshKeysFor,
   });
+  certificates = new PlatformCertificateRefresher(wechatPay, keyRing, { logger });
   const pending = new Set<Promise<unknown>>();
   const models = defineModels(db);
   const services: BuiltServices = {
@@ -50,7 +61,8 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     keyRing,
     merchantKey,
     instanceId: randomUUID(),
-    certificates: new PlatformCertificateRefresher(wechatPay, keyRing, { logger }),
+    certificates,
+    refreshKeysFor,
     defer(name, work) {
       const run = new Promise<void>((resolve) => setImmediate(resolve))
         .then(work)

@@ -33,6 +33,10 @@ export interface World {
 
 export interface WorldOptions {
   orderTtlSeconds?: number;
+  /** Which WeChat Pay keys the sandbox signs with (public key, platform certificates, or both). */
+  keyMode?: 'public_key' | 'certificate' | 'both';
+  /** Leave the WeChat Pay public key out of the API's configuration (certificate-only merchants). */
+  withoutPublicKey?: boolean;
   env?: Record<string, string>;
   timeScale?: number;
 }
@@ -46,7 +50,7 @@ async function listen(server: Server): Promise<string> {
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xd-sandbox-'));
-  const sandbox = await startSandbox({ port: 0, dataDir, timeScale: options.timeScale ?? 0.001, quiet: true });
+  const sandbox = await startSandbox({ port: 0, dataDir, timeScale: options.timeScale ?? 0.001, quiet: true, keyMode: options.keyMode });
   // MONGODB_URI runs the same tests against a real server (each world in its own throw-away database).
   const external = process.env.MONGODB_URI;
   const mongo = external ? { uri: external, kind: 'external' as const, stop: async () => undefined } : await startEmbeddedMongo();
@@ -67,8 +71,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const startApi = async (): Promise<ApiInstance> => {
     const server = createServer();
     const url = await listen(server);
+    const { WECHATPAY_PUBLIC_KEY_ID: _id, WECHATPAY_PUBLIC_KEY: _key, ...certificateOnly } = sandbox.apiEnv;
     const config = loadConfig({
-      ...sandbox.apiEnv,
+      ...(options.withoutPublicKey ? certificateOnly : sandbox.apiEnv),
       NODE_ENV: 'test',
       PUBLIC_BASE_URL: url,
       ADMIN_USERNAME: 'owner',

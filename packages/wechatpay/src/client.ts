@@ -61,6 +61,11 @@ export interface WechatPayClientOptions {
   now?: () => number;
   /** Sent as `User-Agent` (WeChat asks for one). */
   userAgent?: string;
+  /**
+   * Called once when a 2xx answer is signed with a serial the key ring does not hold (a rotated platform
+   * certificate); the answer is verified again afterwards. Typically refreshes the certificates.
+   */
+  onUnknownSerial?: (serial: string) => Promise<void>;
 }
 
 interface Answer {
@@ -89,6 +94,7 @@ export class WechatPayClient {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #userAgent: string;
+  readonly #onUnknownSerial: ((serial: string) => Promise<void>) | undefined;
 
   constructor(options: WechatPayClientOptions) {
     if (Buffer.byteLength(options.apiV3Key, 'utf8') !== 32) throw new TypeError('the APIv3 key must be exactly 32 bytes');
@@ -105,6 +111,7 @@ export class WechatPayClient {
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
     this.#userAgent = options.userAgent ?? 'xiaodian-wechatpay/0.1';
+    this.#onUnknownSerial = options.onUnknownSerial;
   }
 
   /** `POST /v3/pay/transactions/jsapi` → `{ prepay_id }` (valid 2 h). */
@@ -223,7 +230,7 @@ export class WechatPayClient {
 
   /** A signed, verified call; resolves only with a verified 2xx answer. */
   async #request(method: string, pathWithQuery: string, body?: object): Promise<Answer> {
-    return this.#send(method, this.#url(pathWithQuery), body, (answer) => this.#verify(answer));
+    return this.#send(method, this.#url(pathWithQuery), body, (answer) => this.#verify(answer), true);
   }
 
   /**
@@ -236,6 +243,8 @@ export class WechatPayClient {
     url: URL,
     body: object | undefined,
     verify: (answer: Answer) => ForgedReason | undefined,
+    // Not for the certificate download itself: it verifies with the certificates it carries.
+    mayRefreshKeys = false,
   ): Promise<Answer & { raw: Buffer }> {
     // Serialised once: every attempt sends (and signs) the very same bytes.
     const payload = body === undefined ? '' : JSON.stringify(body);
@@ -296,7 +305,11 @@ export class WechatPayClient {
       }
       const fields = { status: answer.status, requestId: answer.requestId, attempts: attempt };
       if (answer.status >= 200 && answer.status < 300) {
-        const failure = verify(answer);
+        let failure = verify(answer);
+        if (failure === 'UNKNOWN_SERIAL' && mayRefreshKeys && this.#onUnknownSerial) {
+          await this.#onUnknownSerial(answer.headers.get('wechatpay-serial') ?? '');
+          failure = verify(answer);
+        }
         if (failure) {
           log('warn', { ...fields, reason: failure }, 'wechatpay answer rejected');
           throw new WechatPayForgedResponseError({ reason: failure, status: answer.status, requestId: answer.requestId });

@@ -82,7 +82,13 @@ async function handle(
   apply: (event: { id: string; event_type: string }, resource: Record<string, unknown>, record: Recorder) => Promise<NotificationAnswer>,
 ): Promise<NotificationAnswer> {
   const serial = String(request.headers['wechatpay-serial'] ?? '');
-  const parsed = parseNotification({ headers: request.headers, rawBody: request.rawBody ?? '' }, { keyRing: s.keyRing, apiV3Key: s.config.wechatPay.apiV3Key });
+  const parse = () => parseNotification({ headers: request.headers, rawBody: request.rawBody ?? '' }, { keyRing: s.keyRing, apiV3Key: s.config.wechatPay.apiV3Key });
+  let parsed = parse();
+  if (!parsed.ok && parsed.reason === 'UNKNOWN_SERIAL') {
+    // Possibly a platform certificate WeChat rotated in since our last refresh.
+    await s.refreshKeysFor(serial);
+    parsed = parse();
+  }
   const log = s.logger.child({ notification: kind });
   const base = { kind, serial, receivedAt: new Date() };
   if (!parsed.ok) {

@@ -28,10 +28,9 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
   const merchantKey = loadPrivateKey(config.wechatPay.privateKey);
   // A serial we do not know is usually a rotated platform certificate: fetch the certificates again, but at
   // most once a minute per instance, so that forged serials cannot make us hammer WeChat.
-  let certificates: PlatformCertificateRefresher | undefined;
   let lastRefreshAt = 0;
   const refreshKeysFor = async (serial: string): Promise<void> => {
-    if (keyRing.has(serial) || Date.now() - lastRefreshAt < 60_000 || !certificates) return;
+    if (keyRing.has(serial) || Date.now() - lastRefreshAt < 60_000) return;
     lastRefreshAt = Date.now();
     await certificates.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message, serial }, 'certificate refresh failed'));
   };
@@ -48,7 +47,7 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     ...(options.wechatPayRetryDelayMs !== undefined ? { retryDelayMs: options.wechatPayRetryDelayMs } : {}),
     onUnknownSerial: refreshKeysFor,
   });
-  certificates = new PlatformCertificateRefresher(wechatPay, keyRing, { logger });
+  const certificates = new PlatformCertificateRefresher(wechatPay, keyRing, { logger });
   const pending = new Set<Promise<unknown>>();
   const models = defineModels(db);
   const services: BuiltServices = {

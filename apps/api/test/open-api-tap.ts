@@ -1,15 +1,13 @@
 // A wire tap between the API and the sandbox's open API (WECHAT_API_BASE): it forwards every request unchanged
 // and counts them by path, so tests can assert how often the API really called WeChat (one stable_token fetch
-// for fifty uses). It can also make the next N calls of a path answer a gateway 5xx, for the open API calls the
-// sandbox has no fault switch for yet (upload_shipping_info), or answer slowly.
+// for fifty uses). It can also hold answers back, widening the window in which callers race. Failures are the
+// sandbox's job (its http_5xx fault), not the tap's.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 export interface OpenApiTap {
   url: string;
   /** Calls forwarded or failed, by path (`/cgi-bin/stable_token`). */
   count(path: string): number;
-  /** The next `times` calls of `path` answer `status` without reaching the sandbox. */
-  failNext(path: string, times: number, status?: number): void;
   /** Holds every answer of `path` this long (a slow WeChat: widens the window in which callers race). */
   slow(path: string, ms: number): void;
   reset(): void;
@@ -24,19 +22,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export async function startOpenApiTap(target: () => string): Promise<OpenApiTap> {
   const counts = new Map<string, number>();
-  const failures = new Map<string, { times: number; status: number }>();
   const delays = new Map<string, number>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://tap');
       counts.set(url.pathname, (counts.get(url.pathname) ?? 0) + 1);
       const body = await readBody(req);
-      const failure = failures.get(url.pathname);
-      if (failure && failure.times > 0) {
-        failure.times--;
-        res.writeHead(failure.status, { 'content-type': 'text/html' }).end(`<html><body><h1>${failure.status}</h1></body></html>`);
-        return;
-      }
       const answer = await fetch(`${target()}${url.pathname}${url.search}`, {
         method: req.method ?? 'GET',
         headers: req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {},
@@ -54,15 +45,11 @@ export async function startOpenApiTap(target: () => string): Promise<OpenApiTap>
   return {
     url: `http://127.0.0.1:${address.port}`,
     count: (path) => counts.get(path) ?? 0,
-    failNext(path, times, status = 502) {
-      failures.set(path, { times, status });
-    },
     slow(path, ms) {
       delays.set(path, ms);
     },
     reset() {
       counts.clear();
-      failures.clear();
       delays.clear();
     },
     close: () =>

@@ -1,7 +1,7 @@
 // Shipping information reaches WeChat after the admin ships: retried with backoff through 5xx answers, skipped
 // (and recorded) when the mini program is not under shipping management, given up after too many failures.
-// The API reaches the sandbox's open API through a wire tap, which also plays the 5xx answers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The sandbox plays WeChat's 5xx answers (its http_5xx fault); a pass-through tap in front of it counts the calls.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDoc } from '../src/models';
 import { MAX_UPLOAD_ATTEMPTS, runShippingUpload, uploadRetryDelayMs } from '../src/jobs/shipping-upload';
 import { shippingInfoRequest } from '../src/modules/shipping/upload-shipping-info';
@@ -42,11 +42,13 @@ async function shippedOrder(user: string) {
 const uploadOf = async (id: string) => (await services().models.Order.findById(id).lean<OrderDoc>())!.shipping!.upload!;
 const detail = async (id: string) => (await call(world.api.url, 'GET', `/api/admin/orders/${id}`, { token: admin })).body;
 
+afterEach(async () => world.sandbox.control.clearFaults());
+
 describe('shipping information upload', () => {
   it('succeeds after WeChat answers 5xx twice, with backoff between attempts, and shows in the admin order detail', async () => {
     const order = await shippedOrder('ship-5xx');
     tap.reset();
-    tap.failNext(UPLOAD, 2, 502);
+    await world.sandbox.control.setFault({ kind: 'http_5xx', endpoints: ['upload_shipping_info'], count: 2, status: 502 });
 
     const t0 = new Date();
     expect(await runShippingUpload(services(), t0)).toBe(1);
@@ -94,7 +96,7 @@ describe('shipping information upload', () => {
   it(`gives up after ${MAX_UPLOAD_ATTEMPTS} failed attempts and says why`, async () => {
     const order = await shippedOrder('ship-down');
     tap.reset();
-    tap.failNext(UPLOAD, 100, 503);
+    await world.sandbox.control.setFault({ kind: 'http_5xx', endpoints: ['upload_shipping_info'], status: 503 });
     // Past the cached "not managed" of the test before (WeChat is asked again, and now says managed).
     let now = later(new Date(), 14 * 3600_000);
     for (let i = 0; i < MAX_UPLOAD_ATTEMPTS; i++) {

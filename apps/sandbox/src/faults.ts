@@ -24,7 +24,22 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export const ENDPOINTS = ['prepay', 'query', 'close', 'refund', 'refund_query', 'bill', 'bill_download', 'certificates'] as const;
+export const ENDPOINTS = [
+  'prepay',
+  'query',
+  'close',
+  'refund',
+  'refund_query',
+  'bill',
+  'bill_download',
+  'certificates',
+  // WeChat's open API (api.weixin.qq.com): only when named, never by default.
+  'jscode2session',
+  'stable_token',
+  'token',
+  'upload_shipping_info',
+  'is_trade_managed',
+] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 /** Where http_5xx and timeout apply when no `endpoints` are given. */
 export const DEFAULT_FAILING_ENDPOINTS: readonly Endpoint[] = ['prepay', 'query', 'close', 'refund'];

@@ -125,3 +125,22 @@ describe('shipping information', () => {
     expect((await sandbox.control.trade(body.out_trade_no)).shipping).toMatchObject({ uploads: 2 });
   });
 });
+
+describe('open API faults', () => {
+  it('answers 5xx for the open-API endpoints a fault names, as often as it says, and only those', async () => {
+    await sandbox.control.setFault({ kind: 'http_5xx', endpoints: ['upload_shipping_info', 'stable_token'], count: 2, status: 502 });
+    const credentials = { grant_type: 'client_credential', appid: sandbox.identity.appid, secret: sandbox.identity.secret };
+    const raw = (path: string, body: unknown) =>
+      fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await raw('/cgi-bin/stable_token', credentials)).status).toBe(502);
+    expect((await raw('/wxa/sec/order/upload_shipping_info?access_token=x', {})).status).toBe(502);
+    // The budget of two is spent; unnamed endpoints were never affected.
+    const token = await raw('/cgi-bin/stable_token', credentials);
+    expect(token.status).toBe(200);
+    const { access_token } = (await token.json()) as { access_token: string };
+    expect((await raw(`/wxa/sec/order/is_trade_managed?access_token=${access_token}`, { appid: sandbox.identity.appid })).status).toBe(200);
+    // Pay v3 endpoints are the default targets; open-API ones must be named.
+    await sandbox.control.setFault({ kind: 'http_5xx' });
+    expect((await raw(`/wxa/sec/order/is_trade_managed?access_token=${access_token}`, { appid: sandbox.identity.appid })).status).toBe(200);
+  });
+});

@@ -1,9 +1,6 @@
 // Leases and throttles live in the database, not in process memory, so every API instance sees the same ones.
 import type { Models } from '../models';
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number }).code === 11000;
-}
+import { isDuplicateKeyError } from './duplicate-key';
 
 /**
  * Takes the lease `name` for `ms` if it is free or already ours (an upsert guarded by expiry). Two instances
@@ -18,7 +15,7 @@ export async function acquireLease(models: Models, name: string, holder: string,
     ).lean();
     return lease?.holder === holder;
   } catch (err) {
-    if (isDuplicateKey(err)) return false;
+    if (isDuplicateKeyError(err)) return false;
     throw err;
   }
 }
@@ -37,7 +34,7 @@ export async function passThrottle(models: Models, key: string, ms: number, now 
     ).lean();
     return res !== null;
   } catch (err) {
-    if (isDuplicateKey(err)) return false;
+    if (isDuplicateKeyError(err)) return false;
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import { conflict } from '../../errors';
 import { hashPassword } from '../auth/password';
 import { writeAudit } from './audit';
 import { iso } from './dto';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 /** The owner adds a staff account (orders, shipping, products; no refunds, no account management). */
 export async function createStaff(s: Pick<Services, 'models'>, input: CreateStaffInput, actor: string): Promise<AdminAccount> {
@@ -17,7 +18,7 @@ export async function createStaff(s: Pick<Services, 'models'>, input: CreateStaf
     createdBy: actor,
   }).catch((err: unknown) => {
     // The unique username index decides between two owners adding the same name at once.
-    if ((err as { code?: number }).code === 11000) throw conflict('USERNAME_TAKEN', `${input.username} is taken`);
+    if (isDuplicateKeyError(err)) throw conflict('USERNAME_TAKEN', `${input.username} is taken`);
     throw err;
   });
   await writeAudit(s.models, { at: now, actor, action: 'staff.create', detail: `added staff account ${input.username}` });

@@ -14,6 +14,7 @@ import { AppError, conflict, notFound } from '../../errors';
 import type { OrderDoc, RefundDoc } from '../../models';
 import { refundRetryDelayMs, submitRefund } from '../refunds/start-refund';
 import { writeAudit } from './audit';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 /** Orders money has reached and not all gone back from. */
 const REFUNDABLE: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'REFUNDING'];
@@ -69,7 +70,7 @@ async function startOrReplay(s: Services, request: RefundRequest): Promise<{ ref
   } else {
     refuseIfImpossible(order, request.amountFen);
     await models.Refund.create(draftOf(order, outRefundNo, request, new Date())).catch(async (err: unknown) => {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       // A twin request with the same key drafted it a moment ago: it must be the same refund.
       const twin = await models.Refund.findOne({ outRefundNo }).lean<RefundDoc>();
       if (twin) assertSameRefund(twin, request);
@@ -88,7 +89,7 @@ async function startOrReplay(s: Services, request: RefundRequest): Promise<{ ref
     won = await models.Refund.create({ ...draftOf(order, outRefundNo, request, now), ...live }).then(
       () => true,
       (err: unknown) => {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
         return false;
       },
     );

@@ -2,6 +2,7 @@ import type { AdminLoginInput } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError } from '../../errors';
 import { hashPassword, verifyPassword } from './password';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 /** After this many wrong passwords in a row an account waits, longer each time (up to 15 minutes). */
 const FREE_ATTEMPTS = 5;
@@ -44,6 +45,6 @@ export async function ensureBootstrapAdmin(s: Pick<Services, 'models'>, admin: {
   if (await s.models.Admin.exists({ username: admin.username })) return;
   await s.models.Admin.create({ username: admin.username, passwordHash: await hashPassword(admin.password), role: 'owner', createdAt: new Date() }).catch((err: unknown) => {
     // Another instance created it at the same moment.
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   });
 }

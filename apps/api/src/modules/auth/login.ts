@@ -2,6 +2,7 @@ import { AppError } from '../../errors';
 import type { Models } from '../../models';
 import { WechatOpenApiError, WechatOpenApiUnavailableError, type WechatOpenApi } from '../wechat/open-api';
 import type { TokenService } from './tokens';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 /** WeChat's "busy, try again" (-1): the shopper did nothing wrong. */
 const BUSY = -1;
@@ -31,7 +32,7 @@ export async function loginShopper(
     .lean()
     .catch(async (err: unknown) => {
       // Two first logins of one shopper at once: the loser of the unique openid simply reads the winner.
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       return deps.models.User.findOne({ openid: session.openid }).lean();
     });
   if (!user) throw new Error('user upsert returned nothing');

@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../models';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 export type AnomalyKind =
   | 'AMOUNT_MISMATCH'
@@ -32,7 +33,7 @@ export async function recordAnomaly(
     { upsert: true },
   ).catch((err: unknown) => {
     // Concurrent duplicates race on the unique key; the loser recorded nothing new.
-    if ((err as { code?: number }).code === 11000) return { upsertedCount: 0 };
+    if (isDuplicateKeyError(err)) return { upsertedCount: 0 };
     throw err;
   });
   return res.upsertedCount === 1;

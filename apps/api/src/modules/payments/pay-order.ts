@@ -8,6 +8,7 @@ import type { AttemptDoc, OrderDoc } from '../../models';
 import { newOutTradeNo } from '../orders/create-order';
 import { toBeijingRfc3339 } from './beijing-time';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 /** WeChat keeps a prepay_id for 2 hours; stop handing it out a little before. */
 const PREPAY_ID_LIFETIME_MS = 2 * 3600_000 - 5 * 60_000;
@@ -71,7 +72,7 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
       status: 'CREATED',
       createdAt: new Date(),
     }).catch((err: unknown) => {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     });
   }
   const fresh = await s.models.Order.findById(order._id).lean<OrderDoc>();

@@ -15,6 +15,7 @@ import { recordAnomaly } from '../payments/anomalies';
 import { applyPaidTransaction } from '../payments/apply-payment';
 import { beijingDayRange } from './dates';
 import type { ReconciliationActionDoc } from './model';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 export type Discrepancy = Report['discrepancies'][number] & { outRefundNo?: string };
 
@@ -74,7 +75,7 @@ export async function compareBill(
       { $setOnInsert: { date, kind: d.kind, outTradeNo: d.outTradeNo, outRefundNo: d.outRefundNo, transactionId: d.transactionId, action: d.action, detail: d.detail, at: new Date() } },
       { upsert: true },
     ).catch((err: unknown) => {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     });
     discrepancies.push(d);
   };

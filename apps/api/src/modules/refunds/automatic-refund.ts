@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import type { Services } from '../../context';
 import type { RefundDoc } from '../../models';
 import { submitRefund } from './start-refund';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 /**
  * Gives back money WeChat took for an order that cannot keep it (closed, or paid twice). The out_refund_no is
@@ -32,7 +33,7 @@ export async function scheduleAutomaticRefund(
     },
     { upsert: true },
   ).catch((err: unknown) => {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   });
   // After the answer to WeChat: the refund job retries it if this process dies first.
   s.defer('automatic refund', async () => {

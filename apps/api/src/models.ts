@@ -1,6 +1,6 @@
 // The collections, bound to one mongoose connection (not the global default) so that tests can run two
 // API instances against one database, as two servers behind a load balancer would.
-import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { ORDER_STATUSES } from '@xiaodian/shared';
 import { reconciliationModels } from './modules/reconciliation/model';
 import { shippingModels } from './modules/shipping/model';
@@ -264,4 +264,3 @@ export type AdminDoc = InferSchemaType<typeof adminSchema> & { _id: Types.Object
 export type AnomalyDoc = InferSchemaType<typeof anomalySchema> & { _id: Types.ObjectId };
 export type NotificationDoc = InferSchemaType<typeof notificationSchema> & { _id: Types.ObjectId };
 export type AuditLogDoc = InferSchemaType<typeof auditLogSchema> & { _id: Types.ObjectId };
-export type AnyModel = Model<unknown>;

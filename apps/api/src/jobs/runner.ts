@@ -25,13 +25,12 @@ export const JOBS: Job[] = [
 ];
 
 export interface JobRunner {
-  /** Runs every job once, in order (what tests and `pnpm dev` use to make things happen now). */
-  runAll(now?: Date): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
 export function startJobs(s: Services, jobs: Job[] = JOBS): JobRunner {
-  const timers: NodeJS.Timeout[] = [];
+  // One pending timer per job: replaced on every tick, so a long-running process keeps no old handles.
+  const timers = new Map<string, NodeJS.Timeout>();
   const running = new Set<Promise<unknown>>();
   let stopped = false;
   for (const job of jobs) {
@@ -42,30 +41,18 @@ export function startJobs(s: Services, jobs: Job[] = JOBS): JobRunner {
         .catch((err: unknown) => s.logger.error({ err, job: job.name }, 'job failed'))
         .finally(() => {
           running.delete(work);
-          if (!stopped) timers.push(setTimeout(tick, job.everyMs));
+          if (!stopped) timers.set(job.name, setTimeout(tick, job.everyMs));
         });
       running.add(work);
     };
     // Spread the first runs so that instances started together do not tick in lockstep.
-    timers.push(setTimeout(tick, Math.floor(Math.random() * job.everyMs)));
+    timers.set(job.name, setTimeout(tick, Math.floor(Math.random() * job.everyMs)));
   }
   return {
-    async runAll(now = new Date()) {
-      const out: Record<string, number> = {};
-      for (const job of jobs) out[job.name] = await job.run(s, now);
-      return out;
-    },
     async stop() {
       stopped = true;
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers.values()) clearTimeout(t);
       await Promise.allSettled([...running]);
     },
   };
-}
-
-/** Runs every job once without timers: for tests and scripts. */
-export async function runJobsOnce(s: Services, now = new Date(), jobs: Job[] = JOBS): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const job of jobs) out[job.name] = await job.run(s, now);
-  return out;
 }

@@ -1,7 +1,7 @@
 // The admin back office through HTTP: sessions (logout on every instance, expiry), roles, staff accounts,
 // orders (filters, search, detail), shipping, anomalies, the audit log and the dashboard.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { beijingDate } from '../src/modules/payments/beijing-time';
+import { beijingDate } from '@xiaodian/shared';
 import { ADDRESS, adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
 import { forgeNotification, transactionFor } from './wechat-forge';
 

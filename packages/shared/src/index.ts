@@ -1,4 +1,5 @@
 export * from './money';
+export * from './beijing-days';
 export * from './order-status';
 export * from './wechat-states';
 export * from './errors';

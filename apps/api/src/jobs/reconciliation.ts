@@ -3,10 +3,10 @@
 // (after a backoff) or ran before the bill was final. A fresh install starts with yesterday only. Safe on every
 // instance: each date runs under its own lease, and a date another instance holds is skipped.
 import type { Services } from '../context';
-import { addDays, billDueAt, latestDueDate, LOOKBACK_DAYS } from '../modules/reconciliation/dates';
+import { billDueAt, latestDueDate, LOOKBACK_DAYS } from '../modules/reconciliation/dates';
 import type { ReconciliationDoc } from '../modules/reconciliation/model';
 import { reconcileDate } from '../modules/reconciliation/reconcile-date';
-import { beijingDate } from '../modules/payments/beijing-time';
+import { addDays, beijingDate } from '@xiaodian/shared';
 
 /** Dates per tick: a long catch-up spreads over several ticks rather than holding one for long. */
 const DATES_PER_TICK = 5;

@@ -101,20 +101,10 @@ export const auditActionLabel = (a: string): string => AUDIT_ACTIONS[a] ?? a;
 /** 1234 → "¥12.34". */
 export const yuan = (fen: number | undefined): string => (typeof fen === 'number' ? `¥${fenToYuan(fen)}` : '—');
 
+// Beijing business days: the same arithmetic as the API's, from the shared package.
+export { addDays, beijingDate } from '@xiaodian/shared';
+
 const BEIJING_OFFSET_MS = 8 * 3600_000;
-
-/** Today's date in Beijing (the API's business days), YYYY-MM-DD. */
-export function beijingDate(now: number = Date.now()): string {
-  return new Date(now + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** "2026-05-20" + n days. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** ISO → "2026-05-20 13:29:35" in Beijing time (what WeChat's merchant platform shows too). */

@@ -1,6 +1,6 @@
 import { PAID_STATUSES, type Dashboard } from '@xiaodian/shared';
 import type { Services } from '../../context';
-import { beijingDate } from '../payments/beijing-time';
+import { beijingDate } from '@xiaodian/shared';
 import { beijingDayStart } from './list-orders';
 
 const DAYS = 30;

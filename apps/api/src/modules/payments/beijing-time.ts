@@ -3,8 +3,3 @@ export function toBeijingRfc3339(date: Date): string {
   const shifted = new Date(date.getTime() + 8 * 3600_000);
   return `${shifted.toISOString().slice(0, 19)}+08:00`;
 }
-
-/** The Beijing calendar date (`YYYY-MM-DD`) of an instant: WeChat's bills are per Beijing day. */
-export function beijingDate(date: Date): string {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}

@@ -1,15 +1,11 @@
 // Beijing calendar arithmetic for bills: WeChat's trade bill of a date holds the trades whose success_time
 // falls on that Beijing day, and is ready from 10:00 Beijing time the next day.
-import { beijingDate } from '../payments/beijing-time';
+import { addDays, beijingDate } from '@xiaodian/shared';
 
 const DAY_MS = 24 * 3600_000;
 
 /** WeChat keeps bills for three months; the daily job looks back at most this many days. */
 export const LOOKBACK_DAYS = 89;
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** The instants `[start, end)` of a Beijing date. */
 export function beijingDayRange(date: string): { start: Date; end: Date } {

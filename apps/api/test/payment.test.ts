@@ -72,6 +72,16 @@ describe('prepay and requestPayment', () => {
     expect(trade.amount.total).toBe(1999);
   });
 
+  it('gives concurrent pay calls one attempt and one prepay_id', async () => {
+    const { token, order } = await placeOrder('payer-concurrent');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call(world.api.url, 'POST', `/api/orders/${order.id}/pay`, { token })));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+    expect(new Set(answers.map((a) => a.body.package)).size).toBe(1);
+    const attempts = await services().models.PaymentAttempt.find({ orderId: order.id }).lean();
+    expect(attempts).toHaveLength(1);
+    expect((await services().models.Order.findById(order.id).lean())?.outTradeNo).toBe(attempts[0]!.outTradeNo);
+  });
+
   it('retries a 5xx from WeChat with the same parameters', async () => {
     const { token, order } = await placeOrder('payer-5xx');
     await world.sandbox.control.setFault({ kind: 'http_5xx', endpoints: ['prepay'], count: 2 });

@@ -53,37 +53,42 @@ async function currentAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc 
   return s.models.PaymentAttempt.findOne({ outTradeNo: order.outTradeNo }).lean<AttemptDoc>();
 }
 
-/** Creates attempt N+1; of two concurrent callers one wins the compare-and-set and the other reuses its attempt. */
+/**
+ * Creates attempt N+1. The attempt is written first — idempotently, since concurrent callers compute the same
+ * number — and only then does the order point at it by compare-and-set. A crash in between leaves an unused
+ * attempt (never prepaid, harmless), never an order pointing at an attempt that does not exist.
+ */
 async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   const seq = (order.attemptSeq ?? 0) + 1;
   const outTradeNo = newOutTradeNo(order._id, seq);
-  const won = await s.models.Order.updateOne(
+  await s.models.PaymentAttempt.updateOne(
+    { outTradeNo },
+    {
+      $setOnInsert: {
+        orderId: order._id,
+        outTradeNo,
+        amountFen: order.totalFen,
+        openid: order.openid,
+        description: describeOrder(order),
+        timeExpire: toBeijingRfc3339(order.expiresAt),
+        status: 'CREATED',
+        createdAt: new Date(),
+      },
+    },
+    { upsert: true },
+  ).catch((err: unknown) => {
+    if (!isDuplicateKeyError(err)) throw err;
+  });
+  await s.models.Order.updateOne(
     { _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 },
     { $set: { attemptSeq: seq, outTradeNo } },
   );
-  if (won.modifiedCount === 1) {
-    await s.models.PaymentAttempt.create({
-      orderId: order._id,
-      outTradeNo,
-      amountFen: order.totalFen,
-      openid: order.openid,
-      description: describeOrder(order),
-      timeExpire: toBeijingRfc3339(order.expiresAt),
-      status: 'CREATED',
-      createdAt: new Date(),
-    }).catch((err: unknown) => {
-      if (!isDuplicateKeyError(err)) throw err;
-    });
-  }
+  // Whoever won, the order now names an attempt that exists.
   const fresh = await s.models.Order.findById(order._id).lean<OrderDoc>();
   if (!fresh || fresh.status !== 'PENDING_PAYMENT') throw notPayable(fresh ?? order);
-  // The winner may not have written its attempt yet; wait briefly for it rather than racing it.
-  for (let i = 0; i < 50; i++) {
-    const attempt = await s.models.PaymentAttempt.findOne({ outTradeNo: fresh.outTradeNo }).lean<AttemptDoc>();
-    if (attempt) return attempt;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new AppError('CONFLICT', { status: 409, message: 'Another payment of this order is being prepared; try again' });
+  const attempt = await s.models.PaymentAttempt.findOne({ outTradeNo: fresh.outTradeNo }).lean<AttemptDoc>();
+  if (!attempt) throw new Error(`order ${String(order._id)} names attempt ${fresh.outTradeNo}, which does not exist`);
+  return attempt;
 }
 
 async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promise<string> {

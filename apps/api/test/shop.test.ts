@@ -214,4 +214,26 @@ describe('orders and stock', () => {
     expect(await runReservationSweeper(world.api.instance.services)).toBe(0);
     expect((await models.Product.findById(product.id).lean())?.stock).toBe(5);
   });
+  it('settles the stock of an order that closed or was paid just before its process died, exactly once', async () => {
+    const { models } = world.api.instance.services;
+    const token = await shopperToken(world, 'crash-after-status');
+    const product = await createProduct(world, admin, { stock: 6 });
+    const place = async () => (await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 2 }] } })).body;
+    const closing = await place();
+    const paying = await place();
+    expect((await models.Product.findById(product.id).lean())?.stock).toBe(2);
+    // What a crash right after the status compare-and-set leaves: a new status, reservations untouched.
+    await models.Order.updateOne({ _id: closing.id }, { $set: { status: 'CLOSED' } });
+    await models.Order.updateOne({ _id: paying.id }, { $set: { status: 'PAID', paidFen: 3998 } });
+
+    await runReservationSweeper(world.api.instance.services);
+    const after = await models.Product.findById(product.id).lean();
+    expect(after?.stock).toBe(4); // the closed order's 2 are back; the paid order's 2 stay sold
+    expect(after?.reservations).toHaveLength(0);
+    expect((await models.Order.findById(closing.id).lean())?.stockSettled).toBe('RELEASED');
+    expect((await models.Order.findById(paying.id).lean())?.stockSettled).toBe('COMMITTED');
+
+    await runReservationSweeper(world.api.instance.services);
+    expect((await models.Product.findById(product.id).lean())?.stock).toBe(4);
+  });
 });

@@ -6,7 +6,7 @@ import type { Services } from '../../context';
 import { AppError } from '../../errors';
 import type { AttemptDoc, OrderDoc } from '../../models';
 import { closeAttemptOrDetectPayment } from '../payments/pay-order';
-import { releaseOrderStock } from './stock';
+import { settleOrderStock } from './stock';
 
 /** How long one instance holds its claim on closing an order before another may try. */
 const CLOSING_CLAIM_MS = 60_000;
@@ -57,7 +57,6 @@ export async function closeOrder(s: Services, orderId: Types.ObjectId, reason: '
     const order = (await models.Order.findById(claimed._id).lean<OrderDoc>())!;
     return { closed: false, order, reason: order.status === 'CLOSED' ? 'NOT_PENDING' : 'PAID' };
   }
-  await releaseOrderStock(models, closed);
-  await models.Order.updateOne({ _id: closed._id, stockSettled: { $exists: false } }, { $set: { stockSettled: 'RELEASED' } });
+  await settleOrderStock(models, closed);
   return { closed: true, order: closed };
 }

@@ -33,3 +33,19 @@ export async function releaseOrderStock(models: Models, order: { _id: Types.Obje
 export async function commitOrderStock(models: Models, order: { _id: Types.ObjectId; items: { productId: Types.ObjectId }[] }): Promise<void> {
   for (const item of order.items) await commitStock(models, item.productId, order._id);
 }
+
+/**
+ * Settles an order's reservations once it has left PENDING_PAYMENT: back on the shelf when it closed, a sale
+ * when it was paid. Safe to repeat and to race (every step is exactly-once on the product), which is what lets
+ * the sweeper finish the job of a process that died between the status change and this.
+ */
+export async function settleOrderStock(
+  models: Models,
+  order: { _id: Types.ObjectId; status: string; items: { productId: Types.ObjectId; quantity?: number | null }[] },
+): Promise<void> {
+  if (order.status === 'PENDING_PAYMENT') return;
+  const closed = order.status === 'CLOSED';
+  if (closed) await releaseOrderStock(models, order);
+  else await commitOrderStock(models, order);
+  await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: { stockSettled: closed ? 'RELEASED' : 'COMMITTED' } });
+}

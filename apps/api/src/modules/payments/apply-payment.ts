@@ -4,7 +4,7 @@
 import type { Transaction } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
 import type { AttemptDoc, OrderDoc } from '../../models';
-import { commitOrderStock } from '../orders/stock';
+import { settleOrderStock } from '../orders/stock';
 import { recordAnomaly } from './anomalies';
 import { scheduleAutomaticRefund } from '../refunds/automatic-refund';
 
@@ -78,10 +78,8 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
     { returnDocument: 'after' },
   ).lean<OrderDoc>();
   if (order) {
-    s.defer('commit stock', async () => {
-      await commitOrderStock(models, order);
-      await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: { stockSettled: 'COMMITTED' } });
-    });
+    // After the answer to WeChat; the reservation sweeper finishes it if this process dies first.
+    s.defer('commit stock', () => settleOrderStock(models, order));
     return { outcome: 'APPLIED', order };
   }
 

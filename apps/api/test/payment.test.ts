@@ -266,6 +266,29 @@ describe('no payment is ever lost', () => {
     expect(late).toBeInstanceOf(Error);
   });
 
+  it('finishes an automatic refund whose process died after recording the anomaly', async () => {
+    const { token, order, openid } = await placeOrder('refund-after-crash');
+    await pay(token, order.id);
+    await call(world.api.url, 'POST', `/api/orders/${order.id}/cancel`, { token });
+    const tx = transactionFor(world, order.outTradeNo, 1999, openid);
+    // What the crash left: the anomaly says "refunding", but no refund was ever written.
+    await services().models.Anomaly.create({
+      kind: 'PAID_AFTER_CLOSE',
+      key: `PAID_AFTER_CLOSE:${tx.transaction_id}`,
+      orderId: order.id,
+      outTradeNo: order.outTradeNo,
+      transactionId: tx.transaction_id,
+      amountFen: 1999,
+      detail: 'recorded just before a crash',
+      status: 'AUTO_REFUND',
+      createdAt: new Date(),
+    });
+    const n = forgeNotification(world, tx);
+    expect((await call(world.api.url, 'POST', '/api/pay/notify', { headers: n.headers, raw: n.raw })).status).toBe(204);
+    await services().drain();
+    expect(await services().models.Refund.countDocuments({ transactionId: tx.transaction_id })).toBe(1);
+  });
+
   it('refunds automatically a payment that arrives for a closed order, once', async () => {
     const { token, order, openid } = await placeOrder('paid-after-close');
     await pay(token, order.id);

@@ -102,7 +102,10 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
     transactionId,
     amountFen: paidFen,
   });
-  if (created) {
+  // Not only when just created: if a process died between the two writes, WeChat's next repeat (or the
+  // reconciliation) finishes the job. The refund's fixed out_refund_no keeps this to one refund.
+  const stillToRefund = created || (await models.Anomaly.exists({ key: `${kind}:${transactionId}`, status: 'AUTO_REFUND' })) !== null;
+  if (stillToRefund) {
     await scheduleAutomaticRefund(s, {
       orderId: current._id,
       outTradeNo: tx.out_trade_no,

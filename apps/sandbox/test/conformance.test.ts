@@ -245,6 +245,15 @@ describe('refunds', () => {
     expect(await failure(wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no: 'NOPE' }))).toMatchObject({ status: 404, data: { code: 'RESOURCE_NOT_EXISTS' } });
   });
 
+  it('requires amount.currency on a refund (PARAM_ERROR), and refuses another currency', async () => {
+    const { body } = await paidTrade(1000);
+    const refund = (amount: Record<string, unknown>) => wxpay.v3.refund.domestic.refunds.post({ out_trade_no: body.out_trade_no, out_refund_no: 'CUR1', amount });
+    expect(await failure(refund({ refund: 100, total: 1000 }))).toMatchObject({ status: 400, data: { code: 'PARAM_ERROR', detail: { field: 'amount/currency' } } });
+    expect(await failure(refund({ refund: 100, total: 1000, currency: 'USD' }))).toMatchObject({ status: 400, data: { code: 'PARAM_ERROR' } });
+    expect(await sandbox.control.refunds()).toEqual([]);
+    expect((await refund({ refund: 100, total: 1000, currency: 'CNY' })).data).toMatchObject({ status: 'PROCESSING', amount: { currency: 'CNY' } });
+  });
+
   it('auto-settles refunds when asked to (and ABNORMAL under the fault)', async () => {
     await sandbox.control.settings({ auto_settle_refunds_ms: 50 });
     try {
@@ -370,8 +379,11 @@ describe('bill timing and inserted trades', () => {
 });
 
 describe('platform certificates', () => {
-  it('answers 404 in public-key mode', async () => {
-    expect(await failure(wxpay.v3.certificates.get())).toMatchObject({ status: 404 });
+  it('answers 404 RESOURCE_NOT_EXISTS in public-key mode, pointing to the WeChat Pay public key', async () => {
+    const answer = await failure(wxpay.v3.certificates.get());
+    // WeChat's code for a merchant without platform certificates; the status stays 404, which clients test for.
+    expect(answer).toMatchObject({ status: 404, data: { code: 'RESOURCE_NOT_EXISTS' } });
+    expect(answer.data.message).toContain('微信支付公钥');
   });
 
   it('downloads, decrypts and verifies with the downloaded certificate (the plugin CLI’s way); rotation adds one', async () => {

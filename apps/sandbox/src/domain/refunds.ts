@@ -37,7 +37,9 @@ export function createRefund(core: Core, input: unknown): RefundView {
   const total = amount.total;
   if (typeof refund !== 'number' || !Number.isInteger(refund) || refund < 1) throw paramError('amount/refund', '必须是大于0的整数(单位为分)', refund);
   if (typeof total !== 'number' || !Number.isInteger(total) || total < 1) throw paramError('amount/total', '必须是大于0的整数(单位为分)', total);
-  if ((amount.currency ?? 'CNY') !== 'CNY') throw paramError('amount/currency', '只支持CNY', amount.currency);
+  // Unlike prepay (where it defaults to CNY), a refund must name its currency: WeChat refuses one without it.
+  if (amount.currency === undefined || amount.currency === null || amount.currency === '') throw paramError('amount/currency', '为必填项', amount.currency);
+  if (amount.currency !== 'CNY') throw paramError('amount/currency', '只支持CNY', amount.currency);
   let notifyUrl: string | undefined;
   if (input.notify_url !== undefined) {
     if (typeof input.notify_url !== 'string') throw paramError('notify_url', '必须是字符串', input.notify_url);

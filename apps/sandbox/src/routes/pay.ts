@@ -14,6 +14,10 @@ import type { Endpoint } from '../faults';
 import { bodyText, jsonBody, queryString } from '../http';
 import { rfc3339, sleep } from '../time';
 
+/** `GET /v3/certificates` for a merchant without platform certificates: use the WeChat Pay public key (微信支付公钥). */
+const PUBLIC_KEY_ONLY_MESSAGE =
+  '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引 https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html';
+
 /** What a handler produced: a JSON answer (signed), a 204, or a raw file (unsigned). */
 type Answer = { status: number; json?: unknown; file?: string };
 
@@ -177,7 +181,9 @@ export function payRoutes(core: Core): Router {
     '/v3/certificates',
     endpoint('certificates', () => {
       if (core.keys.mode === 'public_key') {
-        throw new WxPayError(404, 'NOT_FOUND', '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥');
+        // WeChat's answer to a merchant that has only the WeChat Pay public key. Clients key on the 404 status
+        // (the API's start-up does), so only the code and message say why.
+        throw new WxPayError(404, 'RESOURCE_NOT_EXISTS', PUBLIC_KEY_ONLY_MESSAGE);
       }
       return {
         status: 200,

@@ -1,5 +1,5 @@
 // The sandbox's identities and keys, generated once into the data directory and reused on every start:
-// the mini program (appid/secret), the merchant (mchid, API key pair, certificate serial, APIv3 key) and
+// the mini program (appid/secret), the merchant (mchid, API key pair and certificate, APIv3 key) and
 // WeChat Pay's side (the public-key-mode key pair and the platform certificates).
 import { generateKeyPair, randomBytes, randomInt, X509Certificate, type KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { createCertificate, nonce, randomSerialHex } from '@xiaodian/wechatpay';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** How long a generated platform certificate lives (WeChat's are five years). */
+/** How long a generated certificate lives (WeChat's platform and merchant certificates: five years). */
 const CERTIFICATE_LIFETIME_MS = 5 * 365 * 24 * 3600 * 1000;
 
 export interface PlatformCertificateInfo {
@@ -43,6 +43,7 @@ export interface Identity extends Omit<IdentityFile, 'platformCertificates' | 'v
     identity: string;
     merchantPrivateKey: string;
     merchantPublicKey: string;
+    merchantCertificate: string;
     wechatpayPublicKey: string;
     wechatpayPrivateKey: string;
     apiEnv: string;
@@ -80,6 +81,7 @@ function pathsFor(dataDir: string): Identity['paths'] {
     identity: join(dataDir, 'identity.json'),
     merchantPrivateKey: join(dataDir, 'merchant', 'apiclient_key.pem'),
     merchantPublicKey: join(dataDir, 'merchant', 'apiclient_public_key.pem'),
+    merchantCertificate: join(dataDir, 'merchant', 'apiclient_cert.pem'),
     wechatpayPublicKey: join(dataDir, 'wechatpay', 'pub_key.pem'),
     wechatpayPrivateKey: join(dataDir, 'wechatpay', 'pub_key.private.pem'),
     apiEnv: join(dataDir, 'api.env'),
@@ -111,6 +113,30 @@ export async function generatePlatformCertificate(dataDir: string, now = Date.no
   writeFileAtomic(paths.key, privatePem, 0o600);
   writeFileAtomic(paths.cert, pem);
   return { serial, notBefore, notAfter };
+}
+
+/**
+ * The merchant API certificate (`apiclient_cert.pem`), as a real merchant has it beside its key: SDKs read the
+ * serial they send as `serial_no` from it. Self-signed (WeChat's is issued by the Tenpay CA), serial = the
+ * merchant serial, for the merchant key. Written when missing or not matching, so data directories created
+ * before it existed get one too.
+ */
+function ensureMerchantCertificate(paths: Identity['paths'], mchid: string, serial: string, now = Date.now()): void {
+  const privateKey = createPrivateKey(readFileSync(paths.merchantPrivateKey, 'utf8'));
+  const publicKey = createPublicKey(privateKey);
+  if (existsSync(paths.merchantCertificate)) {
+    const existing = new X509Certificate(readFileSync(paths.merchantCertificate, 'utf8'));
+    if (existing.serialNumber.toUpperCase() === serial.toUpperCase() && existing.checkPrivateKey(privateKey)) return;
+  }
+  const pem = createCertificate({
+    keyPair: { publicKey, privateKey },
+    serialHex: serial,
+    commonName: mchid,
+    organization: '微信商户系统 (Xiaodian sandbox)',
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + CERTIFICATE_LIFETIME_MS),
+  });
+  writeFileAtomic(paths.merchantCertificate, pem);
 }
 
 function loadPlatformCertificate(dataDir: string, info: PlatformCertificateInfo): PlatformCertificate {
@@ -173,6 +199,7 @@ export async function ensureIdentity(dataDir: string): Promise<{ identity: Ident
     };
     writeFileAtomic(paths.identity, `${JSON.stringify(file, null, 2)}\n`, 0o600);
   }
+  ensureMerchantCertificate(paths, file.mchid, file.merchantSerial);
   const identity: Identity = {
     dataDir,
     paths,

@@ -56,6 +56,8 @@ export interface SandboxIdentity {
     identity: string;
     merchantPrivateKey: string;
     merchantPublicKey: string;
+    /** `merchant/apiclient_cert.pem`: a self-signed certificate of the merchant key, serial = merchantSerial. */
+    merchantCertificate: string;
     wechatpayPublicKey: string;
     apiEnv: string;
     state: string;
@@ -171,6 +173,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         identity: identity.paths.identity,
         merchantPrivateKey: identity.paths.merchantPrivateKey,
         merchantPublicKey: identity.paths.merchantPublicKey,
+        merchantCertificate: identity.paths.merchantCertificate,
         wechatpayPublicKey: identity.paths.wechatpayPublicKey,
         apiEnv: identity.paths.apiEnv,
         state: identity.paths.state,

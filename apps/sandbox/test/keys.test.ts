@@ -1,4 +1,5 @@
 // Key modes (public key, platform certificate, both), identities and state across restarts, api.env.
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,34 @@ describe('identities and state', () => {
     expect(Formatter.nonce()).toHaveLength(32);
   });
 
+  it('writes the merchant certificate apiclient_cert.pem: serial WECHATPAY_SERIAL, for the merchant key; restores it when missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xd-sandbox-cert-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const check = (sandbox: TestSandbox) => {
+      const path = join(dir, 'merchant', 'apiclient_cert.pem');
+      expect(sandbox.identity.paths.merchantCertificate).toBe(path);
+      const certificate = new X509Certificate(readFileSync(path, 'utf8'));
+      expect(certificate.serialNumber.toUpperCase()).toBe(sandbox.apiEnv.WECHATPAY_SERIAL!.toUpperCase());
+      const privateKey = createPrivateKey(readFileSync(sandbox.apiEnv.WECHATPAY_PRIVATE_KEY!, 'utf8'));
+      expect(certificate.checkPrivateKey(privateKey)).toBe(true);
+      expect(certificate.publicKey.export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
+      expect(certificate.verify(certificate.publicKey)).toBe(true); // self-signed
+      expect(Date.parse(certificate.validTo)).toBeGreaterThan(Date.now() + 4 * 365 * 24 * 3600e3);
+      return readFileSync(path, 'utf8');
+    };
+    const first = await sandboxInTempDir({ dataDir: dir });
+    const pem = check(first);
+    await first.close();
+    const second = await sandboxInTempDir({ dataDir: dir });
+    expect(check(second)).toBe(pem); // generated once, reused
+    await second.close();
+    // A data directory from before the certificate existed gets one on its next start.
+    rmSync(join(dir, 'merchant', 'apiclient_cert.pem'));
+    const third = await sandboxInTempDir({ dataDir: dir });
+    cleanups.push(() => third.close());
+    check(third);
+  });
+
   it('resumes undelivered notifications after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xd-sandbox-resume-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -124,6 +153,8 @@ describe('identities and state', () => {
     const body = await prepayBody(first, { notify_url: `${merchant.url}/n` });
     await first.control.pay((await pluginClient(first).v3.pay.transactions.jsapi.post(body)).data.prepay_id);
     await merchant.waitFor(1);
+    // The merchant has answered; wait until the sandbox has recorded it too, or close() aborts it mid-flight.
+    await first.control.waitForNotification({ outTradeNo: body.out_trade_no }, (n) => n.attempts.length === 1);
     await first.close();
     merchant.answer = (n) => (n.verified ? 204 : 401);
     const second = await sandboxInTempDir({ dataDir: dir, timeScale: 0.01 });

@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import apiFeatureOrder from './eslint-rules/api-feature-order.js';
 
 export default tseslint.config(
   {
@@ -28,6 +30,21 @@ export default tseslint.config(
     ignores: ['apps/api/src/config.ts', 'apps/api/src/**/*.test.ts', 'apps/api/test/**'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration from config.ts.' }],
+    },
+  },
+  {
+    // The API's structure is checked, not hoped for: no import cycle between files, and features depend one way
+    // (the order is written down in eslint-rules/api-feature-order.js).
+    files: ['apps/api/src/**/*.ts'],
+    plugins: { 'import-x': importX, xiaodian: { rules: { 'api-feature-order': apiFeatureOrder } } },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+      'import-x/extensions': ['.ts'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'xiaodian/api-feature-order': 'error',
     },
   },
 );

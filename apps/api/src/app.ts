@@ -6,14 +6,21 @@ import type { Connection } from 'mongoose';
 import type { Services } from './context';
 import { errorHandler } from './http/error-handler';
 import { requestContext } from './http/request-context';
-import { adminProductRoutes } from './modules/admin/products';
-import { adminRoutes } from './modules/admin/routes';
-import { authRoutes } from './modules/auth/routes';
+import { anomalyAdminRoutes } from './modules/anomalies/admin-routes';
+import { adminProductRoutes } from './modules/catalog/admin-routes';
 import { catalogRoutes } from './modules/catalog/routes';
+import { dashboardAdminRoutes } from './modules/dashboard/admin-routes';
 import { healthRoutes } from './modules/health/routes';
 import { orderRoutes } from './modules/orders/routes';
-import { paymentNotificationRoutes } from './modules/payments/routes';
-import { reconciliationRoutes } from './modules/reconciliation/routes';
+import { paymentRoutes } from './modules/payments/routes';
+import { reconciliationAdminRoutes } from './modules/reconciliation/admin-routes';
+import { refundAdminRoutes } from './modules/refunds/admin-routes';
+import { refundRoutes } from './modules/refunds/routes';
+import { settleAbnormalRefund } from './modules/refunds/settle-abnormal-refund';
+import { shippingAdminRoutes } from './modules/shipping/admin-routes';
+import { shopperRoutes } from './modules/shoppers/routes';
+import { staffAdminRoutes } from './modules/staff/admin-routes';
+import { staffRoutes } from './modules/staff/routes';
 
 export interface AppDeps {
   services: Services;
@@ -24,13 +31,19 @@ export interface AppDeps {
 export function apiRouters(services: Services, db: Connection): Router[] {
   return [
     healthRoutes(db),
-    authRoutes(services),
+    shopperRoutes(services),
+    staffRoutes(services),
     catalogRoutes(services.models),
     orderRoutes(services),
-    paymentNotificationRoutes(services),
+    paymentRoutes(services),
+    refundRoutes(services),
     adminProductRoutes(services),
-    adminRoutes(services),
-    reconciliationRoutes(services),
+    staffAdminRoutes(services),
+    dashboardAdminRoutes(services),
+    refundAdminRoutes(services),
+    shippingAdminRoutes(services),
+    anomalyAdminRoutes(services, { REFUND_ABNORMAL: settleAbnormalRefund }),
+    reconciliationAdminRoutes(services),
   ];
 }
 

@@ -3,14 +3,17 @@ import type { KeyObject } from 'node:crypto';
 import type { KeyRing, WechatPayClient } from '@xiaodian/wechatpay';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import type { Models } from './models';
-import type { TokenService } from './modules/auth/tokens';
+import type { Models } from './collections';
+import type { EventBus } from './events';
+import type { TokenService } from './infra/session-tokens';
 import type { WechatOpenApi } from './modules/wechat/open-api';
 
 export interface Services {
   config: Config;
   logger: Logger;
   models: Models;
+  /** Domain events: how a lower feature makes a higher one act without importing it. */
+  events: EventBus;
   tokens: TokenService;
   wechat: WechatOpenApi;
   wechatPay: WechatPayClient;

@@ -12,9 +12,11 @@ import {
 import type { Config } from './config';
 import type { Services } from './context';
 import type { Logger } from './logger';
-import { defineModels } from './models';
-import { isAdminSessionCurrent } from './modules/admin/check-admin-session';
-import { TokenService } from './modules/auth/tokens';
+import { defineModels } from './collections';
+import { EventBus } from './events';
+import { scheduleAutomaticRefund } from './modules/refunds/automatic-refund';
+import { isAdminSessionCurrent } from './modules/staff/check-admin-session';
+import { TokenService } from './infra/session-tokens';
 import { WechatOpenApi } from './modules/wechat/open-api';
 
 export interface BuiltServices extends Services {
@@ -54,6 +56,7 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     config,
     logger,
     models,
+    events: new EventBus(),
     tokens: new TokenService(config.jwtSecret, { adminSessionCurrent: (session) => isAdminSessionCurrent(models, session) }),
     wechat: new WechatOpenApi({ appid: config.wechat.appid, secret: config.wechat.secret, apiBase: config.wechat.apiBase, log: logger }),
     wechatPay,
@@ -73,6 +76,8 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
+  // Who acts on which domain event: the features above the ones that raise them.
+  services.events.on('payment.unkept', (payment) => scheduleAutomaticRefund(services, payment));
   return services;
 }
 

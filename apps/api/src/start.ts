@@ -4,9 +4,10 @@ import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { createApp } from './app';
 import type { Config } from './config';
-import { startJobs, type JobRunner } from './jobs/runner';
+import { startJobs, type JobRunner } from './infra/job-runner';
+import { JOBS } from './jobs';
 import type { Logger } from './logger';
-import { ensureBootstrapAdmin } from './modules/auth/admin-login';
+import { ensureBootstrapAdmin } from './modules/staff/admin-login';
 import { buildServices, loadPlatformCertificates, type BuiltServices } from './services';
 
 export interface Instance {
@@ -27,7 +28,7 @@ export async function startInstance(
   const certificateTimer = setInterval(() => void services.certificates.refresh().catch(() => undefined), 12 * 3600_000);
   certificateTimer.unref();
   server.on('request', createApp({ services, db: deps.db }).callback());
-  const jobs = (deps.jobs ?? deps.config.jobsEnabled) ? startJobs(services) : undefined;
+  const jobs = (deps.jobs ?? deps.config.jobsEnabled) ? startJobs(services, JOBS) : undefined;
   return {
     services,
     jobs,

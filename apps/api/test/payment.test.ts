@@ -5,9 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyRequestPayment } from '@xiaodian/wechatpay';
-import { runOrderExpiry } from '../src/jobs/order-expiry';
-import { runPaymentSync } from '../src/jobs/payment-sync';
-import { runRefundSync } from '../src/jobs/refund-sync';
+import { runOrderExpiry } from '../src/modules/payments/order-expiry-job';
+import { runPaymentSync } from '../src/modules/payments/payment-sync-job';
+import { runRefundSync } from '../src/modules/refunds/refund-sync-job';
 import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
 import { forgeNotification, transactionFor } from './wechat-forge';
 

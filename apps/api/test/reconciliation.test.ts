@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseTradeBill, sha1Hex } from '@xiaodian/wechatpay';
 import { workspaceRoot } from '../src/config';
 import { acquireLease, releaseLease } from '../src/infra/lease';
-import { pickDatesToReconcile, runReconciliationJob } from '../src/jobs/reconciliation';
+import { pickDatesToReconcile, runReconciliationJob } from '../src/modules/reconciliation/reconciliation-job';
 import { addDays, beijingDate } from '@xiaodian/shared';
 import { reconcileDate } from '../src/modules/reconciliation/reconcile-date';
 import { adminToken, call, createProduct, shopperToken, startWorld, type World } from './harness';

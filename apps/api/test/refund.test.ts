@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runRefundSync } from '../src/jobs/refund-sync';
-import { refundNoFor } from '../src/modules/admin/refund-order';
+import { runRefundSync } from '../src/modules/refunds/refund-sync-job';
+import { refundNoFor } from '../src/modules/refunds/refund-order';
 import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
 import { forgeNotification } from './wechat-forge';
 

@@ -2,8 +2,8 @@
 // (and recorded) when the mini program is not under shipping management, given up after too many failures.
 // The sandbox plays WeChat's 5xx answers (its http_5xx fault); a pass-through tap in front of it counts the calls.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderDoc } from '../src/models';
-import { MAX_UPLOAD_ATTEMPTS, runShippingUpload, uploadRetryDelayMs } from '../src/jobs/shipping-upload';
+import type { OrderDoc } from '../src/modules/orders/model';
+import { MAX_UPLOAD_ATTEMPTS, runShippingUpload, uploadRetryDelayMs } from '../src/modules/shipping/shipping-upload-job';
 import { shippingInfoRequest } from '../src/modules/shipping/upload-shipping-info';
 import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
 import { startOpenApiTap, type OpenApiTap } from './open-api-tap';

@@ -1,7 +1,7 @@
 // Login, catalog, admin products and orders with stock: through HTTP against the embedded database and sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
-import { runReservationSweeper } from '../src/jobs/reservation-sweeper';
+import { runReservationSweeper } from '../src/modules/orders/reservation-sweeper-job';
 import { reserveStock } from '../src/modules/orders/stock';
 import { ADDRESS, adminToken, call, createProduct, shopperToken, startWorld, type World } from './harness';
 

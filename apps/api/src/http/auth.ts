@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { forbidden, unauthorized } from '../errors';
-import type { Session, TokenService } from '../modules/auth/tokens';
+import type { Session, TokenService } from '../infra/session-tokens';
 
 async function sessionOf(ctx: Context, tokens: TokenService): Promise<Session> {
   const header = ctx.get('authorization');

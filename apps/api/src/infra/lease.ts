@@ -1,5 +1,5 @@
 // Leases and throttles live in the database, not in process memory, so every API instance sees the same ones.
-import type { Models } from '../models';
+import type { Models } from '../collections';
 import { isDuplicateKeyError } from './duplicate-key';
 
 /**

@@ -1,5 +1,5 @@
 import type { Product } from '@xiaodian/shared';
-import type { ProductDoc } from '../../models';
+import type { ProductDoc } from './model';
 
 export function toProduct(doc: ProductDoc, options: { admin?: boolean } = {}): Product {
   return {

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { isValidObjectId } from 'mongoose';
 import { notFound } from '../../errors';
-import type { Models, ProductDoc } from '../../models';
+import type { Models } from '../../collections';
+import type { ProductDoc } from './model';
 import { toProduct } from './dto';
 
 export function catalogRoutes(models: Models): Router {

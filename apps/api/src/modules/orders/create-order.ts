@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import type { CreateOrderInput } from '@xiaodian/shared';
 import { AppError, conflict } from '../../errors';
-import type { Models, OrderDoc, ProductDoc } from '../../models';
+import type { Models } from '../../collections';
+import type { OrderDoc } from './model';
+import type { ProductDoc } from '../catalog/model';
 import { releaseStock, reserveStock } from './stock';
 
 /** `XD` + the order id + the attempt number in base 36: 28 characters of [A-Za-z0-9], within WeChat's 6–32. */

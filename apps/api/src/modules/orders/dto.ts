@@ -1,7 +1,6 @@
-import type { Order } from '@xiaodian/shared';
-import type { OrderDoc } from '../../models';
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined);
+import type { AdminOrder, Order } from '@xiaodian/shared';
+import { iso } from '../../iso-time';
+import type { OrderDoc } from './model';
 
 export function toOrder(doc: OrderDoc): Order {
   const a = doc.address;
@@ -39,5 +38,16 @@ export function toOrder(doc: OrderDoc): Order {
         }
       : {}),
     events: (doc.events ?? []).map((e) => ({ at: iso(e.at)!, status: e.status as Order['status'], ...(e.note ? { note: e.note } : {}) })),
+  };
+}
+
+/** The console's view of an order: the shopper's, plus the openid and the money that may still be refunded. */
+export function toAdminOrder(doc: OrderDoc): AdminOrder {
+  const paidFen = doc.paidFen ?? 0;
+  return {
+    ...toOrder(doc),
+    openid: doc.openid,
+    paidFen,
+    refundableFen: Math.max(0, paidFen - (doc.refundCommittedFen ?? 0)),
   };
 }

@@ -1,7 +1,7 @@
 // Stock moves only through guarded single-document updates on the product: the stock count and the
 // order's reservation entry change together, so each of take / release / commit happens exactly once.
 import type { Types } from 'mongoose';
-import type { Models } from '../../models';
+import type { Models } from '../../collections';
 
 /** Takes `quantity` for the order unless the stock is short or the order already holds a reservation. */
 export async function reserveStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {

@@ -3,10 +3,10 @@
 // once, changes nothing the second time.
 import type { Transaction } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
-import type { AttemptDoc, OrderDoc } from '../../models';
+import type { AttemptDoc } from './model';
+import type { OrderDoc } from '../orders/model';
 import { settleOrderStock } from '../orders/stock';
-import { recordAnomaly } from './anomalies';
-import { scheduleAutomaticRefund } from '../refunds/automatic-refund';
+import { recordAnomaly } from '../anomalies/record-anomaly';
 
 export type ApplyOutcome =
   | { outcome: 'APPLIED'; order: OrderDoc }
@@ -106,7 +106,7 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
   // reconciliation) finishes the job. The refund's fixed out_refund_no keeps this to one refund.
   const stillToRefund = created || (await models.Anomaly.exists({ key: `${kind}:${transactionId}`, status: 'AUTO_REFUND' })) !== null;
   if (stillToRefund) {
-    await scheduleAutomaticRefund(s, {
+    await s.events.emit('payment.unkept', {
       orderId: current._id,
       outTradeNo: tx.out_trade_no,
       transactionId,

@@ -2,10 +2,9 @@
 // result applied through the same compare-and-set as every other path. Every notification is recorded with
 // its outcome (admins see it on the order). The answer goes out within WeChat's 5 s: slow follow-up work
 // (stock, automatic refunds) is deferred until after it.
-import { parseNotification, type RefundNotificationResource, type Transaction } from '@xiaodian/wechatpay';
+import { parseNotification, type Transaction } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
 import { applyPaidTransaction } from './apply-payment';
-import { applyRefundStatus } from '../refunds/apply-refund';
 
 export interface NotificationAnswer {
   status: number;
@@ -14,8 +13,8 @@ export interface NotificationAnswer {
 
 const fail = (status: number, message: string): NotificationAnswer => ({ status, body: { code: 'FAIL', message } });
 
-export async function handlePaymentNotification(s: Services, request: { headers: Record<string, string | string[] | undefined>; rawBody: string | undefined }): Promise<NotificationAnswer> {
-  return handle(s, 'payment', request, async (event, resource, record) => {
+export async function handlePaymentNotification(s: Services, request: NotificationRequest): Promise<NotificationAnswer> {
+  return receiveNotification(s, 'payment', request, async (event, resource, record) => {
     if (event.event_type !== 'TRANSACTION.SUCCESS') {
       await record({ outcome: 'DUPLICATE', reason: `ignored event ${event.event_type}` });
       return { status: 204 };
@@ -40,45 +39,15 @@ export async function handlePaymentNotification(s: Services, request: { headers:
   });
 }
 
-export async function handleRefundNotification(s: Services, request: { headers: Record<string, string | string[] | undefined>; rawBody: string | undefined }): Promise<NotificationAnswer> {
-  return handle(s, 'refund', request, async (event, resource, record) => {
-    const refund = resource as unknown as RefundNotificationResource;
-    if (!event.event_type.startsWith('REFUND.') || typeof refund.out_refund_no !== 'string') {
-      await record({ outcome: 'REFUSED', reason: `not a refund notification (${event.event_type})` });
-      return fail(400, 'not a refund notification');
-    }
-    if (refund.mchid !== s.config.wechatPay.mchid) {
-      await record({ outcome: 'REFUSED', outRefundNo: refund.out_refund_no, reason: `mchid ${refund.mchid} is not this shop's` });
-      return fail(400, 'mchid mismatch');
-    }
-    const local = await s.models.Refund.findOne({ outRefundNo: refund.out_refund_no }).lean();
-    if (local && refund.amount?.refund !== local.amountFen) {
-      await record({ outcome: 'ANOMALY', outRefundNo: refund.out_refund_no, reason: `refund amount ${refund.amount?.refund} ≠ ${local.amountFen}` });
-      return { status: 204 };
-    }
-    const outcome = await applyRefundStatus(s, {
-      outRefundNo: refund.out_refund_no,
-      status: refund.refund_status,
-      refundId: refund.refund_id,
-      successTime: refund.success_time,
-    });
-    await record({
-      outcome: outcome === 'APPLIED' ? 'APPLIED' : outcome === 'UNKNOWN' ? 'ANOMALY' : 'DUPLICATE',
-      outRefundNo: refund.out_refund_no,
-      outTradeNo: refund.out_trade_no,
-      orderId: local?.orderId ? String(local.orderId) : undefined,
-      reason: outcome === 'UNKNOWN' ? 'refund unknown to this shop' : `${event.event_type}`,
-    });
-    return { status: 204 };
-  });
-}
+export type NotificationRequest = { headers: Record<string, string | string[] | undefined>; rawBody: string | undefined };
 
-type Recorder = (entry: { outcome: 'APPLIED' | 'DUPLICATE' | 'REFUSED' | 'ANOMALY'; reason?: string; outTradeNo?: string; outRefundNo?: string; orderId?: string }) => Promise<void>;
+export type Recorder = (entry: { outcome: 'APPLIED' | 'DUPLICATE' | 'REFUSED' | 'ANOMALY'; reason?: string; outTradeNo?: string; outRefundNo?: string; orderId?: string }) => Promise<void>;
 
-async function handle(
+/** Verifies, decrypts and records one notification, then lets `apply` act on it (payments and refunds alike). */
+export async function receiveNotification(
   s: Services,
   kind: 'payment' | 'refund',
-  request: { headers: Record<string, string | string[] | undefined>; rawBody: string | undefined },
+  request: NotificationRequest,
   apply: (event: { id: string; event_type: string }, resource: Record<string, unknown>, record: Recorder) => Promise<NotificationAnswer>,
 ): Promise<NotificationAnswer> {
   const serial = String(request.headers['wechatpay-serial'] ?? '');

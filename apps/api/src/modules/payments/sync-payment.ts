@@ -3,7 +3,7 @@ import { paymentOutcomeOf } from '@xiaodian/shared';
 import { WechatPayApiError } from '@xiaodian/wechatpay';
 import type { Types } from 'mongoose';
 import type { Services } from '../../context';
-import type { AttemptDoc } from '../../models';
+import type { AttemptDoc } from './model';
 import { applyPaidTransaction, type ApplyOutcome } from './apply-payment';
 
 export type SyncResult = 'PAID' | 'FAILED' | 'PENDING' | 'NOT_AT_WECHAT';

@@ -10,8 +10,9 @@
 import { paymentOutcomeOf, type Report } from '@xiaodian/shared';
 import { fenToYuan, WechatPayApiError, type TradeBillRow, type Transaction } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
-import type { AttemptDoc, RefundDoc } from '../../models';
-import { recordAnomaly } from '../payments/anomalies';
+import type { AttemptDoc } from '../payments/model';
+import type { RefundDoc } from '../refunds/model';
+import { recordAnomaly } from '../anomalies/record-anomaly';
 import { applyPaidTransaction } from '../payments/apply-payment';
 import { beijingDayRange } from './dates';
 import type { ReconciliationActionDoc } from './model';

@@ -1,4 +1,4 @@
-import type { Models } from '../../models';
+import type { Models } from '../../collections';
 import type { ReconciliationDoc } from './model';
 
 /** The newest dates first; WeChat keeps three months of bills, so a page of 100 covers them. */

@@ -1,8 +1,9 @@
 // Applies a refund's final state (from a notification, a query or WeChat's immediate answer) exactly once.
 import { refundOutcomeOf } from '@xiaodian/shared';
 import type { Services } from '../../context';
-import type { OrderDoc, RefundDoc } from '../../models';
-import { recordAnomaly } from '../payments/anomalies';
+import type { OrderDoc } from '../orders/model';
+import type { RefundDoc } from './model';
+import { recordAnomaly } from '../anomalies/record-anomaly';
 
 export type RefundApplyOutcome = 'APPLIED' | 'DUPLICATE' | 'PENDING' | 'UNKNOWN';
 

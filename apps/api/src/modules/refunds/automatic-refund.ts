@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Services } from '../../context';
-import type { RefundDoc } from '../../models';
+import type { RefundDoc } from './model';
 import { submitRefund } from './start-refund';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 

@@ -2,7 +2,7 @@
 // retry after any failure — ours or WeChat's — sends the same out_refund_no and can never refund twice.
 import { WechatPayApiError, WechatPayUnavailableError } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
-import type { RefundDoc } from '../../models';
+import type { RefundDoc } from './model';
 import { applyRefundStatus } from './apply-refund';
 
 /** Backoff of the refund-sync job: how long until WeChat is asked again about a refund. */

@@ -1,7 +1,7 @@
 // Reports a shipped order to WeChat (wechatpay-v3.md §10): mini programs under shipping management must, or
 // the money stays frozen. One call per attempt; the shipping-upload job retries with backoff.
 import type { Services } from '../../context';
-import type { OrderDoc } from '../../models';
+import type { OrderDoc } from '../orders/model';
 import { toBeijingRfc3339 } from '../payments/beijing-time';
 import { callWithAccessToken } from '../wechat/access-token';
 

@@ -4,26 +4,9 @@
 // (WeChat's old and new stable tokens overlap 5 minutes). `force_refresh` is never sent: it is limited to
 // 20 a day and would invalidate the token every other instance is using. The token is never logged.
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection } from 'mongoose';
 import type { Services } from '../../context';
 import { acquireLease, releaseLease } from '../../infra/lease';
 import { WechatOpenApiError, WechatOpenApiUnavailableError } from './open-api';
-
-const tokenSchema = new Schema({
-  /** The appid the token belongs to. */
-  _id: { type: String },
-  token: { type: String, required: true },
-  expiresAt: { type: Date, required: true },
-  /** When to fetch again: 5 minutes before expiry, or soon when WeChat handed out a token about to end. */
-  refreshAfter: { type: Date, required: true },
-  fetchedAt: { type: Date, required: true },
-  /** How many times a token was fetched from WeChat for this appid (operations: should stay low). */
-  fetches: { type: Number, default: 0 },
-});
-
-export function accessTokenModels(db: Connection) {
-  return { WechatToken: db.model('WechatToken', tokenSchema) };
-}
 
 interface TokenDoc {
   _id: string;

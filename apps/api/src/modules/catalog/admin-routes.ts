@@ -1,0 +1,85 @@
+import Router from '@koa/router';
+import { isValidObjectId } from 'mongoose';
+import { createProductInput, updateProductInput } from '@xiaodian/shared';
+import type { Services } from '../../context';
+import { badRequest, conflict, notFound } from '../../errors';
+import { adminOf, requireAdmin } from '../../http/auth';
+import { parseInput } from '../../http/validate';
+import type { ProductDoc } from './model';
+import { toProduct } from './dto';
+
+export function adminProductRoutes(s: Services): Router {
+  const router = new Router({ prefix: '/api/admin/products' });
+  router.use(requireAdmin(s.tokens));
+
+  router.get('/', async (ctx) => {
+    const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim().slice(0, 64) : '';
+    const filter = q ? { name: { $regex: q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } } : {};
+    const products = await s.models.Product.find(filter, { reservations: 0 }).sort({ createdAt: -1 }).limit(500).lean<ProductDoc[]>();
+    ctx.body = { items: products.map((p) => toProduct(p, { admin: true })) };
+  });
+
+  router.post('/', async (ctx) => {
+    const input = parseInput(createProductInput, ctx.request.body);
+    const now = new Date();
+    const product = await s.models.Product.create({ ...input, reservations: [], createdAt: now, updatedAt: now });
+    await s.models.AuditLog.create({
+      at: now,
+      actor: adminOf(ctx).username,
+      action: 'product.create',
+      productId: product._id,
+      detail: `created “${input.name}” at ${input.priceFen} fen with stock ${input.stock}`,
+      stockBefore: 0,
+      stockAfter: input.stock,
+    });
+    ctx.status = 201;
+    ctx.body = toProduct(product.toObject() as ProductDoc, { admin: true });
+  });
+
+  router.patch('/:id', async (ctx) => {
+    if (!isValidObjectId(ctx.params.id)) throw notFound('Product');
+    const input = parseInput(updateProductInput, ctx.request.body);
+    const { stock, stockReason, imageUrl, ...fields } = input;
+    if (stock !== undefined && !stockReason) throw badRequest('stockReason: required when changing stock');
+    const actor = adminOf(ctx).username;
+    const now = new Date();
+    const set: Record<string, unknown> = { ...fields, updatedAt: now };
+    const unset: Record<string, 1> = {};
+    if (imageUrl === null) unset.imageUrl = 1;
+    else if (imageUrl !== undefined) set.imageUrl = imageUrl;
+
+    let product: ProductDoc | null = null;
+    if (stock === undefined) {
+      product = await s.models.Product.findOneAndUpdate({ _id: ctx.params.id }, { $set: set, ...(imageUrl === null ? { $unset: unset } : {}) }, { returnDocument: 'after', projection: { reservations: 0 } }).lean<ProductDoc>();
+      if (!product) throw notFound('Product');
+    } else {
+      // Shoppers reserve stock concurrently: set the new figure only if nobody moved it since we read it.
+      for (let i = 0; i < 10 && !product; i++) {
+        const current = await s.models.Product.findById(ctx.params.id, { stock: 1 }).lean<ProductDoc>();
+        if (!current) throw notFound('Product');
+        product = await s.models.Product.findOneAndUpdate(
+          { _id: ctx.params.id, stock: current.stock },
+          { $set: { ...set, stock }, ...(imageUrl === null ? { $unset: unset } : {}) },
+          { returnDocument: 'after', projection: { reservations: 0 } },
+        ).lean<ProductDoc>();
+        if (product) {
+          await s.models.AuditLog.create({
+            at: now,
+            actor,
+            action: 'product.stock',
+            productId: product._id,
+            detail: stockReason!,
+            stockBefore: current.stock,
+            stockAfter: stock,
+          });
+        }
+      }
+      if (!product) throw conflict('CONFLICT', 'Stock is changing quickly; try again');
+    }
+    if (Object.keys(fields).length > 0 || imageUrl !== undefined) {
+      await s.models.AuditLog.create({ at: now, actor, action: 'product.update', productId: product._id, detail: `changed ${[...Object.keys(fields), ...(imageUrl !== undefined ? ['imageUrl'] : [])].join(', ')}` });
+    }
+    ctx.body = toProduct(product, { admin: true });
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+// The catalog: products, their stock and the reservations unpaid orders hold on it.
+import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+
+const productSchema = new Schema({
+  name: { type: String, required: true },
+  description: { type: String, default: '' },
+  priceFen: { type: Number, required: true },
+  stock: { type: Number, required: true, min: 0 },
+  imageUrl: { type: String },
+  onShelf: { type: Boolean, default: true },
+  /**
+   * Stock held by unpaid orders, one entry per order: the `$inc` of stock and the entry change in one atomic
+   * update, so a reservation is taken, released or committed exactly once whatever crashes in between.
+   */
+  reservations: {
+    type: [{ _id: false, orderId: { type: Schema.Types.ObjectId, required: true }, quantity: Number, at: Date }],
+    default: [],
+  },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+});
+
+export function catalogModels(db: Connection) {
+  return { Product: db.model('Product', productSchema) };
+}
+
+export type ProductDoc = InferSchemaType<typeof productSchema> & { _id: Types.ObjectId };

@@ -1,0 +1,92 @@
+// Orders: what the shopper bought, where it goes, and every state it went through.
+import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+import { ORDER_STATUSES } from '@xiaodian/shared';
+
+const addressSchema = new Schema(
+  {
+    name: String,
+    phone: String,
+    province: String,
+    city: String,
+    district: String,
+    detail: String,
+    postalCode: String,
+  },
+  { _id: false },
+);
+
+const orderSchema = new Schema({
+  userId: { type: Schema.Types.ObjectId, required: true, index: true },
+  openid: { type: String, required: true },
+  items: [
+    {
+      _id: false,
+      productId: { type: Schema.Types.ObjectId, required: true },
+      name: String,
+      priceFen: Number,
+      quantity: Number,
+    },
+  ],
+  totalFen: { type: Number, required: true },
+  address: { type: addressSchema },
+  status: { type: String, enum: ORDER_STATUSES, required: true, index: true },
+  /**
+   * RESERVING while stock is being taken (a crash here is cleaned up by the sweeper), PLACED once every item
+   * is reserved. Orders still RESERVING are invisible to shoppers.
+   */
+  stage: { type: String, enum: ['RESERVING', 'PLACED'], required: true },
+  /** Set once stock went back to the shelf (closed orders) or became a sale (paid orders). */
+  stockSettled: { type: String, enum: ['RELEASED', 'COMMITTED'] },
+  attemptSeq: { type: Number, default: 0 },
+  /** The current payment attempt's out_trade_no. */
+  outTradeNo: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+  expiresAt: { type: Date, required: true },
+  paidAt: { type: Date },
+  transactionId: { type: String },
+  paidFen: { type: Number, default: 0 },
+  refundedFen: { type: Number, default: 0 },
+  /** Amount of refunds started and not yet failed: what may still be refunded is paidFen - refundCommittedFen. */
+  refundCommittedFen: { type: Number, default: 0 },
+  /** Refunds sent and not yet settled; the order stays REFUNDING until this is back to 0. */
+  refundsInFlight: { type: Number, default: 0 },
+  /** Where a REFUNDING order returns to after a partial refund. */
+  statusBeforeRefund: { type: String, enum: ORDER_STATUSES },
+  /**
+   * The out_refund_no of every admin refund whose amount is reserved in refundCommittedFen: pushed by the same
+   * atomic update that reserves it, so one refund number can never reserve twice.
+   */
+  refundNos: { type: [String], default: [] },
+  closedReason: { type: String },
+  /** A claim by one instance on closing this order (expiry/cancel), so two instances never close it twice. */
+  closingUntil: { type: Date },
+  shipping: {
+    type: new Schema(
+      {
+        trackingNo: String,
+        expressCompany: String,
+        shippedAt: Date,
+        logisticsType: Number,
+        upload: { status: String, attempts: Number, lastError: String, nextAttemptAt: Date, at: Date },
+      },
+      { _id: false },
+    ),
+  },
+  events: [{ _id: false, at: Date, status: String, note: String }],
+});
+orderSchema.index({ status: 1, expiresAt: 1 });
+orderSchema.index({ stage: 1, createdAt: 1 });
+orderSchema.index({ userId: 1, createdAt: -1 });
+// The shipping-upload job's queue.
+orderSchema.index({ 'shipping.upload.status': 1, 'shipping.upload.nextAttemptAt': 1 });
+// The admin console: newest first, searched by transaction id or openid, sales grouped by day paid.
+orderSchema.index({ createdAt: -1 });
+orderSchema.index({ transactionId: 1 }, { sparse: true });
+orderSchema.index({ openid: 1, createdAt: -1 });
+orderSchema.index({ paidAt: 1 });
+
+export function orderModels(db: Connection) {
+  return { Order: db.model('Order', orderSchema) };
+}
+
+export type OrderDoc = InferSchemaType<typeof orderSchema> & { _id: Types.ObjectId };

@@ -1,0 +1,63 @@
+// Closing an unpaid order, on expiry or on the shopper's cancel: WeChat first (if it says the order was paid,
+// the order becomes PAID instead), then CLOSED by compare-and-set, then the stock goes back exactly once.
+import type { Types } from 'mongoose';
+import { WechatPayUnavailableError } from '@xiaodian/wechatpay';
+import type { Services } from '../../context';
+import { AppError } from '../../errors';
+import type { AttemptDoc } from './model';
+import type { OrderDoc } from '../orders/model';
+import { closeAttemptOrDetectPayment } from './pay-order';
+import { settleOrderStock } from '../orders/stock';
+
+/** How long one instance holds its claim on closing an order before another may try. */
+const CLOSING_CLAIM_MS = 60_000;
+
+export type CloseResult = { closed: true; order: OrderDoc } | { closed: false; order: OrderDoc; reason: 'PAID' | 'BUSY' | 'NOT_PENDING' };
+
+export async function closeOrder(s: Services, orderId: Types.ObjectId, reason: 'expired' | 'cancelled by shopper'): Promise<CloseResult> {
+  const { models } = s;
+  const now = new Date();
+  const claimed = await models.Order.findOneAndUpdate(
+    { _id: orderId, status: 'PENDING_PAYMENT', stage: 'PLACED', $or: [{ closingUntil: { $exists: false } }, { closingUntil: { $lte: now } }] },
+    { $set: { closingUntil: new Date(now.getTime() + CLOSING_CLAIM_MS) } },
+    { returnDocument: 'after' },
+  ).lean<OrderDoc>();
+  if (!claimed) {
+    const order = (await models.Order.findById(orderId).lean<OrderDoc>())!;
+    return { closed: false, order, reason: order.status === 'PENDING_PAYMENT' ? 'BUSY' : order.status === 'CLOSED' ? 'NOT_PENDING' : 'PAID' };
+  }
+
+  const attempts = await models.PaymentAttempt.find({ orderId: claimed._id, status: { $in: ['CREATED', 'PREPAID'] } }).lean<AttemptDoc[]>();
+  try {
+    for (const attempt of attempts) {
+      if (await closeAttemptOrDetectPayment(s, attempt)) {
+        const order = (await models.Order.findById(claimed._id).lean<OrderDoc>())!;
+        return { closed: false, order, reason: 'PAID' };
+      }
+    }
+  } catch (err) {
+    // Unknown outcome at WeChat: keep the order pending; the expiry job tries again after the claim lapses.
+    await models.Order.updateOne({ _id: claimed._id }, { $unset: { closingUntil: 1 } });
+    if (err instanceof WechatPayUnavailableError) {
+      throw new AppError('WECHAT_UNAVAILABLE', { status: 503, message: 'WeChat Pay is not answering; the order stays open for now' });
+    }
+    throw err;
+  }
+
+  const closed = await models.Order.findOneAndUpdate(
+    { _id: claimed._id, status: 'PENDING_PAYMENT' },
+    {
+      $set: { status: 'CLOSED', closedReason: reason },
+      $unset: { closingUntil: 1 },
+      $push: { events: { at: new Date(), status: 'CLOSED', note: reason } },
+    },
+    { returnDocument: 'after' },
+  ).lean<OrderDoc>();
+  if (!closed) {
+    // A notification won the race while we talked to WeChat.
+    const order = (await models.Order.findById(claimed._id).lean<OrderDoc>())!;
+    return { closed: false, order, reason: order.status === 'CLOSED' ? 'NOT_PENDING' : 'PAID' };
+  }
+  await settleOrderStock(models, closed);
+  return { closed: true, order: closed };
+}

@@ -1,0 +1,36 @@
+// Refunds: one record per out_refund_no, written before WeChat is asked, so a retry can never refund twice.
+import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+
+const refundSchema = new Schema({
+  outRefundNo: { type: String, required: true, unique: true },
+  orderId: { type: Schema.Types.ObjectId, index: true },
+  outTradeNo: { type: String, required: true },
+  transactionId: { type: String },
+  amountFen: { type: Number, required: true },
+  totalFen: { type: Number, required: true },
+  reason: { type: String, required: true },
+  /** Whether this refund gives back an order's money (false: money WeChat took for a closed or doubly paid order). */
+  affectsOrder: { type: Boolean, required: true },
+  /** PENDING: not yet accepted by WeChat; then WeChat's own states. */
+  status: { type: String, enum: ['PENDING', 'PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'], required: true },
+  refundId: { type: String },
+  requestedBy: { type: String },
+  nextSyncAt: { type: Date },
+  syncCount: { type: Number, default: 0 },
+  lastError: { type: String },
+  /**
+   * Admin refunds only: set once the order's money is reserved for this refund. Before that the record is a
+   * draft the refund job never sends (it has no nextSyncAt either).
+   */
+  reservedAt: { type: Date },
+  createdAt: { type: Date, required: true },
+  settledAt: { type: Date },
+});
+refundSchema.index({ status: 1, nextSyncAt: 1 });
+refundSchema.index({ status: 1, settledAt: 1 });
+
+export function refundModels(db: Connection) {
+  return { Refund: db.model('Refund', refundSchema) };
+}
+
+export type RefundDoc = InferSchemaType<typeof refundSchema> & { _id: Types.ObjectId };

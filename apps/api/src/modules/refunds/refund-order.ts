@@ -1,0 +1,176 @@
+// An owner refunds (part of) an order. Three steps, each safe to repeat and to race:
+//   1. a draft Refund record with a fixed out_refund_no (from the Idempotency-Key when one is given);
+//   2. the reservation: one compare-and-set on the order that takes the amount from what remains refundable
+//      and records the out_refund_no, so one refund number can never reserve twice;
+//   3. the draft becomes a live refund (reservedAt, nextSyncAt) and is sent to WeChat with that out_refund_no.
+// Concurrent requests for different refunds can never reserve more than was paid; concurrent or retried
+// requests with one Idempotency-Key resolve to one refund, which WeChat sees once. A request that dies between
+// steps is finished (or its draft dropped) by the refund job: recover-refund-drafts.ts.
+import { createHash, randomBytes } from 'node:crypto';
+import { isValidObjectId, type Types } from 'mongoose';
+import type { OrderStatus, RefundInput } from '@xiaodian/shared';
+import type { Services } from '../../context';
+import { AppError, conflict, notFound } from '../../errors';
+import type { OrderDoc } from '../orders/model';
+import type { RefundDoc } from './model';
+import { refundRetryDelayMs, submitRefund } from './start-refund';
+import { writeAudit } from '../staff/audit';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
+
+/** Orders money has reached and not all gone back from. */
+const REFUNDABLE: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'REFUNDING'];
+
+/** Compare-and-set rounds before giving up; each lost round means another request moved the order. */
+const MAX_ROUNDS = 30;
+
+export interface RefundRequest extends RefundInput {
+  orderId: string;
+  actor: string;
+  /** The caller's Idempotency-Key: the same key on the same order is the same refund. */
+  idempotencyKey?: string;
+}
+
+/**
+ * `R` + order id + 32 hex characters (57 characters, within WeChat's 64 and its alphabet): a hash of the
+ * idempotency key, or random when the caller gave none (each call is then a new refund).
+ */
+export function refundNoFor(orderId: Types.ObjectId, idempotencyKey: string | undefined): string {
+  const suffix = idempotencyKey
+    ? createHash('sha256').update(`${String(orderId)}:${idempotencyKey}`).digest('hex').slice(0, 32)
+    : randomBytes(16).toString('hex');
+  return `R${String(orderId)}${suffix}`;
+}
+
+/**
+ * Starts the refund, or answers a retried request with the refund it started. WeChat refusing it for good
+ * (the amount already went back to the order) is a 502; WeChat being away is not an error: the refund job
+ * sends it later (status PENDING).
+ */
+export async function refundOrder(s: Services, request: RefundRequest): Promise<{ refund: RefundDoc; created: boolean }> {
+  const result = await startOrReplay(s, request);
+  const { refund } = result;
+  if (refund.status === 'CLOSED' && !refund.refundId && refund.lastError) {
+    throw new AppError('WECHAT_REJECTED', { status: 502, message: `WeChat Pay refused refund ${refund.outRefundNo}: ${refund.lastError}` });
+  }
+  return result;
+}
+
+async function startOrReplay(s: Services, request: RefundRequest): Promise<{ refund: RefundDoc; created: boolean }> {
+  const { models } = s;
+  if (!isValidObjectId(request.orderId)) throw notFound('Order');
+  const order = await models.Order.findOne({ _id: request.orderId, stage: 'PLACED' }).lean<OrderDoc>();
+  if (!order) throw notFound('Order');
+  const outRefundNo = refundNoFor(order._id, request.idempotencyKey);
+
+  // 1. The draft. A retried request finds its refund here and gets it back, whatever happened to it since.
+  const existing = await models.Refund.findOne({ outRefundNo }).lean<RefundDoc>();
+  if (existing) {
+    assertSameRefund(existing, request);
+    if (existing.reservedAt) return { refund: existing, created: false };
+    // Still a draft: a twin request is between its steps, or one died there. Carry on with it.
+  } else {
+    refuseIfImpossible(order, request.amountFen);
+    await models.Refund.create(draftOf(order, outRefundNo, request, new Date())).catch(async (err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+      // A twin request with the same key drafted it a moment ago: it must be the same refund.
+      const twin = await models.Refund.findOne({ outRefundNo }).lean<RefundDoc>();
+      if (twin) assertSameRefund(twin, request);
+    });
+  }
+
+  // 2. The reservation.
+  await reserve(s, order._id, outRefundNo, request);
+
+  // 3. Live: exactly one request wins this compare-and-set and sends the refund; the others answer with it.
+  const now = new Date();
+  const live = { reservedAt: now, nextSyncAt: new Date(now.getTime() + refundRetryDelayMs(0)) };
+  let won = (await models.Refund.updateOne({ outRefundNo, reservedAt: { $exists: false } }, { $set: live })).modifiedCount === 1;
+  if (!won && !(await models.Refund.exists({ outRefundNo }))) {
+    // A twin that was refused deleted the draft just before our reservation: write it again, live.
+    won = await models.Refund.create({ ...draftOf(order, outRefundNo, request, now), ...live }).then(
+      () => true,
+      (err: unknown) => {
+        if (!isDuplicateKeyError(err)) throw err;
+        return false;
+      },
+    );
+  }
+  const refund = (await models.Refund.findOne({ outRefundNo }).lean<RefundDoc>())!;
+  if (!won) return { refund, created: false };
+
+  await writeAudit(models, {
+    at: now,
+    actor: request.actor,
+    action: 'order.refund',
+    orderId: order._id,
+    detail: `refund ${outRefundNo} of ${request.amountFen} fen: ${request.reason}`,
+  });
+  return { refund: await submitRefund(s, refund), created: true };
+}
+
+/** The refund record before its money is reserved: no reservedAt and no nextSyncAt, so no job sends it. */
+function draftOf(order: OrderDoc, outRefundNo: string, request: RefundRequest, createdAt: Date) {
+  return {
+    outRefundNo,
+    orderId: order._id,
+    outTradeNo: order.outTradeNo,
+    transactionId: order.transactionId,
+    amountFen: request.amountFen,
+    totalFen: order.paidFen,
+    reason: request.reason,
+    affectsOrder: true,
+    status: 'PENDING' as const,
+    requestedBy: request.actor,
+    createdAt,
+  };
+}
+
+function assertSameRefund(refund: RefundDoc, request: RefundRequest): void {
+  if (refund.amountFen !== request.amountFen) {
+    throw conflict('IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key already started a refund of ${refund.amountFen} fen`);
+  }
+}
+
+function refuseIfImpossible(order: OrderDoc, amountFen: number): void {
+  if (!REFUNDABLE.includes(order.status as OrderStatus)) {
+    throw new AppError('ORDER_NOT_REFUNDABLE', { status: 409, message: `A ${order.status} order cannot be refunded` });
+  }
+  const remaining = (order.paidFen ?? 0) - (order.refundCommittedFen ?? 0);
+  if (amountFen > remaining) {
+    throw new AppError('REFUND_EXCEEDS_PAID', { status: 409, message: `At most ${Math.max(0, remaining)} fen of this order can still be refunded` });
+  }
+}
+
+/**
+ * Takes the amount from what remains refundable, in one guarded update: the paid amount as read, room for the
+ * amount (`refundCommittedFen ≤ paidFen − amount`, plain arithmetic done before the query), and this refund
+ * number not yet reserved. Entering REFUNDING remembers where the order returns after a partial refund.
+ */
+async function reserve(s: Services, orderId: Types.ObjectId, outRefundNo: string, request: RefundRequest): Promise<void> {
+  const { models } = s;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const order = await models.Order.findById(orderId).lean<OrderDoc>();
+    if (!order) throw notFound('Order');
+    if ((order.refundNos ?? []).includes(outRefundNo)) return; // reserved by a twin request (or our own earlier try)
+    try {
+      refuseIfImpossible(order, request.amountFen);
+    } catch (refusal) {
+      // Nothing was reserved for this number: drop the draft so it never shows as a refund.
+      await models.Refund.deleteOne({ outRefundNo, reservedAt: { $exists: false } });
+      throw refusal;
+    }
+    const paidFen = order.paidFen ?? 0;
+    const from = order.status as OrderStatus;
+    const event = { at: new Date(), status: 'REFUNDING', note: `refund ${outRefundNo} of ${request.amountFen} fen by ${request.actor}: ${request.reason}` };
+    const reserved = await models.Order.updateOne(
+      { _id: orderId, status: from, paidFen, refundCommittedFen: { $lte: paidFen - request.amountFen }, refundNos: { $ne: outRefundNo } },
+      {
+        $inc: { refundCommittedFen: request.amountFen, refundsInFlight: 1 },
+        $push: { refundNos: outRefundNo, events: event },
+        ...(from === 'REFUNDING' ? {} : { $set: { status: 'REFUNDING', statusBeforeRefund: from } }),
+      },
+    );
+    if (reserved.modifiedCount === 1) return;
+  }
+  throw conflict('CONFLICT', 'The order is changing quickly; try again');
+}

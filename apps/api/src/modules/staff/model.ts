@@ -1,0 +1,33 @@
+// The console's accounts (owner and staff) and the audit trail of what they did.
+import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+
+const adminSchema = new Schema({
+  username: { type: String, required: true, unique: true },
+  passwordHash: { type: String, required: true },
+  role: { type: String, enum: ['owner', 'staff'], required: true },
+  createdAt: { type: Date, required: true },
+  failedLogins: { type: Number, default: 0 },
+  lockedUntil: { type: Date },
+  /** Sessions carry the version they were issued under; logging out increments it, ending them on every instance. */
+  tokenVersion: { type: Number, default: 0 },
+  createdBy: { type: String },
+});
+
+/** Who changed what in the shop, for the owner: stock adjustments carry before → after and a reason. */
+const auditLogSchema = new Schema({
+  at: { type: Date, required: true },
+  actor: { type: String, required: true },
+  action: { type: String, required: true },
+  productId: { type: Schema.Types.ObjectId, index: true },
+  orderId: { type: Schema.Types.ObjectId },
+  detail: { type: String, required: true },
+  stockBefore: { type: Number },
+  stockAfter: { type: Number },
+});
+
+export function staffModels(db: Connection) {
+  return { Admin: db.model('Admin', adminSchema), AuditLog: db.model('AuditLog', auditLogSchema) };
+}
+
+export type AdminDoc = InferSchemaType<typeof adminSchema> & { _id: Types.ObjectId };
+export type AuditLogDoc = InferSchemaType<typeof auditLogSchema> & { _id: Types.ObjectId };

@@ -48,6 +48,7 @@ export interface Identity extends Omit<IdentityFile, 'platformCertificates' | 'v
     wechatpayPrivateKey: string;
     apiEnv: string;
     state: string;
+    journal: string;
   };
   merchantPublicKey: KeyObject;
   wechatpayPublicKey: KeyObject;
@@ -86,6 +87,7 @@ function pathsFor(dataDir: string): Identity['paths'] {
     wechatpayPrivateKey: join(dataDir, 'wechatpay', 'pub_key.private.pem'),
     apiEnv: join(dataDir, 'api.env'),
     state: join(dataDir, 'state.json'),
+    journal: join(dataDir, 'journal.jsonl'),
   };
 }
 

@@ -92,8 +92,8 @@ export class Notifier {
       scheduledAttempts: 0,
     };
     if (input.out_refund_no) record.out_refund_no = input.out_refund_no;
+    // Saved (journaled) by arm() below, once its schedule is known.
     this.o.store.data.notifications.push(record);
-    this.o.store.changed();
 
     const outOfOrder = input.original_type === 'transaction' ? this.o.faults.find('out_of_order', input.out_trade_no) : undefined;
     const delay = this.o.faults.find('delay', input.out_trade_no);
@@ -116,6 +116,7 @@ export class Notifier {
   private arm(record: NotificationRecord, ms: number): void {
     this.o.timers.clear(this.timers.get(record.id));
     record.nextAttemptAt = Date.now() + ms;
+    this.o.store.saveNotification(record);
     this.timers.set(
       record.id,
       this.o.timers.set(() => {
@@ -131,7 +132,7 @@ export class Notifier {
     return promise;
   }
 
-  /** Re-arms timers after a restart (state.json keeps scheduled and held notifications). */
+  /** Re-arms timers after a restart (state.json and the journal keep scheduled and held notifications). */
   resume(): void {
     for (const record of this.o.store.data.notifications) {
       if (record.status === 'held') this.arm(record, (record.heldUntil ?? 0) - Date.now());
@@ -186,7 +187,7 @@ export class Notifier {
       this.arm(record, this.scaled(RETRY_SCHEDULE_SECONDS[index]! * 1000));
     } else {
       record.status = 'failed';
-      this.o.store.changed();
+      this.o.store.saveNotification(record);
       this.o.log(`notify ${record.event_type} ${record.out_trade_no} gave up after ${n} attempts`);
     }
   }
@@ -208,7 +209,7 @@ export class Notifier {
     record.nextAttemptAt = undefined;
     this.o.timers.clear(this.timers.get(record.id));
     this.timers.delete(record.id);
-    this.o.store.changed();
+    this.o.store.saveNotification(record);
   }
 
   /** WeChat sends duplicates even after a success; the `duplicate` fault makes that happen now. */
@@ -284,7 +285,7 @@ export class Notifier {
 
   private record(record: NotificationRecord, attempt: DeliveryAttempt): void {
     record.attempts.push(attempt);
-    this.o.store.changed();
+    this.o.store.saveNotification(record);
   }
 
   /** Forgets every scheduled delivery (after a control reset). */

@@ -24,7 +24,7 @@ import { Timers } from './timers';
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Where identities, keys, api.env and state.json live. */
+  /** Where identities, keys, api.env, state.json and journal.jsonl live. */
   dataDir: string;
   /** Multiplies WeChat's delays (notification retries, out_of_order hold): 0.01 turns 15 s into 150 ms. Default 1. */
   timeScale?: number;
@@ -40,6 +40,11 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** How long a notification waits for the merchant's answer (WeChat: 5 s). */
   deliveryTimeoutMs?: number;
+  /**
+   * At most how often state.json (the snapshot) is rewritten, in ms (default 200). Trades, refunds and
+   * notifications are journaled at once whatever this is; it bounds what else a crash can lose.
+   */
+  snapshotIntervalMs?: number;
   /** Where log lines go (default console.log with a `[sandbox]` prefix). */
   log?: (line: string) => void;
 }
@@ -60,7 +65,10 @@ export interface SandboxIdentity {
     merchantCertificate: string;
     wechatpayPublicKey: string;
     apiEnv: string;
+    /** The snapshot of trades, refunds, notifications, faults, settings… */
     state: string;
+    /** Every trade, refund and notification change since the snapshot, one JSON line each. */
+    journal: string;
   };
   /** Platform certificates (certificate key mode), newest last. */
   platformCertificates: Array<{ serial: string; certificatePem: string; certificatePath: string; notBefore: number; notAfter: number }>;
@@ -87,7 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { identity, created } = await ensureIdentity(dataDir);
   const initialSettings: Partial<Settings> = {};
   if (options.autoSettleRefundsMs !== undefined) initialSettings.auto_settle_refunds_ms = options.autoSettleRefundsMs;
-  const store = new Store(identity.paths.state, initialSettings);
+  const store = new Store({ state: identity.paths.state, journal: identity.paths.journal }, initialSettings, log, options.snapshotIntervalMs);
   const clock = new Clock(store.data.clockOffsetMs);
   const timers = new Timers();
   const faults = new Faults(
@@ -177,6 +185,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         wechatpayPublicKey: identity.paths.wechatpayPublicKey,
         apiEnv: identity.paths.apiEnv,
         state: identity.paths.state,
+        journal: identity.paths.journal,
       },
       get platformCertificates() {
         return identity.platformCertificates.map(({ serial, certificatePem, certificatePath, notBefore, notAfter }) => ({ serial, certificatePem, certificatePath, notBefore, notAfter }));
@@ -191,7 +200,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           server.close(() => resolveClose());
           server.closeAllConnections();
         });
-        store.flush();
+        store.close();
       })();
       return closing;
     },

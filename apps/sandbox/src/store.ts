@@ -1,7 +1,11 @@
-// The sandbox's state: in memory, persisted (debounced) to state.json so a restart of `pnpm dev` keeps trades,
-// refunds and the notification log. Identities and keys live in their own files (identity.ts).
+// The sandbox's state: in memory, persisted so a restart of `pnpm dev` keeps trades, refunds and the
+// notification log — the API's `?sync=1`, its refund job and reconciliation ask "WeChat" about them later.
+// Two files: state.json, an atomic snapshot of everything (written at most every 200 ms), and journal.jsonl
+// (journal.ts), where every trade, refund and notification change lands at once. Identities and keys live in
+// their own files (identity.ts).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { FaultRecord } from './faults';
+import { Journal, readJournal, type JournalEntry } from './journal';
 
 export type TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
 export type RefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL';
@@ -140,6 +144,8 @@ export interface StateData {
   clockOffsetMs: number;
   settings: Settings;
   seq: number;
+  /** The last journal entry this snapshot includes: replaying the journal skips entries up to it. */
+  journalSeq: number;
 }
 
 export function emptyState(settings: Partial<Settings> = {}): StateData {
@@ -154,30 +160,97 @@ export function emptyState(settings: Partial<Settings> = {}): StateData {
     clockOffsetMs: 0,
     settings: { auto_settle_refunds_ms: 0, trade_managed: true, strict_bill_timing: false, ...settings },
     seq: 0,
+    journalSeq: 0,
   };
 }
 
-/** Keeps the state and writes it to disk at most every `debounceMs`. */
+export interface StoreFiles {
+  /** The snapshot, state.json. */
+  state: string;
+  /** The journal, journal.jsonl. */
+  journal: string;
+}
+
+/** The snapshot on disk, or undefined. One that cannot be read is moved aside (never silently overwritten). */
+function readSnapshot(path: string, log: (line: string) => void): Partial<StateData> | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const loaded = JSON.parse(readFileSync(path, 'utf8')) as Partial<StateData>;
+    if (loaded.version === 1) return loaded;
+  } catch {
+    // Handled below: atomic writes make this unlikely, but a hand-edited file can still break.
+  }
+  const aside = `${path}.unreadable-${Date.now()}`;
+  renameSync(path, aside);
+  log(`${path} is unreadable: moved to ${aside}; starting from the journal alone`);
+  return undefined;
+}
+
+/**
+ * Keeps the state in memory. Trades, refunds and notifications are saved through saveTrade/saveRefund/
+ * saveNotification (journaled at once); everything else through changed() (in the next snapshot).
+ */
 export class Store {
   data: StateData;
   private timer: NodeJS.Timeout | undefined;
+  private readonly journal: Journal;
+  private closed = false;
 
   constructor(
-    private readonly path: string,
+    private readonly files: StoreFiles,
     initialSettings: Partial<Settings> = {},
+    private readonly log: (line: string) => void = () => {},
     private readonly debounceMs = 200,
   ) {
     this.data = emptyState(initialSettings);
-    if (existsSync(path)) {
-      try {
-        const loaded = JSON.parse(readFileSync(path, 'utf8')) as StateData;
-        if (loaded.version === 1) {
-          this.data = { ...emptyState(), ...loaded, settings: { ...emptyState().settings, ...loaded.settings, ...initialSettings } };
-        }
-      } catch {
-        // A corrupt state file (e.g. a crash mid-write before atomic writes) only costs the history.
-      }
+    const loaded = readSnapshot(files.state, log);
+    if (loaded) {
+      this.data = { ...emptyState(), ...loaded, settings: { ...emptyState().settings, ...loaded.settings, ...initialSettings } };
     }
+    const { entries, skipped } = readJournal(files.journal);
+    let last = this.data.journalSeq;
+    for (const entry of entries) {
+      last = Math.max(last, entry.n);
+      // Entries up to journalSeq are in the snapshot already (a crash between its rename and the truncate).
+      if (entry.n > this.data.journalSeq) this.apply(entry);
+    }
+    if (skipped > 0) log(`${files.journal}: skipped ${skipped} unreadable line(s), a write cut short by a crash`);
+    this.journal = new Journal(files.journal, last);
+    // Fold the journal into a snapshot now: new lines must not be appended after a torn one.
+    if (entries.length > 0 || skipped > 0) this.flush();
+  }
+
+  private apply(entry: JournalEntry): void {
+    if (entry.kind === 'trade') this.data.trades[entry.value.out_trade_no] = entry.value;
+    else if (entry.kind === 'refund') this.data.refunds[entry.value.out_refund_no] = entry.value;
+    else {
+      const at = this.data.notifications.findIndex((n) => n.id === entry.value.id);
+      if (at >= 0) this.data.notifications[at] = entry.value;
+      else this.data.notifications.push(entry.value);
+      this.data.seq = Math.max(this.data.seq, entry.value.seq);
+    }
+  }
+
+  /** Records a new or changed trade: journaled now, in the next snapshot too. */
+  saveTrade(trade: TradeRecord): void {
+    this.data.trades[trade.out_trade_no] = trade;
+    if (!this.closed) this.journal.append('trade', trade);
+    this.changed();
+  }
+
+  saveRefund(refund: RefundRecord): void {
+    this.data.refunds[refund.out_refund_no] = refund;
+    if (!this.closed) this.journal.append('refund', refund);
+    this.changed();
+  }
+
+  /** Records a changed notification of data.notifications. */
+  saveNotification(notification: NotificationRecord): void {
+    // A delivery still in flight when the control API reset the state must not bring its notification back.
+    // Searched from the end: the notifications being delivered are the recent ones.
+    if (this.data.notifications.lastIndexOf(notification) < 0) return;
+    if (!this.closed) this.journal.append('notification', notification);
+    this.changed();
   }
 
   nextSeq(): number {
@@ -186,7 +259,7 @@ export class Store {
   }
 
   changed(): void {
-    if (this.timer) return;
+    if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
@@ -198,9 +271,20 @@ export class Store {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const tmp = `${this.path}.${process.pid}.tmp`;
+    this.data.journalSeq = this.journal.lastN;
+    const tmp = `${this.files.state}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.data));
-    renameSync(tmp, this.path);
+    renameSync(tmp, this.files.state);
+    // Only once the snapshot is in place: a crash before this line replays nothing twice (journalSeq).
+    this.journal.truncate();
+  }
+
+  /** A last snapshot; later changes stay in memory only. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.journal.close();
   }
 
   tradeByPrepayId(prepayId: string): TradeRecord | undefined {
@@ -217,7 +301,8 @@ export class Store {
 
   /** Forget trades, refunds, notifications, codes, tokens and faults (identities stay). */
   reset(): void {
-    this.data = { ...emptyState(), settings: this.data.settings, seq: this.data.seq };
-    this.changed();
+    this.data = { ...emptyState(), settings: this.data.settings, seq: this.data.seq, journalSeq: this.data.journalSeq };
+    // At once: the journal still holds what was forgotten, and a restart must not bring it back.
+    if (!this.closed) this.flush();
   }
 }

@@ -147,7 +147,7 @@ export function uploadShippingInfo(core: Core, token: string | undefined, body: 
   // One upload, then one correction; after that WeChat refuses.
   if (uploads >= 2) return wxError(10060003, '支付单已使用重新发货机会');
   trade.shipping = { uploads: uploads + 1, last: body, uploaded_at: new Date(core.clock.now()).toISOString() };
-  core.store.changed();
+  core.store.saveTrade(trade);
   return { errcode: 0, errmsg: 'ok' };
 }
 

@@ -92,11 +92,11 @@ export function createRefund(core: Core, input: unknown): RefundView {
   };
   if (typeof input.reason === 'string') record.reason = input.reason;
   if (notifyUrl) record.notify_url = notifyUrl;
-  store.data.refunds[outRefundNo] = record;
   trade.trade_state = 'REFUND';
   trade.trade_state_desc = TRADE_STATE_DESC.REFUND;
   trade.updatedAt = now;
-  store.changed();
+  store.saveRefund(record);
+  store.saveTrade(trade);
   core.log(`refund ${outRefundNo} of ${trade.out_trade_no}: ${refund} fen PROCESSING`);
   scheduleAutoSettle(core, record);
   return refundView(record);
@@ -145,7 +145,7 @@ export function settleRefund(core: Core, outRefundNo: string, outcome?: RefundSt
     refund.success_time = rfc3339(now);
     refund.successAt = now;
   }
-  core.store.changed();
+  core.store.saveRefund(refund);
   core.log(`refund ${outRefundNo} → ${target}`);
   if (refund.notify_url) {
     core.notifier.create({

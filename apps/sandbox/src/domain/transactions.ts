@@ -88,7 +88,7 @@ export function prepay(core: Core, input: unknown, headerMchid: string): { prepa
       existing.prepay_id = newPrepayId(now);
       existing.prepayExpiresAt = now + PREPAY_VALIDITY_MS;
       existing.updatedAt = now;
-      store.changed();
+      store.saveTrade(existing);
     }
     return { prepay_id: existing.prepay_id };
   }
@@ -116,8 +116,7 @@ export function prepay(core: Core, input: unknown, headerMchid: string): { prepa
     trade.time_expire = timeExpire;
     trade.expireAt = expireAt;
   }
-  store.data.trades[outTradeNo] = trade;
-  store.changed();
+  store.saveTrade(trade);
   return { prepay_id: trade.prepay_id! };
 }
 
@@ -152,7 +151,7 @@ export function close(core: Core, outTradeNo: string, input: unknown, headerMchi
   if (trade.trade_state === 'SUCCESS' || trade.trade_state === 'REFUND') throw new WxPayError(400, 'ORDERPAID', '订单已支付，不能关闭，请发起退款');
   if (trade.trade_state === 'CLOSED') return;
   setState(trade, 'CLOSED', core.clock.now());
-  core.store.changed();
+  core.store.saveTrade(trade);
 }
 
 function setState(trade: TradeRecord, state: TradeRecord['trade_state'], now: number): void {
@@ -196,7 +195,7 @@ export function pay(
   const now = core.clock.now();
   if (input.outcome === 'FAIL' || input.outcome === 'PAYERROR') {
     setState(trade, 'PAYERROR', now);
-    core.store.changed();
+    core.store.saveTrade(trade);
     return transactionView(trade);
   }
   let successAt = now;
@@ -216,7 +215,7 @@ function markPaid(core: Core, trade: TradeRecord, successAt: number): void {
   trade.success_time = rfc3339(successAt);
   trade.successAt = successAt;
   trade.bank_type = 'OTHERS';
-  core.store.changed();
+  core.store.saveTrade(trade);
   core.log(`paid ${trade.out_trade_no} ${trade.amount.total} fen → ${trade.transaction_id}`);
 }
 
@@ -269,8 +268,7 @@ export function insertPaidTrade(core: Core, input: unknown): TransactionView {
     origin: 'inserted',
   };
   if (typeof input.attach === 'string') trade.attach = input.attach;
-  core.store.data.trades[outTradeNo] = trade;
-  markPaid(core, trade, successAt);
+  markPaid(core, trade, successAt); // saves it
   if (notify && input.notify !== false) notifyPayment(core, trade);
   return transactionView(trade);
 }

@@ -1,0 +1,85 @@
+// The append-only journal (journal.jsonl) beside state.json. state.json is a snapshot written at most every
+// 200 ms, so a sandbox killed between two snapshots (kill -9, a crash, `tsx watch` giving up on a slow
+// shutdown) would forget its last payments while the merchant's API already knows them: `?sync=1` and
+// reconciliation would then disagree with "WeChat". So every change to a trade, refund or notification is
+// also appended here, as one JSON line, the moment it happens. Each snapshot records the number of the last
+// line it includes and empties the journal, which therefore stays short.
+//
+// No fsync: the journal guards against the process dying, not the machine (the page cache survives kill -9).
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { NotificationRecord, RefundRecord, TradeRecord } from './store';
+
+export type JournalEntry =
+  | { n: number; kind: 'trade'; value: TradeRecord }
+  | { n: number; kind: 'refund'; value: RefundRecord }
+  | { n: number; kind: 'notification'; value: NotificationRecord };
+
+export type JournalKind = JournalEntry['kind'];
+
+/** The field naming each kind's record: a later line for the same key replaces the earlier one. */
+const KEY_FIELD: Record<JournalKind, string> = { trade: 'out_trade_no', refund: 'out_refund_no', notification: 'id' };
+
+function parseEntry(line: string): JournalEntry | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { n, kind, value } = parsed as { n?: unknown; kind?: unknown; value?: unknown };
+  if (typeof n !== 'number' || typeof kind !== 'string' || !(kind in KEY_FIELD)) return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof (value as Record<string, unknown>)[KEY_FIELD[kind as JournalKind]] !== 'string') return undefined;
+  return parsed as JournalEntry;
+}
+
+/**
+ * Every readable entry, in order. A line that does not parse is skipped and counted: the last one can be cut
+ * short by a crash mid-write, and losing that one change is better than refusing to start.
+ */
+export function readJournal(path: string): { entries: JournalEntry[]; skipped: number } {
+  if (!existsSync(path)) return { entries: [], skipped: 0 };
+  const entries: JournalEntry[] = [];
+  let skipped = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const entry = parseEntry(line);
+    if (entry) entries.push(entry);
+    else skipped += 1;
+  }
+  return { entries, skipped };
+}
+
+/** Appends entries numbered after `lastN` (the last number already used, in the snapshot or the journal). */
+export class Journal {
+  private fd: number | undefined;
+
+  constructor(
+    private readonly path: string,
+    private last: number,
+  ) {}
+
+  /** The number of the last entry written. */
+  get lastN(): number {
+    return this.last;
+  }
+
+  append(kind: JournalKind, value: TradeRecord | RefundRecord | NotificationRecord): void {
+    this.fd ??= openSync(this.path, 'a', 0o600);
+    this.last += 1;
+    // One write per line: a kill can only cut the line being written, never interleave two.
+    writeSync(this.fd, `${JSON.stringify({ n: this.last, kind, value })}\n`);
+  }
+
+  /** Empties the journal once a snapshot holds everything in it. */
+  truncate(): void {
+    if (this.fd !== undefined) ftruncateSync(this.fd, 0);
+    else if (existsSync(this.path)) closeSync(openSync(this.path, 'w'));
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

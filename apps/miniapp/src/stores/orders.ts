@@ -2,7 +2,13 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { CreateOrderInput, Order } from '@xiaodian/shared';
 import * as ordersApi from '@/api/orders';
+import { isApiError } from '@/api/request';
 import { platform, type ClientPayResult } from '@/platform';
+
+/** The API refused an order over the catalog (sold out, or off the shelf): the cart must catch up with it. */
+export function isStockRefusal(err: unknown): boolean {
+  return isApiError(err) && (err.code === 'OUT_OF_STOCK' || err.code === 'PRODUCT_UNAVAILABLE');
+}
 
 /** The shopper's orders as the API last reported them. The API is the only authority on their status. */
 export const useOrdersStore = defineStore('orders', () => {

@@ -93,6 +93,27 @@ describe('cashier', () => {
     expect(await shown.text()).toContain('支付成功');
   });
 
+  it('pays from a script as the README shows: a JSON POST with the requestPayment parameters; no outcome is a failed payment', async () => {
+    const post = (fields: Record<string, string>) =>
+      fetch(`${sandbox.url}/__sandbox/cashier`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fields) });
+    const { body, prepayId } = await prepay();
+    // The package alone names the trade; with paySign every parameter is checked before paying.
+    const paid = await post({ ...payParams(prepayId), outcome: 'SUCCESS', redirect: 'http://localhost/done' });
+    expect(paid.status).toBe(302);
+    expect(paid.headers.get('location')).toBe('http://localhost/done?result=success');
+    expect((await sandbox.control.trade(body.out_trade_no)).transaction.trade_state).toBe('SUCCESS');
+    expect((await merchant.waitFor(1))[0]!.verified).toBe(true);
+    // Paying again fails, with WeChat's reason; without a redirect the answer is a 200 page saying result=…
+    const again = await post({ prepay_id: prepayId, outcome: 'SUCCESS' });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toMatch(/ORDERPAID[\s\S]*result=fail/);
+
+    const other = await prepay();
+    const missing = await post({ prepay_id: other.prepayId, redirect: 'http://localhost/done' });
+    expect(missing.headers.get('location')).toBe('http://localhost/done?result=fail');
+    expect((await sandbox.control.trade(other.body.out_trade_no)).transaction.trade_state).toBe('PAYERROR');
+  });
+
   it('shows why a trade cannot be paid', async () => {
     const { html } = await page('/__sandbox/cashier?prepay_id=wx-nope');
     expect(html).toContain('unknown prepay_id');

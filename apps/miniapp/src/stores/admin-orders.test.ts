@@ -154,3 +154,16 @@ describe('shipping and the list', () => {
     expect(orders.total).toBe(1);
   });
 });
+
+describe("an order's audit", () => {
+  it('reads what admins did to the order, by order', async () => {
+    const orders = await start();
+    api.audit.push(
+      { id: 'e1', at: '2026-05-20T05:00:00.000Z', actor: 'owner', action: 'order.ship', detail: 'SF1', orderId: 'order-1' },
+      { id: 'e2', at: '2026-05-20T05:00:00.000Z', actor: 'owner', action: 'order.ship', detail: 'SF2', orderId: 'order-2' },
+    );
+    expect((await orders.loadAudit('order-1')).map((e) => e.id)).toEqual(['e1']);
+    expect(orders.audits['order-1']).toHaveLength(1);
+    expect(fakeUni().requests.at(-1)!.url).toContain('/api/admin/audit?orderId=order-1&pageSize=50');
+  });
+});

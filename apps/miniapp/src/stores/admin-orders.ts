@@ -3,8 +3,8 @@
 // shipping.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { fenToYuan, type AdminOrder, type AdminOrderDetail, type OrderStatus, type RefundStarted } from '@xiaodian/shared';
-import { getAdminOrder, listAdminOrders, refundOrder, shipOrder } from '@/api/admin';
+import { fenToYuan, type AdminOrder, type AdminOrderDetail, type AuditEntry, type OrderStatus, type RefundStarted } from '@xiaodian/shared';
+import { getAdminOrder, listAdminOrders, listAudit, refundOrder, shipOrder } from '@/api/admin';
 import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
 import { newIdempotencyKey, refundInputOf, shipInputOf, type FormErrors, type RefundForm, type ShipForm } from '@/utils/admin-forms';
@@ -61,6 +61,8 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
   const listError = ref('');
   /** Order details by id, as last read. */
   const details = ref<Record<string, AdminOrderDetail>>({});
+  /** The console's actions on each order (refunds, shipping …), by order id, newest first. */
+  const audits = ref<Record<string, AuditEntry[]>>({});
   /** Refund forms by order id; kept until the refund is confirmed started, so reopening it resends the same key. */
   const refundDrafts = ref<Record<string, RefundDraft>>({});
   /** Ship forms by order id. */
@@ -114,6 +116,13 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     const i = items.value.findIndex((o) => o.id === id);
     if (i >= 0) items.value = items.value.map((o, j) => (j === i ? detail : o));
     return detail;
+  }
+
+  /** `GET /api/admin/audit?orderId=`: what admins did to the order. */
+  async function loadAudit(orderId: string): Promise<AuditEntry[]> {
+    const res = await listAudit({ orderId, pageSize: 50 });
+    audits.value = { ...audits.value, [orderId]: res.items };
+    return res.items;
   }
 
   /** The refund form of an order: the one in progress, or a new one for the full refundable amount. */
@@ -234,6 +243,7 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     listStatus,
     listError,
     details,
+    audits,
     refundDrafts,
     shipDrafts,
     load,
@@ -241,6 +251,7 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     goToPage,
     pageCount,
     loadDetail,
+    loadAudit,
     refundDraft,
     discardRefundDraft,
     submitRefund,

@@ -1,7 +1,7 @@
 // A small in-memory model of the admin API (docs/openapi.yaml, admin section) answering the fake uni.request,
 // for the admin stores' unit tests. It keeps what the console relies on: tokens that can be revoked, roles,
 // the login slow-down, Idempotency-Key refunds, shipping, products with stock audit.
-import type { AdminOrderDetail, AuditEntry, Product } from '@xiaodian/shared';
+import type { AdminOrderDetail, AnomalyView, AuditEntry, Dashboard, Product } from '@xiaodian/shared';
 import type { FakeAnswer, FakeRequest } from '../../test/fake-uni';
 
 export const API = 'http://127.0.0.1:3000';
@@ -40,6 +40,14 @@ export class FakeAdminApi {
   readonly orders = new Map<string, AdminOrderDetail>();
   readonly products = new Map<string, Product>();
   readonly audit: AuditEntry[] = [];
+  readonly anomalies = new Map<string, AnomalyView>();
+  /** What `GET /api/admin/dashboard` answers. */
+  dashboard: Dashboard = {
+    today: { paidFen: 1999, orders: 1, refundedFen: 0, refunds: 0 },
+    last7Days: { paidFen: 1999, orders: 1, refundedFen: 0, refunds: 0 },
+    last30Days: { paidFen: 1999, orders: 1, refundedFen: 0, refunds: 0 },
+    daily: [{ date: '2026-05-20', paidFen: 1999, orders: 1, refundedFen: 0 }],
+  };
   /** Refunds by `orderId:Idempotency-Key`. */
   readonly refunds = new Map<string, { outRefundNo: string; amountFen: number }>();
   /** Requests that reached the model (the fake uni records every request, including failed ones). */
@@ -97,6 +105,33 @@ export class FakeAdminApi {
     }
     if (req.method === 'GET' && path === '/api/admin/me') {
       return { status: 200, data: { id: me.id, username, role: me.role } };
+    }
+    if (path === '/api/admin/staff') {
+      if (me.role !== 'owner') return err(403, 'FORBIDDEN', 'Requires role owner');
+      if (req.method === 'POST') {
+        const name = String(body.username);
+        if (this.accounts.has(name)) return err(409, 'USERNAME_TAKEN', `Username ${name} is taken`);
+        const id = `a${++this.seq}`;
+        this.accounts.set(name, { password: String(body.password), role: 'staff' as const, id });
+        return { status: 201, data: { id, username: name, role: 'staff' } };
+      }
+      return { status: 200, data: { items: [...this.accounts].map(([username, a]) => ({ id: a.id, username, role: a.role })) } };
+    }
+    if (req.method === 'GET' && path === '/api/admin/dashboard') {
+      return { status: 200, data: structuredClone(this.dashboard) };
+    }
+    if (req.method === 'GET' && path === '/api/admin/anomalies') {
+      const status = url.searchParams.get('status') ?? 'OPEN';
+      const items = [...this.anomalies.values()].filter((a) => status === 'ALL' || a.status === status);
+      return { status: 200, data: { items } };
+    }
+    const resolve = /^\/api\/admin\/anomalies\/([^/]+)\/resolve$/.exec(path);
+    if (req.method === 'POST' && resolve) {
+      if (me.role !== 'owner') return err(403, 'FORBIDDEN', 'Requires role owner');
+      const anomaly = this.anomalies.get(resolve[1]!);
+      if (!anomaly) return err(404, 'NOT_FOUND', 'Anomaly not found');
+      Object.assign(anomaly, { status: 'RESOLVED', resolution: String(body.note), resolvedBy: username });
+      return { status: 200, data: { ...anomaly } };
     }
     if (req.method === 'GET' && path === '/api/admin/orders') {
       const items = [...this.orders.values()];
@@ -159,7 +194,8 @@ export class FakeAdminApi {
     }
     if (path === '/api/admin/audit' && req.method === 'GET') {
       const productId = url.searchParams.get('productId');
-      const items = this.audit.filter((e) => !productId || e.productId === productId);
+      const orderId = url.searchParams.get('orderId');
+      const items = this.audit.filter((e) => (!productId || e.productId === productId) && (!orderId || e.orderId === orderId));
       return { status: 200, data: { items, total: items.length } };
     }
     return err(404, 'NOT_FOUND', `no route ${req.method} ${path}`);

@@ -5,7 +5,7 @@ import { getDashboard, listAdminOrders } from '@/api/admin';
 import { isApiError } from '@/api/request';
 import { STORAGE_KEYS } from '@/utils/storage';
 import { FakeAdminApi, paidOrder } from './admin.fake';
-import { ADMIN_HOME_PAGE, afterLoginPage, SESSION_EXPIRED_MESSAGE, useAdminStore } from './admin';
+import { ADMIN_HOME_PAGE, afterLoginPage, loginFailureOf, SESSION_EXPIRED_MESSAGE, useAdminStore } from './admin';
 
 let api: FakeAdminApi;
 let relaunches: string[];
@@ -166,5 +166,17 @@ describe('admin session', () => {
     const admin = start();
     expect(admin.token).toBe('t');
     expect(admin.role).toBeUndefined();
+  });
+});
+
+describe('login failures, as the login page shows them', () => {
+  it('says a wrong password in Chinese, and how long to wait after too many', async () => {
+    const admin = start();
+    const wrong = await admin.login('owner', 'nope').catch((e: unknown) => e);
+    expect(loginFailureOf(wrong)).toEqual({ code: 'UNAUTHORIZED', message: '用户名或密码错误' });
+    for (let i = 0; i < 5; i++) await admin.login('owner', 'nope').catch(() => undefined);
+    const slowed = await admin.login('owner', 'owner-password').catch((e: unknown) => e);
+    expect(loginFailureOf(slowed)).toEqual({ code: 'TOO_MANY_ATTEMPTS', message: '密码错误次数过多，请 2 秒后再试' });
+    expect(loginFailureOf(new Error(''))).toMatchObject({ code: 'ERROR' });
   });
 });

@@ -5,6 +5,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AdminRole } from '@xiaodian/shared';
 import { adminLogin, adminLogout, connectAdminSession, getMe } from '@/api/admin';
+import { isApiError } from '@/api/request';
+import { errorMessage } from '@/composables/useLoad';
 import { readJson, removeKey, writeJson, STORAGE_KEYS } from '@/utils/storage';
 
 export const ADMIN_LOGIN_PAGE = '/pages/admin/login';
@@ -34,6 +36,16 @@ function currentAdminPage(): string | undefined {
 /** Where a successful login goes: back to the page the session ended on, or the dashboard. */
 export function afterLoginPage(redirect: string | undefined): string {
   return redirect && redirect.startsWith('/pages/admin/') && !redirect.startsWith(ADMIN_LOGIN_PAGE) ? redirect : ADMIN_HOME_PAGE;
+}
+
+/** Why a login failed, as the login page shows it, with the API's code (`EMPTY`, `UNAUTHORIZED` …) for tests. */
+export function loginFailureOf(err: unknown): { code: string; message: string } {
+  if (!isApiError(err)) return { code: 'ERROR', message: errorMessage(err) };
+  if (err.status === 401) return { code: err.code, message: '用户名或密码错误' };
+  // Repeated wrong passwords are slowed down: the API says for how long.
+  const wait = /(\d+)\s*s\b/.exec(err.message)?.[1];
+  if (err.status === 429) return { code: err.code, message: wait ? `密码错误次数过多，请 ${wait} 秒后再试` : '密码错误次数过多，请稍后再试' };
+  return { code: err.code, message: errorMessage(err) };
 }
 
 export const useAdminStore = defineStore('admin', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, beijingDate, formatAdminTime, niceAxisMaxFen, refundStatusLabel, salesChartSvg, yuan, type DailySales } from './admin-view';
+import { addDays, beijingDate, eventTypeLabel, formatAdminTime, niceAxisMaxFen, refundStatusLabel, salesChartSvg, yuan, type DailySales } from './admin-view';
 
 describe('Beijing dates and times', () => {
   it("today's date is Beijing's, whatever the machine's zone", () => {
@@ -62,5 +62,13 @@ describe('the daily sales chart', () => {
 
   it('writes large axis values in 万', () => {
     expect(salesChartSvg(days(7, (i) => ({ paidFen: i === 6 ? 3_000_000 : 0 })))).toContain('>¥4万</text>');
+  });
+});
+
+describe('what the owner reads', () => {
+  it("names WeChat's notification types in Chinese, keeping an unknown one as it came", () => {
+    expect(eventTypeLabel('TRANSACTION.SUCCESS')).toBe('支付成功通知');
+    expect(eventTypeLabel('REFUND.ABNORMAL')).toBe('退款异常通知');
+    expect(eventTypeLabel('SOMETHING.NEW')).toBe('SOMETHING.NEW');
   });
 });

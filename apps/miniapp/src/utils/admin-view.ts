@@ -5,6 +5,19 @@ import { fenToYuan, type AdminRole } from '@xiaodian/shared';
 /** The console's sections: each is a page `pages/admin/<section>` and a link of the navigation. */
 export type AdminSection = 'dashboard' | 'orders' | 'products' | 'anomalies' | 'reconciliation' | 'staff';
 
+/** Sections only some roles may open (absent: every signed-in admin). The API refuses the rest anyway (403). */
+const SECTION_ROLES: Partial<Record<AdminSection, AdminRole>> = { staff: 'owner' };
+
+/**
+ * Whether a role may open a section: its navigation link is shown and its page loads only then; otherwise the
+ * page shows 无权限 and nothing else. An unknown role (a stored session before `GET /me` answered) may open
+ * only the sections every role may.
+ */
+export function canOpenSection(section: AdminSection, role: AdminRole | undefined): boolean {
+  const needed = SECTION_ROLES[section];
+  return !needed || role === needed;
+}
+
 export type Tone = 'ok' | 'wait' | 'off' | 'bad' | 'info';
 
 export interface Label {
@@ -51,6 +64,15 @@ const NOTIFICATION_OUTCOME: Record<string, Label> = {
   ANOMALY: { text: '记为异常', tone: 'bad' },
 };
 export const notificationOutcomeLabel = (s: string | undefined) => labelOf(NOTIFICATION_OUTCOME, s);
+
+/** WeChat Pay's notification event types, as the owner reads them (the raw type for one not listed). */
+const EVENT_TYPES: Record<string, string> = {
+  'TRANSACTION.SUCCESS': '支付成功通知',
+  'REFUND.SUCCESS': '退款成功通知',
+  'REFUND.ABNORMAL': '退款异常通知',
+  'REFUND.CLOSED': '退款关闭通知',
+};
+export const eventTypeLabel = (t: string): string => EVENT_TYPES[t] ?? t;
 
 const ATTEMPT_STATUS: Record<string, Label> = {
   CREATED: { text: '已创建', tone: 'off' },

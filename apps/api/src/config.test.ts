@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseEnvFile } from './config';
 
@@ -50,5 +53,66 @@ describe('configuration', () => {
 
   it('reads the sandbox api.env format', () => {
     expect(parseEnvFile('# comment\nWECHAT_APPID=wx1\nWECHATPAY_PRIVATE_KEY="/tmp/a b.pem"\n')).toEqual({ WECHAT_APPID: 'wx1', WECHATPAY_PRIVATE_KEY: '/tmp/a b.pem' });
+  });
+
+  it('refuses to start without NODE_ENV when a WeChat variable is set, and names NODE_ENV', () => {
+    const { NODE_ENV: _n, ...unset } = complete;
+    expect(() => loadConfig(unset)).toThrow(ConfigError);
+    expect(() => loadConfig(unset)).toThrow(/NODE_ENV is not set.*WECHAT_APPID/);
+    // One real WeChat variable is enough: it means credentials, not the sandbox's.
+    expect(() => loadConfig({ WECHATPAY_MCHID: '1900000001', SANDBOX_DATA_DIR: '/nonexistent' })).toThrow(/NODE_ENV/);
+    // An empty one is an unset one.
+    expect(() => loadConfig({ WECHAT_APPID: '', SANDBOX_DATA_DIR: '/nonexistent' })).not.toThrow(/NODE_ENV/);
+  });
+
+  it('listens on 127.0.0.1 in development and on every interface in production, unless HOST says otherwise', () => {
+    const { NODE_ENV: _n, MONGODB_URI: _m, JWT_SECRET: _j, PUBLIC_BASE_URL: _p, ...wechat } = complete;
+    expect(loadConfig(complete).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...complete, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+    expect(loadConfig({ ...wechat, NODE_ENV: 'development' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ ...wechat, NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+  });
+
+  it('offers admin/admin only on a loopback address', () => {
+    const { NODE_ENV: _n, MONGODB_URI: _m, JWT_SECRET: _j, PUBLIC_BASE_URL: _p, ...wechat } = complete;
+    const dev = { ...wechat, NODE_ENV: 'development' };
+    expect(loadConfig({ ...dev, HOST: 'localhost' }).admin).toEqual({ username: 'admin', password: 'admin' });
+    expect(() => loadConfig({ ...dev, HOST: '0.0.0.0' })).toThrow(/ADMIN_USERNAME and ADMIN_PASSWORD are required when HOST/);
+    expect(() => loadConfig({ ...dev, HOST: '0.0.0.0', ADMIN_USERNAME: 'boss' })).toThrow(/ADMIN_PASSWORD/);
+    expect(loadConfig({ ...dev, HOST: '0.0.0.0', ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'a long password' }).admin).toEqual({
+      username: 'boss',
+      password: 'a long password',
+    });
+  });
+
+  it("reads the sandbox's api.env in development only: tests never see a developer's .sandbox/", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xd-config-'));
+    try {
+      writeFileSync(join(dir, 'api.env'), 'WECHAT_APPID=wxsandbox\nWECHATPAY_PUBLIC_KEY_ID=PUB_KEY_ID_FROM_SANDBOX\nWECHATPAY_PUBLIC_KEY=/tmp/pub.pem\n');
+      const { NODE_ENV: _n, WECHATPAY_PUBLIC_KEY_ID: _i, WECHATPAY_PUBLIC_KEY: _k, ...certificateOnly } = complete;
+      // A test removed the public key from its environment: it must stay removed.
+      const test = loadConfig({ ...certificateOnly, NODE_ENV: 'test', SANDBOX_DATA_DIR: dir });
+      expect(test.wechatPay.publicKeyId).toBeUndefined();
+      expect(test.wechat.appid).toBe(complete.WECHAT_APPID);
+      // Development fills the gaps from the sandbox; the environment still wins.
+      const dev = loadConfig({ ...certificateOnly, NODE_ENV: 'development', SANDBOX_DATA_DIR: dir });
+      expect(dev.wechatPay.publicKeyId).toBe('PUB_KEY_ID_FROM_SANDBOX');
+      expect(dev.wechat.appid).toBe(complete.WECHAT_APPID);
+      // NODE_ENV unset and nothing of WeChat's set is development too (what `pnpm dev` runs).
+      writeFileSync(
+        join(dir, 'api.env'),
+        Object.entries({ ...certificateOnly, WECHATPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_FROM_SANDBOX', WECHATPAY_PUBLIC_KEY: '/tmp/pub.pem' })
+          .filter(([k]) => k.startsWith('WECHAT'))
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n'),
+      );
+      const unset = loadConfig({ SANDBOX_DATA_DIR: dir });
+      expect(unset.env).toBe('development');
+      expect(unset.wechatPay.publicKeyId).toBe('PUB_KEY_ID_FROM_SANDBOX');
+      // An explicit option decides for callers that know better.
+      expect(loadConfig({ ...certificateOnly, NODE_ENV: 'development', SANDBOX_DATA_DIR: dir }, { sandboxEnv: false }).wechatPay.publicKeyId).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

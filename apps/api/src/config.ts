@@ -27,6 +27,8 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: port.default(3000),
+    /** The interface to listen on: loopback in development and tests, every interface in production. */
+    HOST: nonEmpty.optional(),
     MONGODB_URI: nonEmpty.optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ADMIN_USERNAME: nonEmpty.max(64).optional(),
@@ -82,6 +84,7 @@ const schema = z
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
+  host: string;
   mongodbUri?: string;
   jwtSecret: string;
   admin?: { username: string; password: string };
@@ -131,6 +134,24 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
+/** True for the addresses only this machine can reach (admin/admin is acceptable there and nowhere else). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The WeChat variables actually set (an empty one is unset): they mean real credentials, not the sandbox's. */
+function wechatVariablesSet(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env).filter((k) => /^WECHAT(PAY)?_/.test(k) && env[k] !== undefined && env[k] !== '');
+}
+
+export interface LoadConfigOptions {
+  /**
+   * Merge the sandbox's api.env under the environment. Default: only in development (NODE_ENV=development, or
+   * NODE_ENV unset and no WECHAT* variable), so tests (NODE_ENV=test) never see a developer's `.sandbox/`.
+   */
+  sandboxEnv?: boolean;
+}
+
 /** In development the WeChat identities default to the sandbox's (its api.env), for a zero-configuration start. */
 function sandboxDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
   const dataDir = env.SANDBOX_DATA_DIR ?? join(workspaceRoot(), '.sandbox');
@@ -140,9 +161,19 @@ function sandboxDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(WECHAT_VARIABLES.filter((k) => values[k]).map((k) => [k, values[k]!]));
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
+  // Real credentials with no NODE_ENV would otherwise run on the development defaults (embedded database,
+  // admin/admin, a random JWT secret): say so instead of guessing.
+  const setWechat = wechatVariablesSet(env);
+  if (!env.NODE_ENV && setWechat.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration: NODE_ENV is not set, but ${setWechat.join(', ')} ${setWechat.length > 1 ? 'are' : 'is'} set. ` +
+        'Set NODE_ENV=production for a real deployment, or NODE_ENV=development for the development defaults.',
+    );
+  }
   const production = env.NODE_ENV === 'production';
-  const effective: Record<string, string | undefined> = production ? { ...env } : { ...sandboxDefaults(env), ...env };
+  const development = !env.NODE_ENV || env.NODE_ENV === 'development';
+  const effective: Record<string, string | undefined> = (options.sandboxEnv ?? development) ? { ...sandboxDefaults(env), ...env } : { ...env };
   // An empty variable is a missing one: deployment tools often export VAR= for unset values.
   for (const [key, value] of Object.entries(effective)) if (value === '') delete effective[key];
 
@@ -152,6 +183,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const defaultAdmin = !production && !(e.ADMIN_USERNAME && e.ADMIN_PASSWORD);
+  if (defaultAdmin && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `Invalid configuration: ADMIN_USERNAME and ADMIN_PASSWORD are required when HOST (${host}) is not a loopback address; ` +
+        'the development login admin/admin is only offered on 127.0.0.1.',
+    );
+  }
   const missingWechat = (
     ['WECHAT_APPID', 'WECHAT_SECRET', 'WECHATPAY_MCHID', 'WECHATPAY_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY'] as const
   ).filter((k) => !e[k]);
@@ -164,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    host,
     mongodbUri: e.MONGODB_URI,
     // Development tokens die with the process, which is what a developer expects from a restart.
     jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),

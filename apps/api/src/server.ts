@@ -1,7 +1,7 @@
 // The API process: configuration, database, HTTP listener, background jobs, and a clean stop on SIGTERM.
-import { createServer } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db';
+import { createListener } from './http/listener';
 import { createLogger } from './logger';
 import { startInstance } from './start';
 
@@ -18,14 +18,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const database = await connectDatabase(config.mongodbUri, logger);
-  const server = createServer();
-  // Keep-alive sockets must not hold a stop hostage; in-flight requests still finish.
-  server.keepAliveTimeout = 5_000;
+  const server = createListener();
   const instance = await startInstance(server, { config, logger, db: database.connection });
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, env: config.env, database: database.kind }, `Xiaodian API ready on http://127.0.0.1:${port}`);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info({ host: config.host, port, env: config.env, database: database.kind }, `Xiaodian API ready on http://${shown}:${port}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

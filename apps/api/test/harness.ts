@@ -1,13 +1,14 @@
 // Test harness: the real API (createApp + a real listener) against the real embedded database and the real
 // WeChat sandbox, over HTTP with real crypto. Nothing of ours is mocked; the sandbox stands in for WeChat.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { mongooseConnectOptions, startEmbeddedMongo } from '@xiaodian/devdb';
 import { startSandbox, type Sandbox } from '@xiaodian/sandbox';
 import { loadConfig, type Config } from '../src/config';
+import { createListener } from '../src/http/listener';
 import { createLogger } from '../src/logger';
 import { startInstance, type Instance } from '../src/start';
 
@@ -69,7 +70,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const instances: ApiInstance[] = [];
 
   const startApi = async (): Promise<ApiInstance> => {
-    const server = createServer();
+    const server = createListener();
     const url = await listen(server);
     const { WECHATPAY_PUBLIC_KEY_ID: _id, WECHATPAY_PUBLIC_KEY: _key, ...certificateOnly } = sandbox.apiEnv;
     const config = loadConfig({

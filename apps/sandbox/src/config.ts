@@ -10,9 +10,17 @@ export interface SandboxConfig {
   dataDir: string;
   timeScale: number;
   keyMode: KeyMode;
-  autoSettleRefundsMs: number | undefined;
+  /** 0: refunds stay PROCESSING until settled by hand (control API, dashboard). */
+  autoSettleRefundsMs: number;
   publicUrl: string | undefined;
 }
+
+/**
+ * The command (`pnpm dev`, `start`) settles refunds by themselves after this long, as WeChat does within
+ * seconds to minutes, so a developer clicking through the shop sees them end. startSandbox() alone (tests)
+ * keeps them PROCESSING until settled by hand, as the API's refund tests expect.
+ */
+export const DEV_REFUND_SETTLE_MS = 5000;
 
 /** The workspace root: the nearest directory upwards holding pnpm-workspace.yaml. */
 export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
@@ -32,7 +40,7 @@ export function readSandboxConfig(env: NodeJS.ProcessEnv = process.env): Sandbox
   };
   const port = number('SANDBOX_PORT', 3100, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number');
   const timeScale = number('SANDBOX_TIME_SCALE', 1, (n) => n > 0, 'a number > 0');
-  const autoSettle = env.SANDBOX_AUTO_SETTLE_REFUNDS_MS ? number('SANDBOX_AUTO_SETTLE_REFUNDS_MS', 0, (n) => n >= 0, 'a number of ms ≥ 0') : undefined;
+  const autoSettle = number('SANDBOX_AUTO_SETTLE_REFUNDS_MS', DEV_REFUND_SETTLE_MS, (n) => n >= 0, 'a number of ms ≥ 0 (0: settle by hand)');
   const keyMode = (env.SANDBOX_KEY_MODE || 'public_key') as KeyMode;
   if (!KEY_MODES.includes(keyMode)) throw new Error(`SANDBOX_KEY_MODE must be one of ${KEY_MODES.join(', ')} (got ${JSON.stringify(env.SANDBOX_KEY_MODE)})`);
   let dataDir = env.SANDBOX_DATA_DIR;

@@ -20,7 +20,8 @@ const sandbox = await startSandbox({
   publicUrl: config.publicUrl,
 });
 console.log(
-  `[sandbox] WeChat sandbox ready at ${sandbox.url} (dashboard ${sandbox.url}/__sandbox/, ${sandbox.created ? 'new identities' : 'identities'} and api.env in ${config.dataDir}, keys ${config.keyMode}, time scale ${config.timeScale})`,
+  `[sandbox] WeChat sandbox ready at ${sandbox.url} (dashboard ${sandbox.url}/__sandbox/, ${sandbox.created ? 'new identities' : 'identities'} and api.env in ${config.dataDir}, keys ${config.keyMode}, time scale ${config.timeScale}, ` +
+    `${config.autoSettleRefundsMs > 0 ? `refunds settle by themselves after ${config.autoSettleRefundsMs} ms` : 'refunds settled by hand'})`,
 );
 
 let stopping = false;

@@ -255,6 +255,8 @@ describe('refunds', () => {
   });
 
   it('auto-settles refunds when asked to (and ABNORMAL under the fault)', async () => {
+    // startSandbox() alone (tests) leaves refunds PROCESSING until settled; only the command defaults to auto.
+    expect((await sandbox.control.settings()).auto_settle_refunds_ms).toBe(0);
     await sandbox.control.settings({ auto_settle_refunds_ms: 50 });
     try {
       const { body } = await paidTrade();

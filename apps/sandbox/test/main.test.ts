@@ -10,10 +10,11 @@ import { findRepoRoot, readSandboxConfig } from '../src/index';
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('configuration', () => {
-  it('defaults to port 3100, .sandbox/ at the repo root, time scale 1, public-key mode', () => {
+  it('defaults to port 3100, .sandbox/ at the repo root, time scale 1, public-key mode, refunds settling after 5 s', () => {
     const root = findRepoRoot()!;
     expect(existsSync(join(root, 'pnpm-workspace.yaml'))).toBe(true);
-    expect(readSandboxConfig({})).toMatchObject({ port: 3100, dataDir: join(root, '.sandbox'), timeScale: 1, keyMode: 'public_key', host: '127.0.0.1' });
+    expect(readSandboxConfig({})).toMatchObject({ port: 3100, dataDir: join(root, '.sandbox'), timeScale: 1, keyMode: 'public_key', host: '127.0.0.1', autoSettleRefundsMs: 5000 });
+    expect(readSandboxConfig({ SANDBOX_AUTO_SETTLE_REFUNDS_MS: '0' }).autoSettleRefundsMs).toBe(0); // by hand
     expect(readSandboxConfig({ SANDBOX_PORT: '0', SANDBOX_DATA_DIR: '/tmp/x', SANDBOX_TIME_SCALE: '0.01', SANDBOX_KEY_MODE: 'both', SANDBOX_AUTO_SETTLE_REFUNDS_MS: '2000' })).toMatchObject({
       port: 0,
       dataDir: '/tmp/x',
@@ -27,16 +28,18 @@ describe('configuration', () => {
     expect(() => readSandboxConfig({ SANDBOX_PORT: 'abc' })).toThrow(/SANDBOX_PORT/);
     expect(() => readSandboxConfig({ SANDBOX_TIME_SCALE: '0' })).toThrow(/SANDBOX_TIME_SCALE/);
     expect(() => readSandboxConfig({ SANDBOX_KEY_MODE: 'x' })).toThrow(/SANDBOX_KEY_MODE/);
+    expect(() => readSandboxConfig({ SANDBOX_AUTO_SETTLE_REFUNDS_MS: 'soon' })).toThrow(/SANDBOX_AUTO_SETTLE_REFUNDS_MS/);
   });
 });
 
 describe('start', () => {
-  it('runs alone: logs one ready line, writes api.env, serves it, stops on SIGTERM', async () => {
+  it('runs alone: logs one ready line, writes api.env, serves it, settles refunds by itself, stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xd-sandbox-main-'));
     try {
+      const { SANDBOX_AUTO_SETTLE_REFUNDS_MS: _unset, ...env } = process.env;
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         cwd: packageDir,
-        env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_DATA_DIR: dir, SANDBOX_TIME_SCALE: '0.01' },
+        env: { ...env, SANDBOX_PORT: '0', SANDBOX_DATA_DIR: dir, SANDBOX_TIME_SCALE: '0.01' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -50,10 +53,12 @@ describe('start', () => {
       }
       const url = /ready at (http:\/\/\S+)/.exec(output)![1]!;
       expect(output.trim().split('\n')).toHaveLength(1);
-      const env = (await (await fetch(`${url}/__sandbox/env`)).json()) as Record<string, string>;
-      expect(env.WECHATPAY_BASE).toBe(url);
+      const apiEnv = (await (await fetch(`${url}/__sandbox/env`)).json()) as Record<string, string>;
+      expect(apiEnv.WECHATPAY_BASE).toBe(url);
       expect(readFileSync(join(dir, 'api.env'), 'utf8')).toContain(`WECHATPAY_BASE=${url}\n`);
-      expect(existsSync(env.WECHATPAY_PRIVATE_KEY!)).toBe(true);
+      expect(existsSync(apiEnv.WECHATPAY_PRIVATE_KEY!)).toBe(true);
+      expect(output).toMatch(/refunds settle by themselves after 5000 ms/);
+      expect(((await (await fetch(`${url}/__sandbox/settings`)).json()) as { auto_settle_refunds_ms: number }).auto_settle_refunds_ms).toBe(5000);
       await fetch(`${url}/__sandbox/login-code`, { method: 'POST', body: '{"user":"alice"}', headers: { 'Content-Type': 'application/json' } });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

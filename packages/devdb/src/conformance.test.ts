@@ -1,30 +1,21 @@
 // Database conformance suite: every database behaviour the product relies on, exercised through mongoose.
 // By default it runs against the embedded server (startEmbeddedMongo: mongod if available, else CongoDB);
 // with MONGODB_URI set it runs the same tests against that server instead, in a throw-away database.
-import { randomBytes } from 'node:crypto';
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duplicateKeyOf, isDuplicateKeyError, mongooseConnectOptions, startEmbeddedMongo, type EmbeddedMongo } from './index';
+import { duplicateKeyOf, isDuplicateKeyError } from './index';
+import { openConformanceDb, type ConformanceDb } from './test-fixtures/conformance-db';
 
-const externalUri = process.env.MONGODB_URI;
-let server: EmbeddedMongo | undefined;
+let db: ConformanceDb;
 let conn: Connection;
 
 beforeAll(async () => {
-  if (externalUri) {
-    conn = mongoose.createConnection(externalUri, { dbName: `xd_conformance_${randomBytes(4).toString('hex')}` });
-  } else {
-    server = await startEmbeddedMongo({ dbName: 'conformance' });
-    conn = mongoose.createConnection(server.uri, mongooseConnectOptions(server.kind));
-  }
-  await conn.asPromise();
-  console.log(`conformance suite against ${externalUri ? 'MONGODB_URI' : server?.kind}`);
+  db = await openConformanceDb('conformance');
+  conn = db.conn;
 });
 
 afterAll(async () => {
-  if (externalUri) await conn.dropDatabase();
-  await conn.close();
-  await server?.stop();
+  await db.close();
 });
 
 let modelCount = 0;

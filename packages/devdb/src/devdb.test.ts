@@ -17,6 +17,7 @@ import {
   startEmbeddedMongo,
   type EmbeddedMongo,
 } from './index';
+import { startCongoDb } from './congodb/server';
 import { locateMongod } from './mongod';
 
 const run = promisify(execFile);
@@ -184,6 +185,39 @@ describe('CongoDB specifics', () => {
       }),
     ).rejects.toThrow(/does not support retryable writes|Transaction numbers are only allowed/);
     expect(await Account.countDocuments()).toBe(0);
+  });
+
+  it('answers equality and $in on indexed fields from the index, and scans for anything else', async () => {
+    const congo = await startCongoDb();
+    cleanups.push(() => congo.stop());
+    const client = await new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${congo.port}/plans`, {
+      serverMonitoringMode: 'poll',
+    }).connect();
+    cleanups.push(() => client.close());
+    const orders = client.db('plans').collection<{ _id?: unknown; no: string; status: string; items: Array<{ sku: string }> }>('orders');
+    await orders.createIndex({ no: 1 }, { unique: true });
+    await orders.createIndex({ status: 1, createdAt: 1 });
+    await orders.createIndex({ 'items.sku': 1 });
+    await orders.insertMany(
+      Array.from({ length: 50 }, (_, i) => ({ no: `n${i}`, status: i % 2 ? 'PAID' : 'CREATED', items: [{ sku: `s${i % 5}` }] })),
+    );
+    const plans = () => ({ ...congo.storage.plans });
+    const before = plans();
+    const first = await orders.findOne({ no: 'n7' });
+    await orders.findOne({ _id: first?._id });
+    await orders.find({ status: { $in: ['PAID'] }, no: { $ne: 'x' } }).toArray();
+    await orders.countDocuments({ 'items.sku': 's1' });
+    await orders.updateOne({ no: 'n8' }, { $set: { status: 'PAID' } });
+    await orders.findOneAndUpdate({ _id: first?._id, status: 'PAID' }, { $set: { status: 'SHIPPED' } });
+    await orders.deleteOne({ items: { $elemMatch: { sku: 's4' } } });
+    await orders.find({ $or: [{ no: 'n1' }, { status: 'SHIPPED' }] }).toArray();
+    const afterIndexed = plans();
+    expect(afterIndexed.indexed - before.indexed).toBe(8);
+    expect(afterIndexed.scanned).toBe(before.scanned);
+    await orders.find({ no: /^n1/ }).toArray();
+    await orders.find({ $or: [{ no: 'n1' }, { other: 1 }] }).toArray();
+    expect(plans().scanned - afterIndexed.scanned).toBe(2);
+    expect(await orders.countDocuments({ status: 'SHIPPED' })).toBe(1);
   });
 
   it('deletes documents past a TTL index', async () => {

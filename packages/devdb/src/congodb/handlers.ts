@@ -7,12 +7,12 @@ import type { IHandlerContext, ICommandHandler } from '@push.rocks/smartmongo/di
 import { canonicalKey, cloneDoc, isPlainObject, type Doc } from './bson-values';
 import { engine, Long, ObjectId } from './engine';
 import { CommandError, resolveArrayPaths } from './positional';
-import { documentsOf, indexesOf, type StorageInternals } from './storage';
+import { documentsMatching, documentsOf, indexesOf, type StorageInternals } from './storage';
 import { DuplicateKeyError, findExistingDuplicate, type IndexSpec } from './unique';
 
 type Reply = Record<string, unknown>;
 
-function errorFields(err: unknown): Reply {
+export function errorFields(err: unknown): Reply {
   if (err instanceof DuplicateKeyError) {
     return { code: err.code, codeName: err.codeName, errmsg: err.message, keyPattern: err.keyPattern, keyValue: err.keyValue };
   }
@@ -164,7 +164,7 @@ export class UpdateHandler implements ICommandHandler {
         if (spec.multi && isReplacement) {
           throw new CommandError('multi update is not supported for replacement-style update', 9, 'FailedToParse');
         }
-        const matching = engine.filter(await storage.findAll(ctx.database, collection), filter);
+        const matching = documentsMatching(storage, ctx.database, collection, filter);
         if (matching.length === 0) {
           if (spec.upsert) {
             const doc = upsertDocument(filter, update, arrayFilters);
@@ -210,7 +210,7 @@ export class UpdateHandler implements ICommandHandler {
         ? (engine.project([doc], command.fields)[0] as Doc)
         : doc;
 
-    let matching = engine.filter(await storage.findAll(ctx.database, collection), filter);
+    let matching = documentsMatching(storage, ctx.database, collection, filter);
     if (isPlainObject(command.sort) && Object.keys(command.sort).length > 0) {
       matching = engine.sort(matching, command.sort);
     }

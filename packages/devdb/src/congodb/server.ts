@@ -6,6 +6,7 @@ import type { IParsedCommand } from '@push.rocks/smartmongo/dist_ts/congodb/serv
 import { Long, ObjectId } from './engine';
 import { IndexHandler, InsertHandler, UpdateHandler } from './handlers';
 import { applyEnginePatches } from './patches';
+import { DeleteHandler, IndexedReadHandler } from './read-handlers';
 import { patchStorage, type StorageInternals } from './storage';
 import { startTtlMonitor } from './ttl';
 
@@ -93,6 +94,11 @@ export async function startCongoDb(options: CongoDbOptions = {}): Promise<Runnin
   router.handlers.set('update', update);
   router.handlers.set('findAndModify', update);
   for (const name of ['createIndexes', 'dropIndexes', 'listIndexes']) router.handlers.set(name, index);
+  router.handlers.set('delete', new DeleteHandler());
+  for (const name of ['find', 'count', 'distinct', 'aggregate']) {
+    const inner = router.handlers.get(name);
+    if (inner) router.handlers.set(name, new IndexedReadHandler(inner));
+  }
   const originalHello = router.handlers.get('hello');
   const hello = originalHello ? new HelloHandler(originalHello) : undefined;
   if (hello) for (const name of ['hello', 'ismaster', 'isMaster']) router.handlers.set(name, hello);

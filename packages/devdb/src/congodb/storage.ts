@@ -5,10 +5,12 @@
 //  - unique indexes, checked right before each write and kept up to date right after it (see unique.ts).
 // Every write to a collection's documents goes through insertOne, updateById or deleteById here (CongoDB's
 // insertMany/deleteByIds and the aggregate $out/$merge stages call these too), or through deleteDocument.
-import { ObjectId } from './engine';
+import { engine, ObjectId } from './engine';
+import { planQuery } from './query-plan';
 import type { MemoryStorageAdapter } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { canonicalKey, type Doc } from './bson-values';
-import { assertUniqueKeys, duplicateKeyError, noteWrite, type IndexSpec } from './unique';
+import { noteWrite, type IndexSpec } from './key-index';
+import { assertUniqueKeys, duplicateKeyError } from './unique';
 
 /** The parts of MemoryStorageAdapter we reach into (public in its JavaScript, private in its typings). */
 export interface StorageInternals {
@@ -25,6 +27,8 @@ export interface StorageInternals {
   saveIndex(dbName: string, collName: string, name: string, spec: Omit<IndexSpec, 'name'>): Promise<void>;
   getIndexes(dbName: string, collName: string): Promise<IndexSpec[]>;
   dropIndex(dbName: string, collName: string, name: string): Promise<boolean>;
+  /** How many queries an index answered and how many scanned (for tests and the benchmark). */
+  plans: { indexed: number; scanned: number };
 }
 
 export const idKey = canonicalKey;
@@ -39,6 +43,22 @@ export function documentsOf(storage: StorageInternals, dbName: string, collName:
   return storage.databases.get(dbName)?.get(collName) ?? new Map<string, Doc>();
 }
 
+/**
+ * The documents of a collection that `filter` may match, in natural order: from an index when one applies
+ * (see query-plan.ts), else all of them. Callers filter them with the full query.
+ */
+export function candidatesFor(storage: StorageInternals, dbName: string, collName: string, filter: Doc): Doc[] {
+  const plan = planQuery(documentsOf(storage, dbName, collName), indexesOf(storage, dbName, collName), filter);
+  if (plan.indexed) storage.plans.indexed++;
+  else storage.plans.scanned++;
+  return plan.documents;
+}
+
+/** The documents of a collection that match `filter`, in natural order. */
+export function documentsMatching(storage: StorageInternals, dbName: string, collName: string, filter: Doc): Doc[] {
+  return engine.filter(candidatesFor(storage, dbName, collName, filter), filter);
+}
+
 /** Delete one document by storage key, keeping the unique key indexes in step. */
 export function deleteDocument(storage: StorageInternals, dbName: string, collName: string, key: string): boolean {
   const collection = storage.ensureCollection(dbName, collName);
@@ -51,6 +71,7 @@ export function deleteDocument(storage: StorageInternals, dbName: string, collNa
 
 export function patchStorage(adapter: MemoryStorageAdapter): StorageInternals {
   const storage = adapter as unknown as StorageInternals;
+  storage.plans = { indexed: 0, scanned: 0 };
 
   storage.insertOne = async (dbName, collName, doc) => {
     const collection = storage.ensureCollection(dbName, collName);

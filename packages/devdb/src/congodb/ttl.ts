@@ -2,7 +2,7 @@
 // monitor (every 60 s by default) this sweeps periodically, so expiry is eventual, never exact.
 import { indexValues } from './bson-values';
 import { deleteDocument, type StorageInternals } from './storage';
-import { isIndexed } from './unique';
+import { isIndexed } from './key-index';
 
 /** Delete every document whose TTL index date is older than `expireAfterSeconds`; returns how many. */
 export function sweepExpired(storage: StorageInternals, now: Date = new Date()): number {

@@ -199,7 +199,7 @@ export class Store {
   constructor(
     private readonly files: StoreFiles,
     initialSettings: Partial<Settings> = {},
-    private readonly log: (line: string) => void = () => {},
+    log: (line: string) => void = () => {},
     private readonly debounceMs = 200,
   ) {
     this.data = emptyState(initialSettings);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, canTransition, sourcesOf } from './order-status';
+import { ATTEMPT_TRANSITIONS, ORDER_STATUSES, REFUND_TRANSITIONS, canTransition, isRefundable, sourcesIn, sourcesOf } from './order-status';
 import { paymentOutcomeOf, refundOutcomeOf } from './wechat-states';
 
 describe('order state machine', () => {
@@ -16,6 +16,21 @@ describe('order state machine', () => {
 
   it('knows where a refund can start from', () => {
     expect(sourcesOf('REFUNDING').sort()).toEqual(['COMPLETED', 'PAID', 'SHIPPED']);
+    expect(ORDER_STATUSES.filter(isRefundable).sort()).toEqual(['COMPLETED', 'PAID', 'REFUNDING', 'SHIPPED']);
+  });
+});
+
+describe('attempt and refund state machines', () => {
+  it("lets WeChat's word turn any open or closed attempt into PAID, and never leaves PAID", () => {
+    expect(sourcesIn(ATTEMPT_TRANSITIONS, 'PAID').sort()).toEqual(['CLOSED', 'CREATED', 'PREPAID']);
+    expect(ATTEMPT_TRANSITIONS.PAID).toEqual([]);
+  });
+
+  it('ends a refund only from PENDING, PROCESSING or ABNORMAL, and never leaves SUCCESS or CLOSED', () => {
+    expect(sourcesIn(REFUND_TRANSITIONS, 'SUCCESS').sort()).toEqual(['ABNORMAL', 'PENDING', 'PROCESSING']);
+    expect(sourcesIn(REFUND_TRANSITIONS, 'ABNORMAL').sort()).toEqual(['PENDING', 'PROCESSING']);
+    expect(REFUND_TRANSITIONS.SUCCESS).toEqual([]);
+    expect(REFUND_TRANSITIONS.CLOSED).toEqual([]);
   });
 });
 

@@ -37,3 +37,37 @@ export function sourcesOf(to: OrderStatus): OrderStatus[] {
 
 /** Orders that money has reached (for sales figures and refunds). */
 export const PAID_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'REFUNDING', 'REFUNDED'];
+
+/** Orders a refund may start on, or add to (a second partial refund while the first is in flight). */
+export function isRefundable(status: OrderStatus): boolean {
+  return status === 'REFUNDING' || canTransition(status, 'REFUNDING');
+}
+
+// A payment attempt (one out_trade_no). WeChat's word decides: an attempt we closed can still turn out paid (the
+// money is then refunded automatically), so CLOSED → PAID is allowed, and PAID is final.
+export const ATTEMPT_STATUSES = ['CREATED', 'PREPAID', 'PAID', 'CLOSED'] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+export const ATTEMPT_TRANSITIONS: Readonly<Record<AttemptStatus, readonly AttemptStatus[]>> = {
+  CREATED: ['PREPAID', 'PAID', 'CLOSED'],
+  // PREPAID → PREPAID: a repeated prepay (same parameters, same prepay_id) refreshes its expiry.
+  PREPAID: ['PREPAID', 'PAID', 'CLOSED'],
+  CLOSED: ['PAID'],
+  PAID: [],
+};
+
+// A refund: PENDING until WeChat accepts it, then WeChat's own states. ABNORMAL can still end either way once the
+// merchant sorts it out at WeChat; SUCCESS and CLOSED are final.
+export const REFUND_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+export const REFUND_TRANSITIONS: Readonly<Record<RefundStatus, readonly RefundStatus[]>> = {
+  PENDING: ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'],
+  PROCESSING: ['SUCCESS', 'CLOSED', 'ABNORMAL'],
+  ABNORMAL: ['SUCCESS', 'CLOSED'],
+  SUCCESS: [],
+  CLOSED: [],
+};
+
+/** The states from which `to` can be reached in any transition table: the filter of a compare-and-set. */
+export function sourcesIn<S extends string>(table: Readonly<Record<S, readonly S[]>>, to: S): S[] {
+  return (Object.keys(table) as S[]).filter((from) => table[from].includes(to));
+}

@@ -1,7 +1,7 @@
 // The wire schemas of the public contract (docs/contract.md). The API validates every input with these and
 // the mini program types its calls with the same definitions.
 import { z } from 'zod';
-import { ORDER_STATUSES } from './order-status';
+import { ORDER_STATUSES, REFUND_STATUSES } from './order-status';
 
 const fen = z.number().int().nonnegative().max(100_000_000_00);
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
@@ -192,7 +192,7 @@ export const adminOrder = order.extend({
 });
 export type AdminOrder = z.infer<typeof adminOrder>;
 
-export const REFUND_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'] as const;
+// REFUND_STATUSES and its transitions live with the other state machines (order-status.ts).
 export const ANOMALY_STATUSES = ['OPEN', 'AUTO_REFUND', 'RESOLVED'] as const;
 
 export const refundView = z.object({

@@ -5,7 +5,9 @@ import type { Transaction } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
 import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
+import { moveOrder } from '../orders/move-order';
 import { settleOrderStock } from '../orders/stock';
+import { moveAttempt } from './move-attempt';
 import { recordAnomaly } from '../anomalies/record-anomaly';
 
 export type ApplyOutcome =
@@ -63,20 +65,16 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
   }
 
   const paidAt = tx.success_time ? new Date(tx.success_time) : new Date();
-  await models.PaymentAttempt.updateOne(
-    { _id: attempt._id, status: { $ne: 'PAID' } },
-    { $set: { status: 'PAID', transactionId, paidAt }, $unset: { nextSyncAt: 1 } },
-  );
+  await moveAttempt(models, attempt._id, { to: 'PAID', set: { transactionId, paidAt }, unset: { nextSyncAt: 1 } });
 
-  const order = await models.Order.findOneAndUpdate(
-    { _id: attempt.orderId, status: 'PENDING_PAYMENT' },
-    {
-      $set: { status: 'PAID', paidAt, transactionId, outTradeNo: tx.out_trade_no, paidFen },
-      $unset: { closingUntil: 1 },
-      $push: { events: { at: new Date(), status: 'PAID', note: `paid ${paidFen} fen (${source}, ${transactionId})` } },
-    },
-    { returnDocument: 'after' },
-  ).lean<OrderDoc>();
+  const order = await moveOrder(models, {
+    id: attempt.orderId,
+    from: 'PENDING_PAYMENT',
+    to: 'PAID',
+    set: { paidAt, transactionId, outTradeNo: tx.out_trade_no, paidFen },
+    unset: { closingUntil: 1 },
+    note: `paid ${paidFen} fen (${source}, ${transactionId})`,
+  });
   if (order) {
     // After the answer to WeChat; the reservation sweeper finishes it if this process dies first.
     s.defer('commit stock', () => settleOrderStock(models, order));

@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { closeAttemptOrDetectPayment } from './pay-order';
+import { moveOrder } from '../orders/move-order';
 import { settleOrderStock } from '../orders/stock';
 
 /** How long one instance holds its claim on closing an order before another may try. */
@@ -44,15 +45,7 @@ export async function closeOrder(s: Services, orderId: Types.ObjectId, reason: '
     throw err;
   }
 
-  const closed = await models.Order.findOneAndUpdate(
-    { _id: claimed._id, status: 'PENDING_PAYMENT' },
-    {
-      $set: { status: 'CLOSED', closedReason: reason },
-      $unset: { closingUntil: 1 },
-      $push: { events: { at: new Date(), status: 'CLOSED', note: reason } },
-    },
-    { returnDocument: 'after' },
-  ).lean<OrderDoc>();
+  const closed = await moveOrder(models, { id: claimed._id, from: 'PENDING_PAYMENT', to: 'CLOSED', set: { closedReason: reason }, unset: { closingUntil: 1 }, note: reason });
   if (!closed) {
     // A notification won the race while we talked to WeChat.
     const order = (await models.Order.findById(claimed._id).lean<OrderDoc>())!;

@@ -8,6 +8,7 @@ import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { newOutTradeNo } from '../orders/create-order';
 import { toBeijingRfc3339 } from './beijing-time';
+import { moveAttempt } from './move-attempt';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
@@ -107,17 +108,11 @@ async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promis
       payer: { openid: attempt.openid },
     });
     const now = Date.now();
-    await s.models.PaymentAttempt.updateOne(
-      { _id: attempt._id, status: { $in: ['CREATED', 'PREPAID'] } },
-      {
-        $set: {
-          status: 'PREPAID',
-          prepayId: prepay_id,
-          prepayExpiresAt: new Date(now + PREPAY_ID_LIFETIME_MS),
-          nextSyncAt: new Date(now + nextSyncDelayMs(0)),
-        },
-      },
-    );
+    await moveAttempt(s.models, attempt._id, {
+      from: ['CREATED', 'PREPAID'],
+      to: 'PREPAID',
+      set: { prepayId: prepay_id, prepayExpiresAt: new Date(now + PREPAY_ID_LIFETIME_MS), nextSyncAt: new Date(now + nextSyncDelayMs(0)) },
+    });
     return prepay_id;
   } catch (err) {
     if (err instanceof WechatPayUnavailableError) {
@@ -150,6 +145,6 @@ export async function closeAttemptOrDetectPayment(s: Services, attempt: AttemptD
   // A close is not proof that nothing was paid a moment before: ask once more.
   const synced = await syncAttempt(s, attempt);
   if (synced.result === 'PAID') return true;
-  await s.models.PaymentAttempt.updateOne({ _id: attempt._id, status: { $in: ['CREATED', 'PREPAID'] } }, { $set: { status: 'CLOSED' }, $unset: { nextSyncAt: 1 } });
+  await moveAttempt(s.models, attempt._id, { from: ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
   return false;
 }

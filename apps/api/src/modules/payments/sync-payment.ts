@@ -5,6 +5,7 @@ import type { Types } from 'mongoose';
 import type { Services } from '../../context';
 import type { AttemptDoc } from './model';
 import { applyPaidTransaction, type ApplyOutcome } from './apply-payment';
+import { moveAttempt } from './move-attempt';
 
 export type SyncResult = 'PAID' | 'FAILED' | 'PENDING' | 'NOT_AT_WECHAT';
 
@@ -21,7 +22,7 @@ export async function syncAttempt(s: Services, attempt: AttemptDoc): Promise<{ r
   const outcome = paymentOutcomeOf(tx.trade_state);
   if (outcome === 'PAID') return { result: 'PAID', applied: await applyPaidTransaction(s, tx, 'query') };
   if (outcome === 'FAILED') {
-    await s.models.PaymentAttempt.updateOne({ _id: attempt._id, status: { $in: ['CREATED', 'PREPAID'] } }, { $set: { status: 'CLOSED' }, $unset: { nextSyncAt: 1 } });
+    await moveAttempt(s.models, attempt._id, { from: ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
     return { result: 'FAILED' };
   }
   return { result: 'PENDING' };

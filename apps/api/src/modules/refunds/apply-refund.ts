@@ -2,7 +2,8 @@
 import { refundOutcomeOf } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import type { OrderDoc } from '../orders/model';
-import type { RefundDoc } from './model';
+import { moveOrder } from '../orders/move-order';
+import { moveRefund } from './move-refund';
 import { recordAnomaly } from '../anomalies/record-anomaly';
 
 export type RefundApplyOutcome = 'APPLIED' | 'DUPLICATE' | 'PENDING' | 'UNKNOWN';
@@ -17,19 +18,16 @@ export async function applyRefundStatus(
   const target = update.status as 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
 
   // ABNORMAL can still end in SUCCESS or CLOSED once an admin sorts it out at WeChat.
-  const refund = await models.Refund.findOneAndUpdate(
-    { outRefundNo: update.outRefundNo, status: { $in: target === 'ABNORMAL' ? ['PENDING', 'PROCESSING'] : ['PENDING', 'PROCESSING', 'ABNORMAL'] } },
-    {
-      $set: {
-        status: target,
-        settledAt: update.successTime ? new Date(update.successTime) : new Date(),
-        ...(update.refundId ? { refundId: update.refundId } : {}),
-        ...(update.failure ? { lastError: update.failure } : {}),
-      },
-      $unset: { nextSyncAt: 1 },
+  const refund = await moveRefund(models, { outRefundNo: update.outRefundNo }, {
+    to: target,
+    set: {
+      settledAt: update.successTime ? new Date(update.successTime) : new Date(),
+      ...(update.refundId ? { refundId: update.refundId } : {}),
+      ...(update.failure ? { lastError: update.failure } : {}),
     },
-    { returnDocument: 'before' },
-  ).lean<RefundDoc>();
+    unset: { nextSyncAt: 1 },
+    returnDocument: 'before',
+  });
   if (!refund) {
     const known = await models.Refund.exists({ outRefundNo: update.outRefundNo });
     return known ? 'DUPLICATE' : 'UNKNOWN';
@@ -106,8 +104,5 @@ export async function settleRefundingOrder(
   if (order.status !== 'REFUNDING' || (order.refundsInFlight ?? 0) > 0) return;
   const fully = (order.refundedFen ?? 0) >= (order.paidFen ?? 0);
   const to = fully ? 'REFUNDED' : (order.statusBeforeRefund ?? 'PAID');
-  await s.models.Order.updateOne(
-    { _id: order._id, status: 'REFUNDING', refundsInFlight: 0 },
-    { $set: { status: to }, $push: { events: { at: new Date(), status: to, note: fully ? 'fully refunded' : 'partial refund settled' } } },
-  );
+  await moveOrder(s.models, { id: order._id, from: 'REFUNDING', to, where: { refundsInFlight: 0 }, note: fully ? 'fully refunded' : 'partial refund settled' });
 }

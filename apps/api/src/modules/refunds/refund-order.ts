@@ -8,17 +8,17 @@
 // steps is finished (or its draft dropped) by the refund job: recover-refund-drafts.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { isValidObjectId, type Types } from 'mongoose';
-import type { OrderStatus, RefundInput } from '@xiaodian/shared';
+import { isRefundable, type OrderStatus, type RefundInput } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError, conflict, notFound } from '../../errors';
 import type { OrderDoc } from '../orders/model';
+import { moveOrder } from '../orders/move-order';
 import type { RefundDoc } from './model';
 import { refundRetryDelayMs, submitRefund } from './start-refund';
 import { writeAudit } from '../staff/audit';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 /** Orders money has reached and not all gone back from. */
-const REFUNDABLE: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'REFUNDING'];
 
 /** Compare-and-set rounds before giving up; each lost round means another request moved the order. */
 const MAX_ROUNDS = 30;
@@ -132,7 +132,7 @@ function assertSameRefund(refund: RefundDoc, request: RefundRequest): void {
 }
 
 function refuseIfImpossible(order: OrderDoc, amountFen: number): void {
-  if (!REFUNDABLE.includes(order.status as OrderStatus)) {
+  if (!isRefundable(order.status as OrderStatus)) {
     throw new AppError('ORDER_NOT_REFUNDABLE', { status: 409, message: `A ${order.status} order cannot be refunded` });
   }
   const remaining = (order.paidFen ?? 0) - (order.refundCommittedFen ?? 0);
@@ -161,16 +161,15 @@ async function reserve(s: Services, orderId: Types.ObjectId, outRefundNo: string
     }
     const paidFen = order.paidFen ?? 0;
     const from = order.status as OrderStatus;
-    const event = { at: new Date(), status: 'REFUNDING', note: `refund ${outRefundNo} of ${request.amountFen} fen by ${request.actor}: ${request.reason}` };
-    const reserved = await models.Order.updateOne(
-      { _id: orderId, status: from, paidFen, refundCommittedFen: { $lte: paidFen - request.amountFen }, refundNos: { $ne: outRefundNo } },
-      {
-        $inc: { refundCommittedFen: request.amountFen, refundsInFlight: 1 },
-        $push: { refundNos: outRefundNo, events: event },
-        ...(from === 'REFUNDING' ? {} : { $set: { status: 'REFUNDING', statusBeforeRefund: from } }),
-      },
-    );
-    if (reserved.modifiedCount === 1) return;
+    const note = `refund ${outRefundNo} of ${request.amountFen} fen by ${request.actor}: ${request.reason}`;
+    const room = { paidFen, refundCommittedFen: { $lte: paidFen - request.amountFen }, refundNos: { $ne: outRefundNo } };
+    const take = { $inc: { refundCommittedFen: request.amountFen, refundsInFlight: 1 } };
+    // Another refund while one is in flight: the order stays REFUNDING (no move), the amount is still reserved.
+    const reserved =
+      from === 'REFUNDING'
+        ? (await models.Order.updateOne({ ...room, _id: orderId, status: from }, { ...take, $push: { refundNos: outRefundNo, events: { at: new Date(), status: from, note } } })).modifiedCount === 1
+        : (await moveOrder(models, { id: orderId, from, to: 'REFUNDING', where: room, set: { statusBeforeRefund: from }, inc: take.$inc, push: { refundNos: outRefundNo }, note })) !== null;
+    if (reserved) return;
   }
   throw conflict('CONFLICT', 'The order is changing quickly; try again');
 }

@@ -4,6 +4,7 @@ import { WechatPayApiError, WechatPayUnavailableError } from '@xiaodian/wechatpa
 import type { Services } from '../../context';
 import type { RefundDoc } from './model';
 import { applyRefundStatus } from './apply-refund';
+import { moveRefund } from './move-refund';
 
 /** Backoff of the refund-sync job: how long until WeChat is asked again about a refund. */
 export function refundRetryDelayMs(syncCount: number): number {
@@ -21,10 +22,12 @@ export async function submitRefund(s: Services, refund: RefundDoc): Promise<Refu
       notify_url: `${s.config.publicBaseUrl}/api/pay/refund-notify`,
       amount: { refund: refund.amountFen, total: refund.totalFen, currency: 'CNY' },
     });
-    await s.models.Refund.updateOne(
-      { _id: refund._id, status: 'PENDING' },
-      { $set: { status: 'PROCESSING', refundId: answer.refund_id, nextSyncAt: new Date(Date.now() + refundRetryDelayMs(0)) }, $unset: { lastError: 1 } },
-    );
+    await moveRefund(s.models, { _id: refund._id }, {
+      from: 'PENDING',
+      to: 'PROCESSING',
+      set: { refundId: answer.refund_id, nextSyncAt: new Date(Date.now() + refundRetryDelayMs(0)) },
+      unset: { lastError: 1 },
+    });
     // WeChat may answer SUCCESS (or ABNORMAL) at once; apply it like a notification would.
     if (answer.status !== 'PROCESSING') await applyRefundStatus(s, { outRefundNo: refund.outRefundNo, status: answer.status, refundId: answer.refund_id, successTime: answer.success_time });
   } catch (err) {

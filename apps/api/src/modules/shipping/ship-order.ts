@@ -3,6 +3,7 @@ import type { ShipInput } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError, notFound } from '../../errors';
 import type { OrderDoc } from '../orders/model';
+import { moveOrder } from '../orders/move-order';
 import { writeAudit } from '../staff/audit';
 
 /** Express delivery (WeChat's logistics_type 1), unless the admin chose virtual goods (3) or self-pickup (4). */
@@ -16,23 +17,22 @@ export async function shipOrder(s: Pick<Services, 'models'>, id: string, input: 
   const { models } = s;
   if (!isValidObjectId(id)) throw notFound('Order');
   const now = new Date();
-  const shipped = await models.Order.findOneAndUpdate(
-    { _id: id, stage: 'PLACED', status: 'PAID' },
-    {
-      $set: {
-        status: 'SHIPPED',
-        shipping: {
-          trackingNo: input.trackingNo,
-          expressCompany: input.expressCompany,
-          shippedAt: now,
-          logisticsType: input.logisticsType ?? EXPRESS,
-          upload: { status: 'PENDING', attempts: 0, nextAttemptAt: now },
-        },
+  const shipped = await moveOrder(models, {
+    id,
+    where: { stage: 'PLACED' },
+    from: 'PAID',
+    to: 'SHIPPED',
+    set: {
+      shipping: {
+        trackingNo: input.trackingNo,
+        expressCompany: input.expressCompany,
+        shippedAt: now,
+        logisticsType: input.logisticsType ?? EXPRESS,
+        upload: { status: 'PENDING', attempts: 0, nextAttemptAt: now },
       },
-      $push: { events: { at: now, status: 'SHIPPED', note: `${input.expressCompany} ${input.trackingNo} by ${actor}` } },
     },
-    { returnDocument: 'after' },
-  ).lean<OrderDoc>();
+    note: `${input.expressCompany} ${input.trackingNo} by ${actor}`,
+  });
   if (shipped) {
     await writeAudit(models, { at: now, actor, action: 'order.ship', orderId: shipped._id, detail: `shipped with ${input.expressCompany} ${input.trackingNo}` });
     return shipped;

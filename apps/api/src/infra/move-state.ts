@@ -1,0 +1,40 @@
+// A status change as a compare-and-set whose filter comes from a transition table: the record moves to `to` only
+// from a state the table allows (or a narrower set the caller names, each of them allowed). Used for orders,
+// payment attempts and refunds, so every status write obeys the tables in @xiaodian/shared.
+import { sourcesIn } from '@xiaodian/shared';
+import type { Model, UpdateQuery } from 'mongoose';
+
+export interface StateMove<S extends string> {
+  /** Which record: its _id, or a unique filter (e.g. `{ outRefundNo }`). */
+  match: Record<string, unknown>;
+  to: S;
+  from?: S | readonly S[];
+  /** More conditions of the compare-and-set. */
+  where?: Record<string, unknown>;
+  set?: Record<string, unknown>;
+  unset?: Record<string, 1>;
+  inc?: Record<string, number>;
+  push?: Record<string, unknown>;
+  /** 'before' tells the caller which state it moved from; default 'after'. */
+  returnDocument?: 'before' | 'after';
+}
+
+export class IllegalStateMove extends Error {}
+
+// The model's own document type is wider than the lean shape callers read (D); any mongoose model will do.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function moveState<S extends string, D>(model: Model<any>, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>): Promise<D | null> {
+  const wanted = move.from === undefined ? sourcesIn(table, move.to) : typeof move.from === 'string' ? [move.from as S] : [...(move.from as readonly S[])];
+  const illegal = wanted.filter((from) => !table[from].includes(move.to));
+  // A programming error, not a race: fail loudly instead of writing a transition the table forbids.
+  if (illegal.length > 0 || wanted.length === 0) throw new IllegalStateMove(`${model.modelName} ${illegal.join('|') || '∅'} → ${move.to} is not allowed`);
+  const update: UpdateQuery<unknown> = {
+    $set: { ...move.set, status: move.to },
+    ...(move.push ? { $push: move.push } : {}),
+    ...(move.unset ? { $unset: move.unset } : {}),
+    ...(move.inc ? { $inc: move.inc } : {}),
+  };
+  return model
+    .findOneAndUpdate({ ...move.where, ...move.match, status: { $in: wanted } }, update, { returnDocument: move.returnDocument ?? 'after' })
+    .lean<D>();
+}

@@ -167,3 +167,14 @@ describe("an order's audit", () => {
     expect(fakeUni().requests.at(-1)!.url).toContain('/api/admin/audit?orderId=order-1&pageSize=50');
   });
 });
+
+describe('the refund started from the console', () => {
+  it('is remembered by order until a new refund form is opened', async () => {
+    const orders = await start();
+    orders.refundDraft('order-1', 10_000).reason = '缺货';
+    const started = await orders.submitRefund('order-1');
+    expect(orders.startedRefunds['order-1']).toEqual(started);
+    orders.refundDraft('order-1', 0);
+    expect(orders.startedRefunds['order-1']).toBeUndefined();
+  });
+});

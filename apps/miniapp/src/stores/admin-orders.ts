@@ -65,6 +65,8 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
   const audits = ref<Record<string, AuditEntry[]>>({});
   /** Refund forms by order id; kept until the refund is confirmed started, so reopening it resends the same key. */
   const refundDrafts = ref<Record<string, RefundDraft>>({});
+  /** The refund this console last started on each order, until a new refund form is opened. */
+  const startedRefunds = ref<Record<string, RefundStarted>>({});
   /** Ship forms by order id. */
   const shipDrafts = ref<Record<string, ShipDraft>>({});
 
@@ -129,6 +131,8 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
   function refundDraft(orderId: string, refundableFen: number): RefundDraft {
     const existing = refundDrafts.value[orderId];
     if (existing) return existing;
+    const { [orderId]: _previous, ...others } = startedRefunds.value;
+    startedRefunds.value = others;
     refundDrafts.value = {
       ...refundDrafts.value,
       [orderId]: { amountYuan: fenToYuan(refundableFen), reason: '', idempotencyKey: newIdempotencyKey(), errors: {}, submitting: false },
@@ -171,6 +175,7 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
         const started = await refundOrder(orderId, parsed.value, key);
         const { [orderId]: _done, ...rest } = refundDrafts.value;
         refundDrafts.value = rest;
+        startedRefunds.value = { ...startedRefunds.value, [orderId]: started };
         return started;
       } catch (err) {
         const current = refundDrafts.value[orderId];
@@ -245,6 +250,7 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     details,
     audits,
     refundDrafts,
+    startedRefunds,
     shipDrafts,
     load,
     search,

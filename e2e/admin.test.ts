@@ -239,6 +239,8 @@ describe('orders and refunds', () => {
     expect(refunds[0]!.amount.refund).toBe(34400);
     const outRefundNo = refunds[0]!.out_refund_no;
     expect(await page.locator('#xd-admin-refund-started').getAttribute('data-out-refund-no')).toBe(outRefundNo);
+    // The out_refund_no has no spaces to break at: it wraps inside its card, and the page never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
 
     // WeChat settles it; the page, watching the refund, shows REFUNDED by itself.
     await stack.world.sandbox.control.settleRefund(outRefundNo, 'SUCCESS');
@@ -248,6 +250,7 @@ describe('orders and refunds', () => {
     expect(await page.locator('#xd-admin-refund-open').count()).toBe(0);
     await page.locator('.xd-admin-notification[data-kind="refund"][data-outcome="APPLIED"]').waitFor();
     await page.locator('.xd-admin-audit-entry[data-action="order.refund"]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await stack.screenshot(page, 'admin-order-refunded', { fullPage: true });
     expect((await orderDetail(order.id)).status).toBe('REFUNDED');
     expect(errorsOf(page)).toEqual([]);
@@ -326,7 +329,7 @@ describe('staff', () => {
     expect(await clerk.locator('#xd-admin-ship-form').count()).toBe(1);
     await stack.screenshot(clerk, 'admin-order-staff');
 
-    // The API refuses anyway, and the staff page shows its refusal.
+    // The API refuses anyway; the staff page, opened by its address, says 无权限 and shows nothing else.
     const clerkToken = await call(stack.world.api.url, 'POST', '/api/admin/login', { body: { username: 'clerk', password: 'clerk-password' } });
     const refused = await call(stack.world.api.url, 'POST', `/api/admin/orders/${order.id}/refunds`, {
       token: clerkToken.body.token,
@@ -334,8 +337,12 @@ describe('staff', () => {
     });
     expect(refused.status).toBe(403);
     await stack.open(clerk, '/pages/admin/staff');
-    await clerk.locator('.xd-page-admin-staff .xd-state-error').waitFor();
-    expect(await clerk.locator('.xd-state-error').innerText()).toContain('Requires role owner');
+    await clerk.locator('.xd-page-admin-staff .xd-state-forbidden').waitFor();
+    expect(await clerk.locator('.xd-state-forbidden').innerText()).toContain('无权限');
+    expect(await clerk.locator('#xd-admin-staff-form').count()).toBe(0);
+    expect(await clerk.locator('.xd-admin-staff, .xd-state-error').count()).toBe(0);
+    expect(await clerk.locator('#xd-admin-nav-staff').count()).toBe(0);
+    await stack.screenshot(clerk, 'admin-staff-forbidden');
     expect((await orderDetail(order.id)).refunds).toEqual([]);
   });
 });
@@ -441,7 +448,7 @@ describe('sessions', () => {
       await page.click('#xd-admin-submit');
       await page.locator(`#xd-admin-error[data-code="${i <= 5 ? 'UNAUTHORIZED' : 'TOO_MANY_ATTEMPTS'}"]`).waitFor();
     }
-    expect(await page.locator('#xd-admin-error').innerText()).toMatch(/^密码错误次数过多，请稍后再试（Too many wrong passwords; try again in \d+ s）$/);
+    expect(await page.locator('#xd-admin-error').innerText()).toMatch(/^密码错误次数过多，请 \d+ 秒后再试$/);
   });
 
   it('an expired session (ended elsewhere) sends the console back to the login page with a message, then back to the page', async () => {

@@ -4,3 +4,4 @@ export * from './order-status';
 export * from './wechat-states';
 export * from './errors';
 export * from './schemas';
+export * from './text';

@@ -1,10 +1,44 @@
 // The wire schemas of the public contract (docs/contract.md). The API validates every input with these and
 // the mini program types its calls with the same definitions.
 import { z } from 'zod';
+import { hasControlCharacters, isImageUrl, normalizePhone } from './text';
 import { ORDER_STATUSES, REFUND_STATUSES } from './order-status';
 
 const fen = z.number().int().nonnegative().max(100_000_000_00);
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
+
+/**
+ * Trimmed text without control characters or bidi overrides (NUL, C0/C1, U+202A–U+202E, U+2066–U+2069): what a
+ * person types into a name, an address or a note. `multiline` allows line breaks and tabs.
+ */
+export function plainText(options: { min?: number; max: number; multiline?: boolean }) {
+  return z
+    .string()
+    .trim()
+    .min(options.min ?? 0)
+    .max(options.max)
+    .refine((text) => !hasControlCharacters(text, { multiline: options.multiline }), 'must not contain control characters');
+}
+
+/** A product image: an https: URL or one of the API's own image paths (`/api/images/…`). */
+export const imageUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine(isImageUrl, 'must be an https: URL or an /api/images/ path');
+
+/** A mainland mobile number (11 digits, starting with 1) or a landline with its area code and an optional extension. */
+export const phoneNumber = z
+  .string()
+  .max(32)
+  .transform((text, ctx) => {
+    const phone = normalizePhone(text);
+    if (phone === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be an 11-digit mobile number or a landline with its area code (010-12345678)' });
+      return z.NEVER;
+    }
+    return phone;
+  });
 
 export const loginInput = z.object({ code: z.string().min(1).max(128) });
 export type LoginInput = z.infer<typeof loginInput>;
@@ -17,13 +51,13 @@ export type AdminLoginInput = z.infer<typeof adminLoginInput>;
 
 /** The fields of WeChat's `chooseAddress`. */
 export const address = z.object({
-  name: z.string().trim().min(1).max(64),
-  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number'),
-  province: z.string().trim().min(1).max(32),
-  city: z.string().trim().min(1).max(32),
-  district: z.string().trim().min(1).max(32),
-  detail: z.string().trim().min(1).max(200),
-  postalCode: z.string().trim().max(16).optional(),
+  name: plainText({ min: 1, max: 64 }),
+  phone: phoneNumber,
+  province: plainText({ min: 1, max: 32 }),
+  city: plainText({ min: 1, max: 32 }),
+  district: plainText({ min: 1, max: 32 }),
+  detail: plainText({ min: 1, max: 200 }),
+  postalCode: plainText({ max: 16 }).optional(),
 });
 export type Address = z.infer<typeof address>;
 
@@ -49,25 +83,25 @@ export const product = z.object({
 export type Product = z.infer<typeof product>;
 
 export const createProductInput = z.object({
-  name: z.string().trim().min(1).max(100),
-  description: z.string().max(2000).default(''),
+  name: plainText({ min: 1, max: 100 }),
+  description: plainText({ max: 2000, multiline: true }).default(''),
   priceFen: fen.min(1),
   stock: z.number().int().nonnegative().max(1_000_000),
-  imageUrl: z.string().url().max(500).optional(),
+  imageUrl: imageUrl.optional(),
   onShelf: z.boolean().default(true),
 });
 export type CreateProductInput = z.infer<typeof createProductInput>;
 
 export const updateProductInput = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    description: z.string().max(2000),
+    name: plainText({ min: 1, max: 100 }),
+    description: plainText({ max: 2000, multiline: true }),
     priceFen: fen.min(1),
-    imageUrl: z.string().url().max(500).nullable(),
+    imageUrl: imageUrl.nullable(),
     onShelf: z.boolean(),
     /** Absolute stock, set with a reason for the audit log. */
     stock: z.number().int().nonnegative().max(1_000_000),
-    stockReason: z.string().trim().min(1).max(200),
+    stockReason: plainText({ min: 1, max: 200 }),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
@@ -115,13 +149,13 @@ export type PayParams = z.infer<typeof payParams>;
 
 export const refundInput = z.object({
   amountFen: fen.min(1),
-  reason: z.string().trim().min(1).max(80),
+  reason: plainText({ min: 1, max: 80 }),
 });
 export type RefundInput = z.infer<typeof refundInput>;
 
 export const shipInput = z.object({
-  trackingNo: z.string().trim().min(1).max(128),
-  expressCompany: z.string().trim().min(1).max(64),
+  trackingNo: plainText({ min: 1, max: 128 }),
+  expressCompany: plainText({ min: 1, max: 64 }),
   /** WeChat's logistics_type: 1 express (the default), 3 virtual goods, 4 self-pickup. */
   logisticsType: z.union([z.literal(1), z.literal(3), z.literal(4)]).optional(),
 });
@@ -263,7 +297,7 @@ export const refundStarted = z.object({ outRefundNo: z.string(), status: z.enum(
 export type RefundStarted = z.infer<typeof refundStarted>;
 
 /** `POST /api/admin/anomalies/:id/resolve`. */
-export const resolveAnomalyInput = z.object({ note: z.string().trim().min(1).max(500) });
+export const resolveAnomalyInput = z.object({ note: plainText({ min: 1, max: 500, multiline: true }) });
 export type ResolveAnomalyInput = z.infer<typeof resolveAnomalyInput>;
 
 export const adminAnomaliesQuery = z.object({

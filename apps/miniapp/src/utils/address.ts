@@ -1,6 +1,7 @@
 // The H5 address form's checks. The API validates again with the shared `address` schema; these only give
-// the shopper a clear message before the request (the client does not bundle zod).
-import type { Address } from '@xiaodian/shared';
+// the shopper a clear message before the request. The rules themselves (phone numbers, control characters) come
+// from @xiaodian/shared's zod-free helpers, so both sides agree.
+import { hasControlCharacters, normalizePhone, type Address } from '@xiaodian/shared';
 
 export type AddressDraft = Record<'name' | 'phone' | 'province' | 'city' | 'district' | 'detail' | 'postalCode', string>;
 
@@ -44,7 +45,11 @@ export function validateAddress(draft: AddressDraft): { ok: true; address: Addre
   for (const key of Object.keys(MAX) as (keyof AddressDraft)[]) {
     if (v[key].length > MAX[key]) return { ok: false, message: `${LABELS[key]}太长` };
   }
-  if (!/^[0-9+\- ]{5,20}$/.test(v.phone)) return { ok: false, message: '手机号码格式不正确' };
-  const { postalCode, ...rest } = v;
+  for (const key of Object.keys(MAX) as (keyof AddressDraft)[]) {
+    if (hasControlCharacters(v[key])) return { ok: false, message: `${LABELS[key]}含有不可见字符` };
+  }
+  const phone = normalizePhone(v.phone);
+  if (phone === undefined) return { ok: false, message: '手机号码格式不正确' };
+  const { postalCode, ...rest } = { ...v, phone };
   return { ok: true, address: postalCode ? { ...rest, postalCode } : rest };
 }

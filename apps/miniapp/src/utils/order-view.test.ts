@@ -84,9 +84,24 @@ describe('H5 address form checks', () => {
     const full = { ...d, name: ' 张三 ', phone: '138 0013 8000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' };
     expect(validateAddress(full)).toEqual({
       ok: true,
-      address: { name: '张三', phone: '138 0013 8000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' },
+      address: { name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' },
     });
     expect(validateAddress({ ...full, phone: 'abc' })).toEqual({ ok: false, message: '手机号码格式不正确' });
     expect(validateAddress({ ...full, postalCode: '518000' })).toMatchObject({ ok: true, address: { postalCode: '518000' } });
+  });
+
+  it('takes the phone numbers the API takes: 11-digit mobiles and landlines with their area code', () => {
+    const full = { ...emptyDraft(), name: '张三', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' };
+    for (const phone of ['1380013800', '12345', '138001380001', '23800138000']) {
+      expect(validateAddress({ ...full, phone })).toEqual({ ok: false, message: '手机号码格式不正确' });
+    }
+    expect(validateAddress({ ...full, phone: '0755-1234567' })).toMatchObject({ ok: true, address: { phone: '0755-1234567' } });
+    expect(validateAddress({ ...full, phone: '010 12345678-123' })).toMatchObject({ ok: true, address: { phone: '010-12345678-123' } });
+  });
+
+  it('refuses control characters and bidi overrides in any field', () => {
+    const full = { ...emptyDraft(), name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' };
+    expect(validateAddress({ ...full, name: '张\u202e三' })).toEqual({ ok: false, message: '收货人含有不可见字符' });
+    expect(validateAddress({ ...full, detail: '1\u0000 号' })).toEqual({ ok: false, message: '详细地址含有不可见字符' });
   });
 });

@@ -132,7 +132,8 @@ export const order = z.object({
   shipping: z
     .object({ trackingNo: z.string(), expressCompany: z.string(), shippedAt: z.string() })
     .optional(),
-  events: z.array(z.object({ at: z.string(), status: orderStatus, note: z.string().optional() })).optional(),
+  /** The order's timeline for the shopper: when each status was reached (no operator notes or names). */
+  events: z.array(z.object({ at: z.string(), status: orderStatus })).optional(),
 });
 export type Order = z.infer<typeof order>;
 
@@ -219,6 +220,8 @@ export type CreateStaffInput = z.infer<typeof createStaffInput>;
 
 /** An order as the admin console sees it: the shopper's view plus who paid and how much can still be refunded. */
 export const adminOrder = order.extend({
+  /** The timeline with the operators' notes ("SF123 by staff1", "refund … by owner: reason"): admins only. */
+  events: z.array(z.object({ at: z.string(), status: orderStatus, note: z.string().optional() })).optional(),
   openid: z.string(),
   paidFen: fen,
   /** paidFen minus refunds started and not failed: the most a new refund may take. */

@@ -2,6 +2,7 @@ import type { AdminOrder, Order } from '@xiaodian/shared';
 import { iso } from '../../iso-time';
 import type { OrderDoc } from './model';
 
+/** The shopper's view: shopper-facing fields only (the timeline without operators' notes and names). */
 export function toOrder(doc: OrderDoc): Order {
   const a = doc.address;
   return {
@@ -37,7 +38,7 @@ export function toOrder(doc: OrderDoc): Order {
           },
         }
       : {}),
-    events: (doc.events ?? []).map((e) => ({ at: iso(e.at)!, status: e.status as Order['status'], ...(e.note ? { note: e.note } : {}) })),
+    events: (doc.events ?? []).map((e) => ({ at: iso(e.at)!, status: e.status as Order['status'] })),
   };
 }
 
@@ -46,6 +47,7 @@ export function toAdminOrder(doc: OrderDoc): AdminOrder {
   const paidFen = doc.paidFen ?? 0;
   return {
     ...toOrder(doc),
+    events: (doc.events ?? []).map((e) => ({ at: iso(e.at)!, status: e.status as Order['status'], ...(e.note ? { note: e.note } : {}) })),
     openid: doc.openid,
     paidFen,
     refundableFen: Math.max(0, paidFen - (doc.refundCommittedFen ?? 0)),

@@ -82,6 +82,16 @@ export const product = z.object({
 });
 export type Product = z.infer<typeof product>;
 
+const page = z.coerce.number().int().min(1).max(10_000).default(1);
+
+/** `GET /api/products?page=&pageSize=` → `{items, total}`; without them, the first 500 as before paging. */
+export const productsQuery = z.object({ page, pageSize: z.coerce.number().int().min(1).max(500).default(500) });
+export type ProductsQuery = z.infer<typeof productsQuery>;
+
+/** `GET /api/orders?page=&pageSize=` → `{items, total}` (own orders, newest first); without them, the newest 100 as before. */
+export const ownOrdersQuery = z.object({ page, pageSize: z.coerce.number().int().min(1).max(100).default(100) });
+export type OwnOrdersQuery = z.infer<typeof ownOrdersQuery>;
+
 export const createProductInput = z.object({
   name: plainText({ min: 1, max: 100 }),
   description: plainText({ max: 2000, multiline: true }).default(''),

@@ -2,9 +2,10 @@
 // because each of them may have to ask WeChat Pay first.
 import Router from '@koa/router';
 import { Types } from 'mongoose';
-import { createOrderInput } from '@xiaodian/shared';
+import { createOrderInput, ownOrdersQuery } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { requireShopper, shopperOf } from '../../http/auth';
+import { queryOf } from '../../http/query';
 import { parseInput } from '../../http/validate';
 import { createOrder } from './create-order';
 import { toOrder } from './dto';
@@ -22,11 +23,17 @@ export function orderRoutes(s: Services): Router {
   });
 
   router.get('/', async (ctx) => {
-    const orders = await s.models.Order.find({ userId: new Types.ObjectId(shopperOf(ctx).userId), stage: 'PLACED' })
-      .sort({ createdAt: -1 })
-      .limit(100)
-      .lean<OrderDoc[]>();
-    ctx.body = { items: orders.map(toOrder) };
+    const { page, pageSize } = parseInput(ownOrdersQuery, queryOf(ctx));
+    const own = { userId: new Types.ObjectId(shopperOf(ctx).userId), stage: 'PLACED' as const };
+    const [orders, total] = await Promise.all([
+      s.models.Order.find(own)
+        .sort({ createdAt: -1, _id: -1 })
+        .skip((page - 1) * pageSize)
+        .limit(pageSize)
+        .lean<OrderDoc[]>(),
+      s.models.Order.countDocuments(own),
+    ]);
+    ctx.body = { items: orders.map(toOrder), total };
   });
   return router;
 }

@@ -2,6 +2,15 @@
 import { startCongoDb } from './congodb/server';
 import { locateMongod, startMongod } from './mongod';
 
+export {
+  devServerSettings,
+  findDevServer,
+  startDevServer,
+  type DevServerSettings,
+  type FindDevServerOptions,
+  type RunningDevServer,
+} from './dev-server';
+
 export type EmbeddedMongoKind = 'mongod' | 'congodb';
 
 export interface EmbeddedMongoOptions {

@@ -12,12 +12,20 @@ export function applyEnginePatches(): void {
     compareValues: (a: unknown, b: unknown) => number;
     project: (docs: Doc[], projection: Doc) => Doc[];
   };
-  const update = UpdateEngine as unknown as { compareValues: (a: unknown, b: unknown) => number };
+  const update = UpdateEngine as unknown as {
+    compareValues: (a: unknown, b: unknown) => number;
+    deepClone: (value: unknown) => unknown;
+  };
 
   // sort(), findAndModify's sort, $min/$max and $push's $sort compared strings with localeCompare and mixed
   // types as strings; MongoDB orders by BSON type, then by value, with strings in binary order.
   query.compareValues = compareBson;
   update.compareValues = compareBson;
+
+  // Every operator update starts from UpdateEngine.deepClone of the document, which rebuilt Binary, Long and
+  // Decimal128 values as plain objects (a GridFS chunk or a Buffer written through an upsert came back as
+  // `{ buffer, sub_type }`). Our copy keeps bson values as they are.
+  update.deepClone = cloneDoc;
 
   // An exclusion projection on a nested path (`{ 'address.secret': 0 }`) deleted the field from the *stored*
   // document, because the result was only a shallow copy of it.

@@ -9,6 +9,7 @@ import { applyEnginePatches } from './patches';
 import { DeleteHandler, IndexedReadHandler } from './read-handlers';
 import { patchStorage, type StorageInternals } from './storage';
 import { startTtlMonitor } from './ttl';
+import { attachPersistence, type Persistence, type PersistenceOptions } from '../persistence/persistent-storage';
 
 export interface CongoDbOptions {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -17,6 +18,9 @@ export interface CongoDbOptions {
   port?: number;
   /** How often expired TTL documents are deleted. Default 60 000 ms, like mongod. */
   ttlMonitorIntervalMs?: number;
+  /** Keep the data in this directory (journal and snapshots) instead of only in memory. */
+  persistence?: Omit<PersistenceOptions, 'log'>;
+  log?: (msg: string) => void;
 }
 
 export interface RunningCongoDb {
@@ -24,6 +28,8 @@ export interface RunningCongoDb {
   port: number;
   /** The storage adapter, for tests of this package. */
   storage: StorageInternals;
+  /** The data directory's journal, when the server persists. */
+  persistence?: Persistence;
   stop(): Promise<void>;
 }
 
@@ -86,6 +92,9 @@ export async function startCongoDb(options: CongoDbOptions = {}): Promise<Runnin
   const server = new CongoServer({ host, port: options.port ?? 0, storage: 'memory' });
   const internals = server as unknown as Internals;
   const storage = patchStorage(internals.storage);
+  const persistence = options.persistence
+    ? attachPersistence(storage, { ...options.persistence, ...(options.log ? { log: options.log } : {}) })
+    : undefined;
 
   const router = internals.commandRouter;
   const update = new UpdateHandler();
@@ -107,10 +116,20 @@ export async function startCongoDb(options: CongoDbOptions = {}): Promise<Runnin
   router.route = async (parsed) => {
     const { command } = parsed;
     if (command.startTransaction === true || command.autocommit === false) return { ...TRANSACTIONS_REFUSED };
-    return route(parsed);
+    try {
+      return await route(parsed);
+    } finally {
+      // The command's changes reach the journal file before its reply reaches the client.
+      persistence?.flush();
+    }
   };
 
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    persistence?.close();
+    throw err;
+  }
   const address = internals.server?.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const stopTtl = startTtlMonitor(storage, options.ttlMonitorIntervalMs ?? 60_000);
@@ -120,11 +139,13 @@ export async function startCongoDb(options: CongoDbOptions = {}): Promise<Runnin
     host,
     port,
     storage,
+    ...(persistence ? { persistence } : {}),
     stop() {
       stopping ??= (async () => {
         stopTtl();
         hello?.release();
         await server.stop();
+        persistence?.close();
       })();
       return stopping;
     },

@@ -24,12 +24,21 @@ export interface StorageInternals {
   findAll(dbName: string, collName: string): Promise<Doc[]>;
   collectionExists(dbName: string, collName: string): Promise<boolean>;
   createCollection(dbName: string, collName: string): Promise<void>;
+  dropCollection(dbName: string, collName: string): Promise<boolean>;
+  dropDatabase(dbName: string): Promise<boolean>;
+  renameCollection(dbName: string, oldName: string, newName: string): Promise<void>;
   saveIndex(dbName: string, collName: string, name: string, spec: Omit<IndexSpec, 'name'>): Promise<void>;
   getIndexes(dbName: string, collName: string): Promise<IndexSpec[]>;
   dropIndex(dbName: string, collName: string, name: string): Promise<boolean>;
   /** How many queries an index answered and how many scanned (for tests and the benchmark). */
   plans: { indexed: number; scanned: number };
+  /** Told of every document written or deleted, after the fact (the journal of a persistent server). */
+  onChange?: (change: DocumentChange) => void;
 }
+
+export type DocumentChange =
+  | { op: 'insert' | 'update'; db: string; coll: string; doc: Doc }
+  | { op: 'delete'; db: string; coll: string; id: unknown };
 
 export const idKey = canonicalKey;
 
@@ -66,6 +75,7 @@ export function deleteDocument(storage: StorageInternals, dbName: string, collNa
   if (!before) return false;
   collection.delete(key);
   noteWrite(collection, indexesOf(storage, dbName, collName), key, before, undefined);
+  storage.onChange?.({ op: 'delete', db: dbName, coll: collName, id: before._id });
   return true;
 }
 
@@ -84,6 +94,7 @@ export function patchStorage(adapter: MemoryStorageAdapter): StorageInternals {
     assertUniqueKeys(`${dbName}.${collName}`, indexes, collection, stored);
     collection.set(id, stored);
     noteWrite(collection, indexes, id, undefined, stored);
+    storage.onChange?.({ op: 'insert', db: dbName, coll: collName, doc: stored });
     return stored;
   };
 
@@ -100,6 +111,7 @@ export function patchStorage(adapter: MemoryStorageAdapter): StorageInternals {
     assertUniqueKeys(`${dbName}.${collName}`, indexes, collection, doc, key);
     collection.set(key, doc);
     noteWrite(collection, indexes, key, before, doc);
+    storage.onChange?.({ op: 'update', db: dbName, coll: collName, doc });
     return true;
   };
 

@@ -1,0 +1,203 @@
+// Conformance of the persistent development database (dev-server.ts, persistence/): what is written survives
+// a restart, a kill -9 of its process, and a torn journal line, with every BSON type intact. These always run
+// the embedded dev server (persistence is its property), also when MONGODB_URI is set.
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import mongoose, { Schema, Types } from 'mongoose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findDevServer, startDevServer, type RunningDevServer } from './dev-server';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xd-devdb-persist-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function open(dir: string): Promise<RunningDevServer> {
+  const server = await startDevServer({ dir, port: 0 });
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+async function connect(server: RunningDevServer, dbName = 'shop'): Promise<mongoose.Connection> {
+  const conn = await mongoose.createConnection(server.uri(dbName), { serverMonitoringMode: 'poll' }).asPromise();
+  cleanups.push(() => conn.close());
+  return conn;
+}
+
+describe('persistence of the development database', () => {
+  it('keeps documents, indexes and natural order across a restart', async () => {
+    const dir = tempDir();
+    let server = await open(dir);
+    let conn = await connect(server);
+    const users = conn.collection('users');
+    await users.createIndex({ openid: 1 }, { unique: true });
+    await users.insertMany(Array.from({ length: 30 }, (_, i) => ({ openid: `o${i}`, n: i })));
+    await users.updateOne({ openid: 'o3' }, { $set: { n: -3 } });
+    await users.deleteMany({ n: { $gte: 20 } });
+    await conn.collection('scratch').insertOne({ x: 1 });
+    await conn.collection('scratch').drop();
+    await conn.collection('renamed_from').insertOne({ y: 1 });
+    await conn.collection('renamed_from').rename('renamed_to');
+    const before = await users.find().toArray();
+    await conn.close();
+    await server.stop();
+
+    server = await open(dir);
+    conn = await connect(server);
+    expect(await conn.collection('users').find().toArray()).toEqual(before);
+    expect((await conn.collection('users').findOne({ openid: 'o3' }))?.n).toBe(-3);
+    const names = (await conn.db!.listCollections().toArray()).map((c) => c.name).sort();
+    expect(names).toEqual(['renamed_to', 'users']);
+    expect((await conn.collection('users').indexes()).map((i) => i.name)).toContain('openid_1');
+    // The unique index is enforced after the restart, from the reloaded documents.
+    await expect(conn.collection('users').insertOne({ openid: 'o1' })).rejects.toMatchObject({ code: 11000 });
+  });
+
+  it('round-trips Date, ObjectId, Decimal128, Binary (GridFS chunks, Buffers through upserts), Long and numbers', async () => {
+    const dir = tempDir();
+    let server = await open(dir);
+    let conn = await connect(server);
+    const Thing = conn.model(
+      'Thing',
+      new Schema({ key: String, when: Date, ref: Schema.Types.ObjectId, price: Schema.Types.Decimal128, blob: Buffer, list: [Schema.Types.Mixed] }),
+    );
+    const ref = new Types.ObjectId();
+    const values = {
+      when: new Date('2025-03-04T05:06:07.089Z'),
+      ref,
+      price: Types.Decimal128.fromString('12345.6789'),
+      blob: Buffer.from([0, 1, 2, 250, 255]),
+      list: [1, 2.5, -0, 'x', null, [1, [2]], { deep: new Date(0) }],
+    };
+    await Thing.create({ key: 'created', ...values });
+    await Thing.updateOne({ key: 'upserted' }, { $set: values }, { upsert: true });
+    await Thing.updateOne({ key: 'created' }, { $set: { touched: 1 } }, { strict: false });
+    const raw = conn.collection('raw');
+    const big = mongoose.mongo.Long.fromString('9007199254740993');
+    await raw.insertOne({ _id: 'long' as never, big, small: 42, float: 0.1, negZero: -0, int64ish: 2 ** 40, re: /a.c/i });
+    const bucket = new mongoose.mongo.GridFSBucket(conn.db!, { bucketName: 'files', chunkSizeBytes: 1024 });
+    const content = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 256));
+    await new Promise<void>((resolve, reject) => bucket.openUploadStream('a.bin').on('finish', () => resolve()).on('error', reject).end(content));
+    await conn.close();
+    await server.stop();
+
+    server = await open(dir);
+    conn = await connect(server);
+    const Again = conn.model('Thing', Thing.schema);
+    for (const key of ['created', 'upserted']) {
+      const doc = await Again.findOne({ key }).lean();
+      expect(doc?.when).toEqual(values.when);
+      expect(doc?.ref).toBeInstanceOf(Types.ObjectId);
+      expect(String(doc?.ref)).toBe(String(ref));
+      expect(doc?.price?.toString()).toBe('12345.6789');
+      expect(Buffer.from((doc?.blob as unknown as { buffer: Uint8Array }).buffer)).toEqual(values.blob);
+      expect(doc?.list).toEqual([1, 2.5, -0, 'x', null, [1, [2]], { deep: new Date(0) }]);
+    }
+    const stored = await conn.collection('raw').findOne({ _id: 'long' as never }, { promoteLongs: false, promoteValues: false });
+    expect(stored?.big).toEqual(big);
+    const promoted = await conn.collection('raw').findOne({ _id: 'long' as never });
+    expect(promoted).toMatchObject({ small: 42, float: 0.1, int64ish: 2 ** 40, re: /a.c/i });
+    expect(Object.is(promoted?.negZero, -0) || promoted?.negZero === 0).toBe(true);
+    const chunks: Buffer[] = [];
+    const again = new mongoose.mongo.GridFSBucket(conn.db!, { bucketName: 'files' });
+    for await (const chunk of again.openDownloadStreamByName('a.bin')) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(content);
+  });
+
+  it('after kill -9 of the server process mid-write, reopens with every acknowledged write and nothing corrupt', async () => {
+    const dir = tempDir();
+    // `node --import tsx`, not tsx's CLI: that runs the script in a grandchild, which SIGKILL would not reach.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+    const child = spawn(process.execPath, ['--import', tsx, path.join(here, 'test-fixtures', 'dev-server-child.ts'), dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(() => child.kill('SIGKILL'));
+    let acked = -1;
+    let buffered = '';
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
+      child.stdout!.on('data', (data: Buffer) => {
+        buffered += data.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line.startsWith('acked ')) acked = Number(line.slice(6));
+        if (acked >= 300) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(acked).toBeGreaterThanOrEqual(300);
+
+    const server = await open(dir);
+    const conn = await connect(server, 'crash');
+    const events = await conn.collection('events').find({}, { sort: { _id: 1 } }).toArray();
+    // Every acknowledged insert is there; at most the one in flight at the kill may be there too; no gaps.
+    expect(events.length).toBeGreaterThanOrEqual(acked + 1);
+    expect(events.length).toBeLessThanOrEqual(acked + 2);
+    expect(events.map((e) => e._id)).toEqual(events.map((_, i) => i));
+    expect(events.every((e) => e.at instanceof Date && e.body.buffer.length === 64)).toBe(true);
+    expect(events[10]?.touched).toBe(true);
+    expect((await conn.collection('events').indexes()).map((i) => i.name)).toContain('at_1');
+  }, 60_000);
+
+  it('skips a torn last journal line, and a journal already in the snapshot', async () => {
+    const dir = tempDir();
+    let server = await open(dir);
+    let conn = await connect(server);
+    await conn.collection('a').insertMany([{ _id: 1 as never }, { _id: 2 as never }]);
+    await conn.close();
+    await server.stop(); // compacts: a snapshot of generation n, and an empty journal n + 1
+    const journals = readdirSync(dir).filter((f) => f.startsWith('journal-')).sort();
+    const last = path.join(dir, journals.at(-1)!);
+    appendFileSync(last, '{"op":"insert","db":"shop","coll":"a","doc":{"_id":{"$numberInt":"3"}}}\n{"op":"insert","db":"sh');
+    // A journal left from before the snapshot (a crash between writing the snapshot and deleting it).
+    const snapshotGeneration = Number(/"generation":\{"\$numberInt":"(\d+)"\}/.exec(readFileSync(path.join(dir, 'snapshot.jsonl'), 'utf8'))?.[1]);
+    writeFileSync(
+      path.join(dir, `journal-${String(snapshotGeneration).padStart(8, '0')}.jsonl`),
+      '{"op":"insert","db":"shop","coll":"a","doc":{"_id":{"$numberInt":"99"}}}\n',
+    );
+    server = await open(dir);
+    conn = await connect(server);
+    expect((await conn.collection('a').find().toArray()).map((d) => d._id)).toEqual([1, 2, 3]);
+    // The restart compacted: one snapshot, one fresh journal, no torn line left to append to.
+    expect(readdirSync(dir).filter((f) => f.startsWith('journal-'))).toHaveLength(1);
+    await conn.collection('a').insertOne({ _id: 4 as never });
+    await conn.close();
+    await server.stop();
+    server = await open(dir);
+    conn = await connect(server);
+    expect((await conn.collection('a').find().toArray()).map((d) => d._id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refuses a second server on the same directory, and takes over the lock of a dead one', async () => {
+    const dir = tempDir();
+    await open(dir);
+    await expect(startDevServer({ dir, port: 0 })).rejects.toThrow(/in use by process/);
+    const other = tempDir();
+    writeFileSync(path.join(other, 'LOCK'), '999999999\n');
+    const server = await open(other);
+    expect(readFileSync(path.join(other, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
+    await server.stop();
+    expect(existsSync(path.join(other, 'LOCK'))).toBe(false);
+  });
+
+  it('findDevServer finds a running dev server, and never under NODE_ENV=test', async () => {
+    const server = await open(tempDir());
+    const env = { XD_DEVDB_PORT: String(server.port), XD_DEVDB_DIR: server.dir, NODE_ENV: 'development' };
+    expect(await findDevServer({ env })).toEqual({ uri: `mongodb://127.0.0.1:${server.port}`, dir: server.dir });
+    expect(await findDevServer({ env: { ...env, NODE_ENV: 'test' } })).toBeUndefined();
+    await server.stop();
+    expect(await findDevServer({ env })).toBeUndefined();
+  });
+});

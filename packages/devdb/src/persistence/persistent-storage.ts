@@ -1,0 +1,217 @@
+// Persistence for a CongoDB storage adapter (smartmongo's own file storage turns Dates into strings and
+// rewrites one big file): on start, the snapshot and the journals after it are replayed into memory; from then
+// on every change is appended to the journal (journal.ts), and the journal is compacted into a new snapshot
+// when it grows, on start after a replay, and on a clean stop. See data-dir.ts for the files.
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { Doc } from '../congodb/bson-values';
+import type { IndexSpec } from '../congodb/key-index';
+import { idKey, type StorageInternals } from '../congodb/storage';
+import { encodeLine } from './ejson-lines';
+import { fsyncDir, journalGenerations, journalName, lockDir, readLines, SNAPSHOT } from './data-dir';
+import { Journal } from './journal';
+
+export interface PersistenceOptions {
+  /** The data directory (created if missing). */
+  dir: string;
+  /** Compact when the journal has grown past this many bytes. Default 16 MiB. */
+  compactAfterBytes?: number;
+  /** How often to check the journal's size. Default 10 s. */
+  checkIntervalMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface Persistence {
+  dir: string;
+  /** Write buffered journal lines now (done after every command, before its reply). */
+  flush(): void;
+  /** Write a new snapshot and start a new journal. */
+  compact(): void;
+  /** Compact, stop writing and release the directory. */
+  close(): void;
+}
+
+/** Apply one journal or snapshot entry to the in-memory maps (no unique checks: it happened already). */
+function replay(storage: StorageInternals, entry: Doc): void {
+  const db = entry.db as string;
+  const coll = entry.coll as string;
+  switch (entry.op) {
+    case 'snapshot':
+      return;
+    case 'createCollection':
+      storage.ensureCollection(db, coll);
+      return;
+    case 'insert':
+    case 'update': {
+      const doc = entry.doc as Doc;
+      storage.ensureCollection(db, coll).set(idKey(doc._id), doc);
+      return;
+    }
+    case 'delete':
+      storage.ensureCollection(db, coll).delete(idKey(entry.id));
+      return;
+    case 'dropCollection':
+      storage.databases.get(db)?.delete(coll);
+      storage.indexes.get(db)?.delete(coll);
+      return;
+    case 'dropDatabase':
+      storage.databases.delete(db);
+      storage.indexes.delete(db);
+      return;
+    case 'renameCollection': {
+      const to = entry.to as string;
+      const docs = storage.databases.get(db)?.get(coll);
+      const indexes = storage.indexes.get(db)?.get(coll);
+      storage.ensureCollection(db, to);
+      if (docs) storage.databases.get(db)?.set(to, docs);
+      if (indexes) storage.indexes.get(db)?.set(to, indexes);
+      storage.databases.get(db)?.delete(coll);
+      storage.indexes.get(db)?.delete(coll);
+      return;
+    }
+    case 'saveIndex': {
+      storage.ensureCollection(db, coll);
+      const list = storage.indexes.get(db)?.get(coll) as IndexSpec[];
+      const index = { name: entry.name as string, ...(entry.spec as Doc) } as IndexSpec;
+      const at = list.findIndex((i) => i.name === index.name);
+      if (at >= 0) list[at] = index;
+      else list.push(index);
+      return;
+    }
+    case 'dropIndex': {
+      const list = storage.indexes.get(db)?.get(coll);
+      const at = list?.findIndex((i) => i.name === entry.name) ?? -1;
+      if (list && at >= 0) list.splice(at, 1);
+      return;
+    }
+    default:
+      throw new Error(`devdb: unknown journal entry ${JSON.stringify(entry.op)}`);
+  }
+}
+
+/** Write the whole state as snapshot `generation`: temp file, fsync, rename, fsync the directory. */
+function writeSnapshot(storage: StorageInternals, dir: string, generation: number): number {
+  const file = path.join(dir, SNAPSHOT);
+  const temp = `${file}.tmp`;
+  const fd = openSync(temp, 'w');
+  let chunk: string[] = [];
+  let chunkLength = 0;
+  let documents = 0;
+  const write = (entry: Doc): void => {
+    const line = encodeLine(entry);
+    chunk.push(line);
+    chunkLength += line.length;
+    if (chunkLength > 1 << 20) flushChunk();
+  };
+  const flushChunk = (): void => {
+    const data = Buffer.from(chunk.join(''), 'utf8');
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(fd, data, offset);
+    chunk = [];
+    chunkLength = 0;
+  };
+  try {
+    write({ op: 'snapshot', format: 1, generation, writtenAt: new Date() });
+    for (const [db, collections] of storage.databases) {
+      for (const [coll, docs] of collections) {
+        write({ op: 'createCollection', db, coll });
+        for (const { name, ...spec } of storage.indexes.get(db)?.get(coll) ?? []) {
+          if (name !== '_id_') write({ op: 'saveIndex', db, coll, name, spec });
+        }
+        for (const doc of docs.values()) {
+          write({ op: 'insert', db, coll, doc });
+          documents++;
+        }
+      }
+    }
+    flushChunk();
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  fsyncDir(dir);
+  return documents;
+}
+
+function removeJournalsUpTo(dir: string, generation: number): void {
+  for (const g of journalGenerations(dir)) if (g <= generation) rmSync(path.join(dir, journalName(g)), { force: true });
+  fsyncDir(dir);
+}
+
+/** Load `options.dir` into `storage` and journal every later change there. */
+export function attachPersistence(storage: StorageInternals, options: PersistenceOptions): Persistence {
+  const { dir } = options;
+  const log = options.log ?? (() => {});
+  const release = lockDir(dir);
+
+  // Load: the snapshot, then every journal written after it.
+  let snapshotGeneration = 0;
+  const snapshotFile = path.join(dir, SNAPSHOT);
+  if (existsSync(snapshotFile)) {
+    const { entries } = readLines(snapshotFile);
+    snapshotGeneration = Number(entries[0]?.generation ?? 0);
+    for (const entry of entries) replay(storage, entry);
+  }
+  let replayed = 0;
+  let lastGeneration = snapshotGeneration;
+  for (const generation of journalGenerations(dir)) {
+    lastGeneration = Math.max(lastGeneration, generation);
+    if (generation <= snapshotGeneration) continue; // already in the snapshot (a crash before the clean-up)
+    const { entries, tornTail } = readLines(path.join(dir, journalName(generation)));
+    if (tornTail) log(`devdb: skipped a torn last line in ${journalName(generation)} (a write cut short by a crash)`);
+    for (const entry of entries) replay(storage, entry);
+    replayed += entries.length + (tornTail ? 1 : 0);
+  }
+
+  let journal = new Journal(dir, lastGeneration + 1);
+  const compact = (): void => {
+    journal.close();
+    const done = journal.generation;
+    journal = new Journal(dir, done + 1);
+    const t0 = performance.now();
+    const documents = writeSnapshot(storage, dir, done);
+    removeJournalsUpTo(dir, done);
+    log(`devdb: compacted ${dir} into a snapshot of ${documents} documents in ${Math.round(performance.now() - t0)} ms`);
+  };
+  // A fresh snapshot now keeps the next start fast and leaves no torn line behind for later appends.
+  if (replayed > 0) compact();
+
+  storage.onChange = (change) => journal.append(change as unknown as Doc);
+  const journalAfter = <A extends unknown[]>(method: keyof StorageInternals, entry: (...args: A) => Doc): void => {
+    const original = (storage[method] as unknown as (...args: A) => Promise<unknown>).bind(storage);
+    (storage as unknown as Record<string, unknown>)[method] = async (...args: A) => {
+      const result = await original(...args);
+      journal.append(entry(...args));
+      return result;
+    };
+  };
+  journalAfter('createCollection', (db: string, coll: string) => ({ op: 'createCollection', db, coll }));
+  journalAfter('dropCollection', (db: string, coll: string) => ({ op: 'dropCollection', db, coll }));
+  journalAfter('dropDatabase', (db: string) => ({ op: 'dropDatabase', db }));
+  journalAfter('renameCollection', (db: string, coll: string, to: string) => ({ op: 'renameCollection', db, coll, to }));
+  journalAfter('saveIndex', (db: string, coll: string, name: string, spec: Doc) => ({ op: 'saveIndex', db, coll, name, spec }));
+  journalAfter('dropIndex', (db: string, coll: string, name: string) => ({ op: 'dropIndex', db, coll, name }));
+
+  const compactAfter = options.compactAfterBytes ?? 16 * 1024 * 1024;
+  const timer = setInterval(() => {
+    if (journal.bytes >= compactAfter) compact();
+  }, options.checkIntervalMs ?? 10_000);
+  timer.unref();
+
+  let closed = false;
+  return {
+    dir,
+    flush: () => journal.flush(),
+    compact,
+    close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      storage.onChange = undefined;
+      compact();
+      journal.close();
+      release();
+    },
+  };
+}

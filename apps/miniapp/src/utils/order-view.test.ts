@@ -48,14 +48,14 @@ describe('order timeline', () => {
       events: [
         { at: '2026-05-20T05:00:00.000Z', status: 'PENDING_PAYMENT' },
         { at: '2026-05-20T05:01:00.000Z', status: 'PAID' },
-        { at: '2026-05-20T05:30:00.000Z', status: 'SHIPPED', note: 'shipped by admin' },
-        { at: '2026-05-20T06:00:00.000Z', status: 'REFUNDING', note: 'refund 100 fen' },
+        { at: '2026-05-20T05:30:00.000Z', status: 'SHIPPED' },
+        { at: '2026-05-20T06:00:00.000Z', status: 'REFUNDING' },
         { at: '2026-05-20T06:05:00.000Z', status: 'REFUNDED' },
       ],
       shipping: { trackingNo: 'SF1', expressCompany: '顺丰', shippedAt: '2026-05-20T05:30:00.000Z' },
     };
     expect(labels(o)).toEqual(['下单', '已支付', '已发货', '退款中', '已退款']);
-    // Operators' notes stay out of the shopper's view; the shipment shows carrier and tracking number.
+    // The shipment shows carrier and tracking number (the API no longer sends operators' notes to shoppers).
     expect(orderTimeline(o).map((s) => s.note)).toEqual([undefined, undefined, '顺丰 SF1', undefined, undefined]);
   });
   it('labels every status', () => {

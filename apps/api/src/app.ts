@@ -4,6 +4,7 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import type { Connection } from 'mongoose';
 import type { Services } from './context';
+import { bodyErrorOf } from './errors';
 import { errorHandler } from './http/error-handler';
 import { requestContext } from './http/request-context';
 import { anomalyAdminRoutes } from './modules/anomalies/admin-routes';
@@ -47,19 +48,33 @@ export function apiRouters(services: Services, db: Connection): Router[] {
   ];
 }
 
+/**
+ * JSON bodies only. WeChat's signatures cover the raw bytes: koa-bodyparser keeps them in ctx.request.rawBody.
+ * Whatever the parser throws (malformed JSON, a bare string or null, a bad Content-Encoding) is a 400
+ * INVALID_BODY; errors of the routes after it pass through untouched.
+ */
+function jsonBody(): Koa.Middleware {
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', strict: true });
+  return async (ctx, next) => {
+    let parsed = false;
+    try {
+      await parse(ctx, async () => {
+        parsed = true;
+      });
+    } catch (err) {
+      if (!parsed) throw bodyErrorOf(err as Error, true);
+      throw err;
+    }
+    await next();
+  };
+}
+
 export function createApp({ services, db }: AppDeps): Koa {
   const app = new Koa({ proxy: true });
   app.silent = true; // errors are logged by errorHandler with the request id, not printed by Koa
   app.use(requestContext(services.logger));
   app.use(errorHandler());
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: '256kb',
-      // WeChat's signatures cover the raw bytes: koa-bodyparser keeps them in ctx.request.rawBody.
-      strict: true,
-    }),
-  );
+  app.use(jsonBody());
   for (const router of apiRouters(services, db)) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -1,6 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
+
+/** The request being served, if any: every log line written while serving it carries its id (pino's mixin). */
+export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 /** JSON logs; keys, tokens, passwords and session keys never reach them, whatever a caller passes in. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
@@ -8,6 +12,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'xiaodian-api' },
+      // Whoever logs — a route, a service, a deferred piece of work started by the request — the line says which
+      // request it belongs to, without anyone passing a child logger around.
+      mixin: () => {
+        const scope = requestScope.getStore();
+        return scope ? { reqId: scope.requestId } : {};
+      },
       redact: {
         paths: [
           'password',
@@ -27,6 +37,13 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'apiV3Key',
           'secret',
           '*.secret',
+          // Request bodies are never logged: a refused body (co-body's `err.body`) can hold passwords.
+          'body',
+          '*.body',
+          'err.body',
+          'err.cause.body',
+          'rawBody',
+          '*.rawBody',
         ],
         censor: '[redacted]',
       },

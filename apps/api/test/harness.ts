@@ -27,6 +27,8 @@ export interface World {
   api: ApiInstance;
   /** How many calls the API instances made to WeChat Pay whose path contains `pathPart` (from their logs). */
   wechatPayCalls(pathPart: string, method?: string): number;
+  /** Everything the API instances logged, as written (JSON lines). */
+  logText(): string;
   /** Starts another API instance on the same database and sandbox (scale-out tests). */
   startAnotherInstance(): Promise<ApiInstance>;
   stop(): Promise<void>;
@@ -60,9 +62,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   await db.asPromise();
   // The API's own logs, kept in memory: tests count the calls it made to WeChat from them.
   const logLines: { path?: string; method?: string; msg?: string }[] = [];
+  const rawLog: string[] = [];
   const echo = process.env.XD_TEST_LOG === '1';
   const logger = createLogger('info', {
     write(line: string) {
+      rawLog.push(line);
       logLines.push(JSON.parse(line) as { path?: string; method?: string });
       if (echo) process.stdout.write(line);
     },
@@ -96,6 +100,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     db,
     api,
     startAnotherInstance: startApi,
+    logText: () => rawLog.join(''),
     wechatPayCalls(pathPart, method) {
       return logLines.filter((l) => typeof l.path === 'string' && l.path.includes(pathPart) && (!method || l.method === method)).length;
     },

@@ -16,10 +16,45 @@ export const ERROR_CODES = [
   'WECHAT_UNAVAILABLE',
   'WECHAT_REJECTED',
   'TOO_MANY_ATTEMPTS',
+  /** A shopper already has MAX_PENDING_ORDERS unpaid orders: pay or cancel one first. */
+  'TOO_MANY_PENDING_ORDERS',
+  /** More of a product in one order than its `maxPerOrder`. */
+  'LIMIT_PER_ORDER_EXCEEDED',
+  /** An on-hand stock figure below the units unpaid orders hold. */
+  'STOCK_BELOW_RESERVED',
+  /** The account is disabled by the owner (told only to whoever gave its right password). */
+  'ACCOUNT_DISABLED',
+  /** A new password is too short or too common (`passwordProblem`). */
+  'WEAK_PASSWORD',
+  /** The current password given to change one's own password is wrong (not a 401: the session is fine). */
+  'WRONG_PASSWORD',
+  /** Owners are not disabled or reset by anyone else, nor the owner by themselves. */
+  'OWNER_PROTECTED',
+  'USERNAME_TAKEN',
+  /** Someone else changed the record first; trying again is safe. */
   'CONFLICT',
+  /** An Idempotency-Key reused for a different request. */
+  'IDEMPOTENCY_KEY_REUSED',
+  /** An ABNORMAL refund that WeChat still reports ABNORMAL: the merchant must settle it there first. */
+  'REFUND_STILL_ABNORMAL',
+  /** Reconciliation: WeChat's bill of that day is not ready yet (after 10:00 Beijing time the next day). */
+  'BILL_NOT_READY',
+  /** Reconciliation: every bill downloaded had the wrong SHA1 (refused; retried by the job). */
+  'BILL_HASH_MISMATCH',
+  /** Reconciliation: WeChat's bill could not be read. */
+  'BILL_UNREADABLE',
+  /** The request body is not the JSON object the endpoint takes (malformed, not an object, bad Content-Encoding). */
+  'INVALID_BODY',
+  'PAYLOAD_TOO_LARGE',
+  /** The path exists, but not with this method (an `Allow` header lists the ones it has). */
+  'METHOD_NOT_ALLOWED',
+  /** A method the API does not implement at all. */
+  'NOT_IMPLEMENTED',
+  /** Anything the API did not expect: the message says only the request id to quote; details are in the log. */
   'INTERNAL',
 ] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number] | (string & {});
+/** Closed: a code the API answers with is in ERROR_CODES, so clients can render every one of them. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string };

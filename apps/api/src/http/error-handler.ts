@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError } from '../errors';
+import { toAppError } from '../errors';
 import type { Logger } from '../logger';
 
 /** The one place errors become HTTP answers: `{ error: { code, message } }`. */
@@ -7,35 +7,30 @@ export function errorHandler(): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
+      if (ctx.body !== undefined && ctx.body !== null && ctx.body !== '') return;
+      if (ctx.status === 404) {
         ctx.status = 404;
         ctx.body = { error: { code: 'NOT_FOUND', message: `No route for ${ctx.method} ${ctx.path}` } };
+      } else if (ctx.status === 405 || ctx.status === 501) {
+        // @koa/router's allowedMethods() answers these with an empty body (and, for 405, an Allow header it keeps).
+        const status = ctx.status;
+        ctx.body = status === 405
+          ? { error: { code: 'METHOD_NOT_ALLOWED', message: `${ctx.method} is not allowed here; see the Allow header` } }
+          : { error: { code: 'NOT_IMPLEMENTED', message: `${ctx.method} is not implemented` } };
+        ctx.status = status;
       }
-    } catch (err) {
+    } catch (thrown) {
       const log = ctx.state.log as Logger;
-      if (err instanceof AppError) {
-        ctx.status = err.status;
-        ctx.body = { error: { code: err.code, message: err.message } };
-        if (err.status >= 500) log.error({ err }, err.message);
+      const err = toAppError(thrown);
+      ctx.status = err.status;
+      if (err.status >= 500) {
+        // The cause (and never the request body: the logger's redaction drops `body` and `err.body`) goes to the log.
+        log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
+        ctx.body = { error: { code: err.code, message: `Something went wrong; quote request id ${String(ctx.state.requestId)}` } };
         return;
       }
-      // koa-bodyparser and friends throw http-errors with a status and `expose` for client mistakes.
-      const httpError = err as { status?: number; expose?: boolean; message?: string };
-      if (httpError.status && httpError.status < 500 && httpError.expose) {
-        ctx.status = httpError.status;
-        ctx.body = {
-          error: {
-            code: httpError.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED',
-            message: httpError.message ?? 'Bad request',
-          },
-        };
-        return;
-      }
-      log.error({ err }, 'unhandled error');
-      ctx.status = 500;
-      ctx.body = {
-        error: { code: 'INTERNAL', message: `Something went wrong; quote request id ${String(ctx.state.requestId)}` },
-      };
+      if (err.code === 'INVALID_BODY' || err.code === 'PAYLOAD_TOO_LARGE') log.info({ code: err.code }, 'request body refused');
+      ctx.body = { error: { code: err.code, message: err.message } };
     }
   };
 }

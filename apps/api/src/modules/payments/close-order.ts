@@ -1,9 +1,7 @@
 // Closing an unpaid order, on expiry or on the shopper's cancel: WeChat first (if it says the order was paid,
 // the order becomes PAID instead), then CLOSED by compare-and-set, then the stock goes back exactly once.
 import type { Types } from 'mongoose';
-import { WechatPayUnavailableError } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
-import { AppError } from '../../errors';
 import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { closeAttemptOrDetectPayment } from './pay-order';
@@ -33,15 +31,13 @@ export async function closeOrder(s: Services, orderId: Types.ObjectId, reason: '
     for (const attempt of attempts) {
       if (await closeAttemptOrDetectPayment(s, attempt)) {
         const order = (await models.Order.findById(claimed._id).lean<OrderDoc>())!;
-        return { closed: false, order, reason: 'PAID' };
+        return { closed: false, order, reason: order.status === 'CLOSED' ? 'NOT_PENDING' : 'PAID' };
       }
     }
   } catch (err) {
     // Unknown outcome at WeChat: keep the order pending; the expiry job tries again after the claim lapses.
+    // (WeChat Pay being away answers 503 WECHAT_UNAVAILABLE, through toAppError.)
     await models.Order.updateOne({ _id: claimed._id }, { $unset: { closingUntil: 1 } });
-    if (err instanceof WechatPayUnavailableError) {
-      throw new AppError('WECHAT_UNAVAILABLE', { status: 503, message: 'WeChat Pay is not answering; the order stays open for now' });
-    }
     throw err;
   }
 

@@ -1,7 +1,7 @@
 // Turns a pending order into `wx.requestPayment` parameters. Each attempt at WeChat has its own out_trade_no;
 // while the current attempt's prepay_id is valid it is reused, so paying again never creates a second charge.
 import { Types } from 'mongoose';
-import { requestPaymentParams, WechatPayApiError, WechatPayUnavailableError, type RequestPaymentParams } from '@xiaodian/wechatpay';
+import { requestPaymentParams, WechatPayApiError, type RequestPaymentParams } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
 import { AppError, notFound } from '../../errors';
 import type { AttemptDoc } from './model';
@@ -115,17 +115,12 @@ async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promis
     });
     return prepay_id;
   } catch (err) {
-    if (err instanceof WechatPayUnavailableError) {
-      throw new AppError('WECHAT_UNAVAILABLE', { status: 503, message: 'WeChat Pay is not answering; please try again' });
-    }
+    // WeChat Pay away or refusing: 503 WECHAT_UNAVAILABLE or 502 WECHAT_REJECTED, through toAppError.
     if (err instanceof WechatPayApiError && err.code === 'ORDERPAID') {
       await syncAttempt(s, attempt);
       throw new AppError('ORDER_NOT_PAYABLE', { status: 409, message: 'This order is already paid' });
     }
-    if (err instanceof WechatPayApiError) {
-      s.logger.error({ code: err.code, outTradeNo: attempt.outTradeNo }, 'prepay refused');
-      throw new AppError('WECHAT_REJECTED', { status: 502, message: `WeChat Pay refused the payment: ${err.code}` });
-    }
+    if (err instanceof WechatPayApiError) s.logger.error({ code: err.code, outTradeNo: attempt.outTradeNo }, 'prepay refused');
     throw err;
   }
 }

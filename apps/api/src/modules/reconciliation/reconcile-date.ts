@@ -2,14 +2,9 @@
 // compared both ways and acted upon, the report stored (one per date). Running a date again is safe: it
 // reports the same and acts never twice (see compare-bill.ts).
 import { randomUUID } from 'node:crypto';
-import {
-  TradeBillFormatError,
-  WechatPayApiError,
-  WechatPayBillHashMismatchError,
-  WechatPayUnavailableError,
-} from '@xiaodian/wechatpay';
+import { TradeBillFormatError, WechatPayBillHashMismatchError } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
-import { AppError, badRequest } from '../../errors';
+import { AppError, badRequest, toAppError } from '../../errors';
 import { acquireLease, releaseLease } from '../../infra/lease';
 import { compareBill } from './compare-bill';
 import { billDateProblem, billDueAt } from './dates';
@@ -123,8 +118,7 @@ function describeFailure(err: unknown): AppError {
     return new AppError('BILL_HASH_MISMATCH', { status: 502, message: `Every bill downloaded had the wrong SHA1 (${err.message}); refused, will retry` });
   }
   if (err instanceof TradeBillFormatError) return new AppError('BILL_UNREADABLE', { status: 502, message: `WeChat's bill could not be read: ${err.message}` });
-  if (err instanceof WechatPayUnavailableError) return new AppError('WECHAT_UNAVAILABLE', { status: 503, message: 'WeChat Pay is not answering; try again later' });
-  if (err instanceof WechatPayApiError) return new AppError('WECHAT_REJECTED', { status: 502, message: `WeChat Pay refused: ${err.code} ${err.message}` });
-  const message = err instanceof Error ? err.message : String(err);
-  return new AppError('INTERNAL', { status: 500, message: `Reconciliation failed: ${message}` });
+  const known = toAppError(err);
+  // An unexpected failure keeps its details in the log: the stored text (shown in the console) says only that.
+  return known.code === 'INTERNAL' ? new AppError('INTERNAL', { status: 500, message: 'Reconciliation failed unexpectedly; the API log has the details', cause: err }) : known;
 }

@@ -1,5 +1,5 @@
 import type { Services } from '../../context';
-import { AppError, conflict } from '../../errors';
+import { conflict } from '../../errors';
 import type { AnomalyDoc } from '../anomalies/model';
 import { applyRefundStatus } from './apply-refund';
 import type { RefundDoc } from './model';
@@ -12,14 +12,11 @@ export async function settleAbnormalRefund(s: Services, anomaly: AnomalyDoc): Pr
   const outRefundNo = anomaly.key.replace(/^REFUND_ABNORMAL:/, '');
   const refund = await s.models.Refund.findOne({ outRefundNo }).lean<RefundDoc>();
   if (refund?.status !== 'ABNORMAL') return;
-  let status: string;
-  try {
-    status = (await s.wechatPay.queryRefund(outRefundNo)).status;
-  } catch {
-    throw new AppError('WECHAT_UNAVAILABLE', { status: 503, message: 'WeChat Pay is not answering; try again' });
-  }
+  // WeChat Pay away: 503 WECHAT_UNAVAILABLE (toAppError), and the anomaly stays open.
+  const answer = await s.wechatPay.queryRefund(outRefundNo);
+  const { status } = answer;
   if (status !== 'SUCCESS' && status !== 'CLOSED') {
     throw conflict('REFUND_STILL_ABNORMAL', `Refund ${outRefundNo} is still ${status} at WeChat Pay; settle it in the merchant platform first`);
   }
-  await applyRefundStatus(s, { outRefundNo, status });
+  await applyRefundStatus(s, { outRefundNo, status, refundFen: answer.amount?.refund ?? -1 });
 }

@@ -1,4 +1,4 @@
-// The API's configuration: parsed once, from the environment, at start (docs/contract.md). Nothing else in
+// The API's configuration: parsed once, from the environment, at start (README.md, Configuration). Nothing else in
 // the API reads process.env. Production refuses to start on a missing or malformed variable and names it;
 // development fills the gaps with safe defaults and the WeChat sandbox's identities.
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The two ways WeChat Pay signs (wechatpay-v3.md §4): merchants with only platform certificates, and a
+// The two ways WeChat Pay signs (docs/wechat-pay.md §4): merchants with only platform certificates, and a
 // migration where both the certificate and the public key are live. The API keeps a serial → key map.
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';

@@ -1,4 +1,4 @@
-// A small in-memory model of the API's public contract (docs/contract.md), answering the fake uni.request.
+// A small in-memory model of the API's public contract (docs/openapi.yaml), answering the fake uni.request.
 // It keeps just enough behaviour to test the client: one-time login codes, tokens that can be revoked,
 // stock reserved by orders, payment parameters, cancel, and a status that tests move by hand.
 import type { Address, Order, OrderStatus, PayParams, Product } from '@xiaodian/shared';

@@ -219,7 +219,7 @@ export async function ensureIdentity(dataDir: string): Promise<{ identity: Ident
   return { identity, created };
 }
 
-/** The API's configuration (contract.md) pointing at this sandbox, keys as file paths. */
+/** The API's configuration (README.md, Configuration) pointing at this sandbox, keys as file paths. */
 export function apiEnvFor(identity: Identity, url: string): Record<string, string> {
   return {
     WECHAT_APPID: identity.appid,

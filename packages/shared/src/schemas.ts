@@ -1,4 +1,4 @@
-// The wire schemas of the public contract (docs/contract.md). The API validates every input with these and
+// The wire schemas of the public contract (docs/openapi.yaml). The API validates every input with these and
 // the mini program types its calls with the same definitions.
 import { z } from 'zod';
 import { hasControlCharacters, isImageUrl, normalizePhone } from './text';

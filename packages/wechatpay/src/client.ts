@@ -1,4 +1,4 @@
-// The merchant side of WeChat Pay v3 (wechatpay-v3.md §3–§9): every request signed, every 2xx answer
+// The merchant side of WeChat Pay v3 (docs/wechat-pay.md §3–§9): every request signed, every 2xx answer
 // verified against the key ring before its content is believed, 4xx mapped to a typed error,
 // 5xx / network errors / timeouts retried with the very same body.
 import { createHash, type KeyObject } from 'node:crypto';

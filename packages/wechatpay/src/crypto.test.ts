@@ -22,7 +22,7 @@ const privateKey = loadPrivateKey(fixtureKeyPath);
 const publicKey = createPublicKey(privateKey);
 const merchant = { mchid: '1900000109', serial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1', privateKey };
 
-describe('AEAD_AES_256_GCM (wechatpay-v3.md §12)', () => {
+describe('AEAD_AES_256_GCM (docs/wechat-pay.md §12)', () => {
   it('decrypts the documented vector', () => {
     expect(
       decryptAeadAes256Gcm('ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=', 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb', 'uluk4a9R25RW', 'associatedData'),

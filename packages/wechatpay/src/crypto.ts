@@ -83,7 +83,7 @@ export interface MerchantCredentials {
   privateKey: KeyObject;
 }
 
-/** The `Authorization` header of a merchant request (wechatpay-v3.md §3). */
+/** The `Authorization` header of a merchant request (docs/wechat-pay.md §3). */
 export function authorizationHeader(
   request: RequestToSign,
   merchant: MerchantCredentials,

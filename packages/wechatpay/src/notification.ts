@@ -1,4 +1,4 @@
-// Notifications (WeChat → notify_url, wechatpay-v3.md §4 and §7): the signature is checked over the raw
+// Notifications (WeChat → notify_url, docs/wechat-pay.md §4 and §7): the signature is checked over the raw
 // body exactly as received, then the resource is decrypted. Never throws: every way a request can be
 // wrong is a reason the route answers with a 4xx/5xx so that WeChat sends it again.
 import { REPLAY_WINDOW_SECONDS, decryptResource, unixSeconds, verifyWechatpaySignature, type EncryptedResource } from './crypto';

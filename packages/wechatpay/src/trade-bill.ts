@@ -1,4 +1,4 @@
-// The trade bill (对账单) of `GET /v3/bill/tradebill?bill_type=ALL` (wechatpay-v3.md §9): parsed for
+// The trade bill (对账单) of `GET /v3/bill/tradebill?bill_type=ALL` (docs/wechat-pay.md §9): parsed for
 // reconciliation, and formatted by the sandbox to serve bills. Amounts in the file are in yuan; they
 // become integer fen by string arithmetic only, so `0.01` is 1 and never 0.009999….
 import { createHash } from 'node:crypto';
@@ -129,7 +129,7 @@ const SUMMARY_COLUMNS = [
   ['申请退款总金额', 'requestedRefundTotalFen'],
 ] as const satisfies readonly (readonly [string, keyof TradeBillSummary])[];
 
-/** The column names of an ALL trade bill, in order (wechatpay-v3.md §9). */
+/** The column names of an ALL trade bill, in order (docs/wechat-pay.md §9). */
 export const TRADE_BILL_COLUMNS: readonly string[] = COLUMNS.map(([header]) => header);
 export const TRADE_BILL_SUMMARY_COLUMNS: readonly string[] = SUMMARY_COLUMNS.map(([header]) => header);
 

@@ -1,4 +1,4 @@
-// Gets the ALL trade bill of a date (wechatpay-v3.md §9): ask for it, download it at once (the URL lives 30 s),
+// Gets the ALL trade bill of a date (docs/wechat-pay.md §9): ask for it, download it at once (the URL lives 30 s),
 // check the file's SHA1 against the hash WeChat announced (the download is not signed), parse it, and keep both
 // the raw file and the parsed rows. A file whose hash does not match is refused and asked for again.
 import { gzipSync } from 'node:zlib';

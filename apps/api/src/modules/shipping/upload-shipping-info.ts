@@ -1,4 +1,4 @@
-// Reports a shipped order to WeChat (wechatpay-v3.md §10): mini programs under shipping management must, or
+// Reports a shipped order to WeChat (docs/wechat-pay.md §10): mini programs under shipping management must, or
 // the money stays frozen. One call per attempt; the shipping-upload job retries with backoff.
 import type { Services } from '../../context';
 import type { OrderDoc } from '../orders/model';

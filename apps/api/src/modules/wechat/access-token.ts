@@ -1,4 +1,4 @@
-// The mini program's access token (wechatpay-v3.md §2), for shipping information and any other open API
+// The mini program's access token (docs/wechat-pay.md §2), for shipping information and any other open API
 // call that needs one. One token for every instance: it lives in the database, one instance at a time
 // refreshes it (under a lease), a little before it expires, and the others keep using the old one meanwhile
 // (WeChat's old and new stable tokens overlap 5 minutes). `force_refresh` is never sent: it is limited to

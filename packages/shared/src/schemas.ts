@@ -2,6 +2,7 @@
 // the mini program types its calls with the same definitions.
 import { z } from 'zod';
 import { hasControlCharacters, isImageUrl, normalizePhone } from './text';
+import { COMMON_PASSWORDS } from './common-passwords';
 import { ORDER_STATUSES, REFUND_STATUSES } from './order-status';
 
 const fen = z.number().int().nonnegative().max(100_000_000_00);
@@ -213,8 +214,33 @@ export const adminAccount = z.object({
   username: z.string(),
   role: z.enum(ADMIN_ROLES),
   createdAt: z.string().optional(),
+  /** A disabled account cannot sign in and has no sessions (`GET /api/admin/staff` only). */
+  disabled: z.boolean().optional(),
 });
 export type AdminAccount = z.infer<typeof adminAccount>;
+
+/** The least length of a new admin password. */
+export const PASSWORD_MIN_LENGTH = 10;
+const COMMON_PASSWORD_SET = new Set(COMMON_PASSWORDS);
+
+/**
+ * What is wrong with a new admin password, if anything: shorter than 10 characters, longer than 256, or one of
+ * the common passwords every guesser tries first (ignoring case). The API answers 400 WEAK_PASSWORD for these.
+ */
+export function passwordProblem(password: string): 'TOO_SHORT' | 'TOO_LONG' | 'TOO_COMMON' | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH) return 'TOO_SHORT';
+  if (password.length > 256) return 'TOO_LONG';
+  if (COMMON_PASSWORD_SET.has(password.toLowerCase())) return 'TOO_COMMON';
+  return undefined;
+}
+
+/** A new admin password (staff accounts, resets, changes). The bootstrap admin's comes from the environment. */
+export const newPassword = z.string().superRefine((password, ctx) => {
+  const problem = passwordProblem(password);
+  if (problem === 'TOO_SHORT') ctx.addIssue({ code: 'custom', message: `at least ${PASSWORD_MIN_LENGTH} characters`, params: { problem } });
+  if (problem === 'TOO_LONG') ctx.addIssue({ code: 'custom', message: 'at most 256 characters', params: { problem } });
+  if (problem === 'TOO_COMMON') ctx.addIssue({ code: 'custom', message: 'too common: choose a password nobody guesses first', params: { problem } });
+});
 
 /** `POST /api/admin/staff`: the owner adds a staff account. */
 export const createStaffInput = z.object({
@@ -224,9 +250,20 @@ export const createStaffInput = z.object({
     .min(3)
     .max(64)
     .regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits and _ . @ - only'),
-  password: z.string().min(8, 'at least 8 characters').max(256),
+  password: newPassword,
 });
 export type CreateStaffInput = z.infer<typeof createStaffInput>;
+
+/** `POST /api/admin/staff/:id/password`: the owner sets a new password for a staff account (its sessions end). */
+export const resetStaffPasswordInput = z.object({ password: newPassword });
+export type ResetStaffPasswordInput = z.infer<typeof resetStaffPasswordInput>;
+
+/** `POST /api/admin/password`: an admin changes their own password, giving the current one (every session ends). */
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 /** An order as the admin console sees it: the shopper's view plus who paid and how much can still be refunded. */
 export const adminOrder = order.extend({

@@ -15,6 +15,7 @@ import type { Logger } from './logger';
 import { defineModels } from './collections';
 import { EventBus } from './events';
 import { scheduleAutomaticRefund } from './modules/refunds/automatic-refund';
+import { isShopperSessionCurrent } from './modules/shoppers/check-shopper-session';
 import { isAdminSessionCurrent } from './modules/staff/check-admin-session';
 import { TokenService } from './infra/session-tokens';
 import { WechatOpenApi } from './modules/wechat/open-api';
@@ -57,7 +58,10 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     logger,
     models,
     events: new EventBus(),
-    tokens: new TokenService(config.jwtSecret, { adminSessionCurrent: (session) => isAdminSessionCurrent(models, session) }),
+    tokens: new TokenService(config.jwtSecret, {
+      adminSessionCurrent: (session) => isAdminSessionCurrent(models, session),
+      shopperSessionCurrent: (session) => isShopperSessionCurrent(models, session),
+    }),
     wechat: new WechatOpenApi({ appid: config.wechat.appid, secret: config.wechat.secret, apiBase: config.wechat.apiBase, log: logger }),
     wechatPay,
     keyRing,

@@ -36,6 +36,6 @@ export async function loginShopper(
       return deps.models.User.findOne({ openid: session.openid }).lean();
     });
   if (!user) throw new Error('user upsert returned nothing');
-  const token = await deps.tokens.issue({ kind: 'shopper', userId: String(user._id), openid: user.openid });
+  const token = await deps.tokens.issue({ kind: 'shopper', userId: String(user._id), openid: user.openid, tokenVersion: user.tokenVersion ?? 0 });
   return { token, user: { id: String(user._id), openid: user.openid } };
 }

@@ -14,6 +14,21 @@ const throttleSchema = new Schema({
   until: { type: Date, required: true },
 });
 
+/**
+ * Fixed-window attempt counters shared by every instance (rate-limit.ts): how many times `_id` was tried in the
+ * window that ends at `until`. The TTL index only collects old windows (mongod runs it about once a minute);
+ * correctness never waits for it, since an expired window is restarted by the next attempt.
+ */
+const attemptCounterSchema = new Schema({
+  _id: { type: String },
+  count: { type: Number, required: true },
+  until: { type: Date, required: true, expires: 0 },
+});
+
 export function infraModels(db: Connection) {
-  return { Lease: db.model('Lease', leaseSchema), Throttle: db.model('Throttle', throttleSchema) };
+  return {
+    Lease: db.model('Lease', leaseSchema),
+    Throttle: db.model('Throttle', throttleSchema),
+    AttemptCounter: db.model('AttemptCounter', attemptCounterSchema),
+  };
 }

@@ -6,11 +6,18 @@ const adminSchema = new Schema({
   passwordHash: { type: String, required: true },
   role: { type: String, enum: ['owner', 'staff'], required: true },
   createdAt: { type: Date, required: true },
-  failedLogins: { type: Number, default: 0 },
-  lockedUntil: { type: Date },
-  /** Sessions carry the version they were issued under; logging out increments it, ending them on every instance. */
+  // Wrong passwords are counted per name and address in AttemptCounter (login-attempts.ts), not here: a count on
+  // the account would let anyone lock its owner out, and would only exist for names that exist.
+  /**
+   * Sessions carry the version they were issued under; logging out, a password change or reset, and disabling
+   * the account increment it, ending them on every instance.
+   */
   tokenVersion: { type: Number, default: 0 },
   createdBy: { type: String },
+  /** Set while the owner has disabled the account: it cannot sign in. */
+  disabledAt: { type: Date },
+  disabledBy: { type: String },
+  passwordChangedAt: { type: Date },
 });
 
 /** Who changed what in the shop, for the owner: stock adjustments carry before → after and a reason. */

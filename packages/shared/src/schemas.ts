@@ -328,7 +328,8 @@ export const adminOrderDetail = adminOrder.extend({
       id: z.string(),
       kind: z.enum(['payment', 'refund']),
       eventType: z.string().optional(),
-      outcome: z.enum(['APPLIED', 'DUPLICATE', 'REFUSED', 'ANOMALY']),
+      /** IGNORED: an event or trade_state the shop does not act on (answered success, nothing changed). */
+      outcome: z.enum(['APPLIED', 'DUPLICATE', 'IGNORED', 'REFUSED', 'ANOMALY']),
       reason: z.string().optional(),
       outTradeNo: z.string().optional(),
       outRefundNo: z.string().optional(),

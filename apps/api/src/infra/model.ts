@@ -1,17 +1,20 @@
 // Coordination documents shared by every instance: leases and throttles.
 import { Schema, type Connection } from 'mongoose';
 
-/** Short database leases: one instance at a time for a named piece of work (a job tick, a token refresh). */
+/**
+ * Short database leases: one instance at a time for a named piece of work (a job tick, a token refresh). The TTL
+ * index collects those whose `until` passed (a passed lease is free anyway; the next taker upserts it again).
+ */
 const leaseSchema = new Schema({
   _id: { type: String },
   holder: { type: String, required: true },
-  until: { type: Date, required: true },
+  until: { type: Date, required: true, expires: 0 },
 });
 
-/** Per-key throttles shared by every instance (e.g. "?sync=1 at most once per 2 s per order"). */
+/** Per-key throttles shared by every instance (e.g. "?sync=1 at most once per 2 s per order"); collected once passed. */
 const throttleSchema = new Schema({
   _id: { type: String },
-  until: { type: Date, required: true },
+  until: { type: Date, required: true, expires: 0 },
 });
 
 /**

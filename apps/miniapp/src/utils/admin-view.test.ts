@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, beijingDate, eventTypeLabel, formatAdminTime, niceAxisMaxFen, refundStatusLabel, salesChartSvg, yuan, type DailySales } from './admin-view';
+import {
+  addDays,
+  beijingDate,
+  eventTypeLabel,
+  formatAdminTime,
+  niceAxisMaxFen,
+  notificationOutcomeLabel,
+  refundStatusLabel,
+  salesChartSvg,
+  yuan,
+  type DailySales,
+} from './admin-view';
 
 describe('Beijing dates and times', () => {
   it("today's date is Beijing's, whatever the machine's zone", () => {
@@ -70,5 +81,10 @@ describe('what the owner reads', () => {
     expect(eventTypeLabel('TRANSACTION.SUCCESS')).toBe('支付成功通知');
     expect(eventTypeLabel('REFUND.ABNORMAL')).toBe('退款异常通知');
     expect(eventTypeLabel('SOMETHING.NEW')).toBe('SOMETHING.NEW');
+  });
+
+  it('tells an ignored notification (an event the shop does not act on) from a duplicate', () => {
+    expect(notificationOutcomeLabel('IGNORED')).toEqual({ text: '无需处理', tone: 'off' });
+    expect(notificationOutcomeLabel('DUPLICATE')).toEqual({ text: '重复（已处理过）', tone: 'off' });
   });
 });

@@ -59,7 +59,8 @@ export const anomalyStatusLabel = (s: string | undefined) => labelOf(ANOMALY_STA
 
 const NOTIFICATION_OUTCOME: Record<string, Label> = {
   APPLIED: { text: '已受理', tone: 'ok' },
-  DUPLICATE: { text: '重复（已忽略）', tone: 'off' },
+  DUPLICATE: { text: '重复（已处理过）', tone: 'off' },
+  IGNORED: { text: '无需处理', tone: 'off' },
   REFUSED: { text: '已拒绝', tone: 'bad' },
   ANOMALY: { text: '记为异常', tone: 'bad' },
 };

@@ -210,15 +210,29 @@ describe('payment notifications', () => {
     expect(await services().models.Anomaly.findOne({ outTradeNo: order.outTradeNo, kind: 'IDENTITY_MISMATCH' }).lean()).toBeTruthy();
   });
 
-  it('applies out-of-order and delayed notifications correctly', async () => {
+  it('applies out-of-order notifications: the one WeChat holds back arrives after a later payment\'s, and each applies once', async () => {
     const a = await placeOrder('ooo-a');
     const b = await placeOrder('ooo-b');
-    await world.sandbox.control.setFault({ kind: 'out_of_order', ms: 80 });
+    // out_of_order holds a's notification back (here 1.5 s): b, paid after a, is notified first.
+    await world.sandbox.control.setFault({ kind: 'out_of_order', outTradeNo: a.order.outTradeNo, ms: 1_500 });
     const pa = await pay(a.token, a.order.id);
     const pb = await pay(b.token, b.order.id);
     await world.sandbox.control.pay(pa.prepayId, 'SUCCESS');
     await world.sandbox.control.pay(pb.prepayId, 'SUCCESS');
-    await eventually(async () => (await orderStatus(a.token, a.order.id)).status === 'PAID' && (await orderStatus(b.token, b.order.id)).status === 'PAID', 10_000);
+    await eventually(async () => (await orderStatus(b.token, b.order.id)).status === 'PAID', 5_000);
+    // The fault did something: nothing has arrived for a yet, and a is not paid as far as the API knows.
+    expect(await notificationsOf(a.order.outTradeNo)).toHaveLength(0);
+    expect((await orderStatus(a.token, a.order.id)).status).toBe('PENDING_PAYMENT');
+    await eventually(async () => (await orderStatus(a.token, a.order.id)).status === 'PAID', 10_000);
+    // Received in the reverse order of payment, each applied exactly once.
+    const received = await services()
+      .models.Notification.find({ kind: 'payment', outTradeNo: { $in: [a.order.outTradeNo, b.order.outTradeNo] } })
+      .sort({ receivedAt: 1, _id: 1 })
+      .lean();
+    expect(received.map((n) => [n.outTradeNo, n.outcome])).toEqual([
+      [b.order.outTradeNo, 'APPLIED'],
+      [a.order.outTradeNo, 'APPLIED'],
+    ]);
   });
 });
 

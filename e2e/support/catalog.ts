@@ -1,6 +1,6 @@
 // Products for the shop window, created through the admin API as a store owner would.
 import type { Product } from '@xiaodian/shared';
-import { adminToken, call, type World } from '@xiaodian/api/test/harness';
+import { adminToken, call, type World } from '@xiaodian/api/testing';
 
 export interface ProductInput {
   name: string;

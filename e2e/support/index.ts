@@ -6,4 +6,4 @@ export { launchChromium, CHROMIUM_PATH } from './browser';
 export { startPreview, type Preview } from './preview';
 export { h5BuildDir, screenshotDir } from './paths';
 export { toast } from './uni';
-export { ADDRESS, adminToken, call, eventually, shopperToken, type World } from '@xiaodian/api/test/harness';
+export { ADDRESS, adminToken, call, eventually, shopperToken, type World } from '@xiaodian/api/testing';

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { startWorld, type World, type WorldOptions } from '@xiaodian/api/test/harness';
+import { startWorld, type World, type WorldOptions } from '@xiaodian/api/testing';
 import { launchChromium } from './browser';
 import { ensureH5Build } from './h5-build';
 import { screenshotDir } from './paths';

@@ -87,18 +87,22 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
 
 /**
  * Loads WeChat Pay platform certificates when the merchant has them (certificate mode, or both during a
- * migration to the public key). Merchants with only the public key get 404, which is fine if a public key
- * is configured.
+ * migration to the public key); resolves whether it has. Merchants with only the public key get 404, which is
+ * fine if a public key is configured.
  */
-export async function loadPlatformCertificates(s: BuiltServices): Promise<void> {
+export async function loadPlatformCertificates(s: BuiltServices): Promise<boolean> {
   try {
     await s.certificates.refresh();
+    return true;
   } catch (err) {
     if (err instanceof WechatPayApiError && err.status === 404) {
       if (s.keyRing.size === 0) throw new Error('WeChat Pay has no platform certificates for this merchant: set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY');
-      return;
+      s.logger.info('WeChat Pay public key mode: this merchant has no platform certificates');
+      return false;
     }
     if (s.keyRing.size === 0) throw err;
     s.logger.warn({ err: (err as Error).message }, 'could not refresh WeChat Pay platform certificates; using the public key');
+    // They may exist and be back later: keep trying on the usual schedule.
+    return true;
   }
 }

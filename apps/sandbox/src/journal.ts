@@ -7,7 +7,7 @@
 //
 // No fsync: the journal guards against the process dying, not the machine (the page cache survives kill -9).
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { NotificationRecord, RefundRecord, TradeRecord } from './store';
+import type { NotificationRecord, RefundRecord, TradeRecord } from './records';
 
 export type JournalEntry =
   | { n: number; kind: 'trade'; value: TradeRecord }

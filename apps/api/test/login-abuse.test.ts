@@ -51,6 +51,10 @@ describe('parallel guesses', () => {
     expect(right.status).toBe(429);
     expect(replies.filter((r) => r.status === 401).length).toBeLessThanOrEqual(5);
     expect(replies.filter((r) => r.status !== 401).every((r) => r.status === 429 && r.body.error.code === 'TOO_MANY_ATTEMPTS')).toBe(true);
+    // Once the burst is over, that name stays locked at that address (not merely busy: a wait of minutes).
+    const after = await login('burst', 'burst-password', address);
+    expect(after.status).toBe(429);
+    expect(Number(after.headers.get('retry-after'))).toBeGreaterThan(60);
   });
 
   it('bursts of only wrong guesses lock that name at that address: the right password is refused afterwards', { timeout: 90_000 }, async () => {

@@ -3,6 +3,7 @@ import type { Services } from '../../context';
 import { AppError } from '../../errors';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
 import { checkPasswordWithinLimits } from './login-attempts';
+import type { AdminDoc } from './model';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
 const wrongCredentials = () => new AppError('UNAUTHORIZED', { status: 401, message: 'Wrong username or password' });
@@ -17,8 +18,13 @@ export async function loginAdmin(
   input: AdminLoginInput,
   ip: string,
 ): Promise<{ token: string; role: 'owner' | 'staff' }> {
-  const admin = await s.models.Admin.findOne({ username: input.username }).lean();
-  const right = await checkPasswordWithinLimits(s.models, input.username, ip, () => verifyPassword(input.password, admin?.passwordHash ?? DUMMY_HASH));
+  // Looked up inside the check, so that a login refused before it (limits, too many at once) costs no query.
+  const found: { admin?: AdminDoc | null } = {};
+  const right = await checkPasswordWithinLimits(s.models, input.username, ip, async () => {
+    found.admin = await s.models.Admin.findOne({ username: input.username }).lean<AdminDoc>();
+    return verifyPassword(input.password, found.admin?.passwordHash ?? DUMMY_HASH);
+  });
+  const admin = found.admin;
   if (!admin || !right) throw wrongCredentials();
   if (admin.disabledAt) throw new AppError('ACCOUNT_DISABLED', { status: 403, message: 'This account is disabled' });
   const role = admin.role as 'owner' | 'staff';

@@ -3,7 +3,7 @@
 import type { Models } from '../../collections';
 import { AppError } from '../../errors';
 import { clientKey, hit, resetHits, secondsUntil, unhit } from '../../infra/rate-limit';
-import { KdfBusyError } from './password';
+import { admitPasswordCheck } from './password';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -43,10 +43,20 @@ export class TooManyAttemptsError extends AppError {
 
 /**
  * Runs one password check for `username` from `ip` within LOGIN_LIMITS; `check` says whether the password is
- * right (it runs the KDF, for unknown names too). Throws TooManyAttemptsError when a limit is reached, or when
- * the KDF is saturated (then nothing counts as a guess: no password was checked).
+ * right (it runs the KDF, for unknown names too). Throws TooManyAttemptsError when a limit is reached, or at
+ * once, with nothing counted, when this instance already has all the password checks it admits under way.
  */
 export async function checkPasswordWithinLimits(models: Models, username: string, ip: string, check: () => Promise<boolean>): Promise<boolean> {
+  const release = admitPasswordCheck();
+  if (!release) throw new TooManyAttemptsError(1, 'Too many sign-ins at once; try again in 1 s');
+  try {
+    return await countedCheck(models, username, ip, check);
+  } finally {
+    release();
+  }
+}
+
+async function countedCheck(models: Models, username: string, ip: string, check: () => Promise<boolean>): Promise<boolean> {
   const address = clientKey(ip);
   const name = `login:name:${encodeURIComponent(username)}`;
   const keys = { address: `login:addr:${address}`, name, pair: `${name}|${address}` };
@@ -58,15 +68,7 @@ export async function checkPasswordWithinLimits(models: Models, username: string
   await count(keys.address, LOGIN_LIMITS.perAddress);
   await count(keys.pair, LOGIN_LIMITS.perNameAndAddress);
   await count(keys.name, LOGIN_LIMITS.perName);
-  let right: boolean;
-  try {
-    right = await check();
-  } catch (err) {
-    if (!(err instanceof KdfBusyError)) throw err;
-    // Not a guess, so not the name's; the address keeps it (floods from one address are what it limits).
-    await Promise.all([unhit(models, keys.pair), unhit(models, keys.name)]);
-    throw new TooManyAttemptsError(1, 'Too many sign-ins at once; try again in 1 s');
-  }
+  const right = await check();
   if (right) await Promise.all([unhit(models, keys.address), resetHits(models, keys.pair), unhit(models, keys.name)]);
   return right;
 }

@@ -1,33 +1,41 @@
 // Admin passwords: scrypt, a memory-hard slow KDF from node:crypto, with a per-password salt.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, keylen: 32 };
 
 /**
  * scrypt runs on libuv's thread pool (4 threads), which the rest of the process shares. Unbounded, a flood of
  * bad logins fills it and every other request that needs it waits behind ~100 ms derivations. So at most
- * KDF_CONCURRENCY derivations run at once and KDF_QUEUE more may wait; a login beyond that is refused at once
- * (429, Retry-After: 1) instead of queueing. This is per process on purpose: it guards this process's threads,
- * while the attempt counters that stop guessing are in the database (login-attempts.ts).
+ * KDF_CONCURRENCY derivations run at once, and at most PASSWORD_CHECKS_ADMITTED password checks are under way
+ * (counting their attempts, hashing, or waiting to hash); a check beyond that is refused at once, before any
+ * database work (429, Retry-After: 1). Per process on purpose: this guards this process's threads and event
+ * loop, while the attempt counters that stop guessing are in the database (login-attempts.ts).
  */
-export const KDF_CONCURRENCY = 2;
-export const KDF_QUEUE = 4;
+// Two at once, but never every core: scrypt is CPU-bound, and the event loop needs a core of its own.
+export const KDF_CONCURRENCY = Math.max(1, Math.min(2, availableParallelism() - 1));
+export const PASSWORD_CHECKS_ADMITTED = 6;
 
-/** Every slot and the queue are taken: the caller should refuse the attempt, not wait. */
-export class KdfBusyError extends Error {
-  constructor() {
-    super('password hashing is busy');
-    this.name = 'KdfBusyError';
-  }
+let admitted = 0;
+
+/** Admits one password check if fewer than PASSWORD_CHECKS_ADMITTED are under way; call the answer when done. */
+export function admitPasswordCheck(): (() => void) | undefined {
+  if (admitted >= PASSWORD_CHECKS_ADMITTED) return undefined;
+  admitted++;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    admitted--;
+  };
 }
 
 let running = 0;
 const waiting: (() => void)[] = [];
 
-/** Runs `work` in a slot: `refuse` gives up at once when KDF_QUEUE others already wait; `wait` always queues. */
-async function inSlot<T>(mode: 'refuse' | 'wait', work: () => Promise<T>): Promise<T> {
+/** Runs `work` in one of the KDF_CONCURRENCY slots, waiting for one if need be. */
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
   if (running >= KDF_CONCURRENCY) {
-    if (mode === 'refuse' && waiting.length >= KDF_QUEUE) throw new KdfBusyError();
     await new Promise<void>((resolve) => waiting.push(resolve));
   } else {
     running++;
@@ -57,11 +65,11 @@ export const DUMMY_HASH = encode(randomBytes(16), randomBytes(PARAMS.keylen));
 /** Hashes a new password (owner and account actions: these wait for a slot rather than fail). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await inSlot('wait', () => derive(password, salt, PARAMS));
+  const key = await inSlot(() => derive(password, salt, PARAMS));
   return encode(salt, key);
 }
 
-/** Checks a password against a stored hash; throws KdfBusyError when hashing is saturated (see KDF_CONCURRENCY). */
+/** Checks a password against a stored hash (sign-in admits it first: admitPasswordCheck). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   const wellFormed = scheme === 'scrypt' && !!n && !!r && !!p && !!salt && !!hash;
@@ -69,6 +77,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [expected, params] = wellFormed
     ? [Buffer.from(hash, 'base64'), { N: Number(n), r: Number(r), p: Number(p), keylen: Buffer.from(hash, 'base64').length }]
     : [randomBytes(PARAMS.keylen), PARAMS];
-  const key = await inSlot('refuse', () => derive(password, Buffer.from(salt ?? '', 'base64'), params));
+  const key = await inSlot(() => derive(password, Buffer.from(salt ?? '', 'base64'), params));
   return wellFormed && timingSafeEqual(key, expected);
 }

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Models } from './collections';
 import type { EventBus } from './events';
+import type { Metrics } from './infra/metrics';
 import type { TokenService } from './infra/session-tokens';
 import type { WechatOpenApi } from './modules/wechat/open-api';
 
@@ -22,6 +23,8 @@ export interface Services {
   merchantKey: KeyObject;
   /** Fetches WeChat Pay's certificates again when `serial` is unknown (rotation); throttled, never throws. */
   refreshKeysFor(serial: string): Promise<void>;
+  /** This instance's Prometheus registry (`GET /metrics` on METRICS_PORT). */
+  metrics: Metrics;
   /** Identifies this process in leases, so several instances can share jobs safely. */
   instanceId: string;
   /** Runs work after the HTTP answer has gone (notifications must be answered within 5 s). */

@@ -8,6 +8,7 @@ import {
   keyRingFromConfig,
   loadPrivateKey,
   type KeyRing,
+  type WechatPayLogger,
 } from '@xiaodian/wechatpay';
 import type { Config } from './config';
 import type { Services } from './context';
@@ -17,6 +18,7 @@ import { EventBus } from './events';
 import { scheduleAutomaticRefund } from './modules/refunds/automatic-refund';
 import { isShopperSessionCurrent } from './modules/shoppers/check-shopper-session';
 import { isAdminSessionCurrent } from './modules/staff/check-admin-session';
+import { endpointOf, Metrics } from './infra/metrics';
 import { TokenService } from './infra/session-tokens';
 import { WechatOpenApi } from './modules/wechat/open-api';
 
@@ -37,6 +39,7 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     lastRefreshAt = Date.now();
     await certificates.refresh().catch((err: unknown) => logger.warn({ err: (err as Error).message, serial }, 'certificate refresh failed'));
   };
+  const metrics = new Metrics();
   const wechatPay = new WechatPayClient({
     baseUrl: config.wechatPay.base,
     mchid: config.wechatPay.mchid,
@@ -44,7 +47,7 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     privateKey: merchantKey,
     apiV3Key: config.wechatPay.apiV3Key,
     verifier: keyRing,
-    logger,
+    logger: observedWechatPayLogger(logger, metrics, keyRing),
     timeoutMs: 8_000,
     retries: 2,
     ...(options.wechatPayRetryDelayMs !== undefined ? { retryDelayMs: options.wechatPayRetryDelayMs } : {}),
@@ -62,10 +65,17 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
       adminSessionCurrent: (session) => isAdminSessionCurrent(models, session),
       shopperSessionCurrent: (session) => isShopperSessionCurrent(models, session),
     }),
-    wechat: new WechatOpenApi({ appid: config.wechat.appid, secret: config.wechat.secret, apiBase: config.wechat.apiBase, log: logger }),
+    wechat: new WechatOpenApi({
+      appid: config.wechat.appid,
+      secret: config.wechat.secret,
+      apiBase: config.wechat.apiBase,
+      log: logger,
+      onCall: (call) => metrics.wechatCall({ api: 'open', method: call.method, endpoint: endpointOf(call.path), status: call.status, seconds: call.ms / 1000 }),
+    }),
     wechatPay,
     keyRing,
     merchantKey,
+    metrics,
     instanceId: randomUUID(),
     certificates,
     refreshKeysFor,
@@ -83,6 +93,36 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
   // Who acts on which domain event: the features above the ones that raise them.
   services.events.on('payment.unkept', (payment) => scheduleAutomaticRefund(services, payment));
   return services;
+}
+
+/**
+ * The WeChat Pay client logs each call once (method, path, status, ms): the same line feeds the metrics. The
+ * start-up certificate download answers 404 for a merchant in public key mode (docs/wechat-pay.md), which is how
+ * that mode is recognised, not a failure: with a public key configured it is logged at debug level.
+ */
+function observedWechatPayLogger(logger: Logger, metrics: Metrics, keyRing: KeyRing): WechatPayLogger {
+  const observe = (obj: object): boolean => {
+    const call = obj as { method?: unknown; path?: unknown; status?: unknown; ms?: unknown };
+    if (typeof call.method !== 'string' || typeof call.path !== 'string' || typeof call.ms !== 'number') return false;
+    metrics.wechatCall({
+      api: 'pay',
+      method: call.method,
+      endpoint: endpointOf(call.path),
+      status: typeof call.status === 'number' ? String(call.status) : 'error',
+      seconds: call.ms / 1000,
+    });
+    return call.path === '/v3/certificates' && call.status === 404 && keyRing.size > 0;
+  };
+  return {
+    info(obj, msg) {
+      if (observe(obj)) logger.debug(obj, `${msg} (no platform certificates: public key mode)`);
+      else logger.info(obj, msg);
+    },
+    warn(obj, msg) {
+      if (observe(obj)) logger.debug(obj, msg);
+      else logger.warn(obj, msg);
+    },
+  };
 }
 
 /**

@@ -4,15 +4,19 @@ import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { createApp } from './app';
 import type { Config } from './config';
+import { startMetricsListener, type MetricsListener } from './http/metrics-listener';
 import { startJobs, type JobRunner } from './infra/job-runner';
 import { JOBS } from './jobs';
 import type { Logger } from './logger';
+import { registerDatabaseGauges } from './modules/monitoring/database-gauges';
 import { ensureBootstrapAdmin } from './modules/staff/admin-login';
 import { buildServices, loadPlatformCertificates, type BuiltServices } from './services';
 
 export interface Instance {
   services: BuiltServices;
   jobs?: JobRunner;
+  /** `GET /metrics`, when METRICS_PORT is set. */
+  metrics?: MetricsListener;
   stop(): Promise<void>;
 }
 
@@ -28,11 +32,15 @@ export async function startInstance(
   // A merchant with only the public key has no certificates to refresh.
   if (await loadPlatformCertificates(services)) services.certificates.start(12 * 3600_000);
   server.on('request', createApp({ services, db: deps.db }).callback());
+  registerDatabaseGauges(services, deps.db);
+  const metrics = deps.config.metrics ? await startMetricsListener(services.metrics, deps.config.metrics, deps.logger) : undefined;
   const jobs = (deps.jobs ?? deps.config.jobsEnabled) ? startJobs(services, JOBS) : undefined;
   return {
     services,
     jobs,
+    metrics,
     async stop() {
+      await metrics?.close();
       services.certificates.stop();
       await jobs?.stop();
       await services.drain();

@@ -18,19 +18,32 @@ export function startJobs(s: Services, jobs: readonly Job[]): JobRunner {
   const running = new Set<Promise<unknown>>();
   let stopped = false;
   for (const job of jobs) {
+    // When the next run is due: how late it actually starts is the job's lag (a blocked event loop, a slow run).
+    let dueAt = 0;
+    const schedule = (delayMs: number) => {
+      dueAt = Date.now() + delayMs;
+      timers.set(job.name, setTimeout(tick, delayMs));
+    };
     const tick = () => {
       if (stopped) return;
+      const at = new Date();
+      const started = performance.now();
+      let ok = true;
       const work = job
-        .run(s, new Date())
-        .catch((err: unknown) => s.logger.error({ err, job: job.name }, 'job failed'))
+        .run(s, at)
+        .catch((err: unknown) => {
+          ok = false;
+          s.logger.error({ err, job: job.name }, 'job failed');
+        })
         .finally(() => {
+          s.metrics.jobRun(job.name, { ok, seconds: (performance.now() - started) / 1000, lagSeconds: Math.max(0, at.getTime() - dueAt) / 1000, at: new Date() });
           running.delete(work);
-          if (!stopped) timers.set(job.name, setTimeout(tick, job.everyMs));
+          if (!stopped) schedule(job.everyMs);
         });
       running.add(work);
     };
     // Spread the first runs so that instances started together do not tick in lockstep.
-    timers.set(job.name, setTimeout(tick, Math.floor(Math.random() * job.everyMs)));
+    schedule(Math.floor(Math.random() * job.everyMs));
   }
   return {
     async stop() {

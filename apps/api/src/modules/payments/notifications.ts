@@ -106,6 +106,7 @@ export async function receiveNotification(
   const log = s.logger.child({ notification: kind });
   const base = { kind, serial: clip(serial), receivedAt: new Date() };
   if (!parsed.ok) {
+    s.metrics.notification(kind, 'REFUSED');
     if (UNAUTHENTICATED.has(parsed.reason)) {
       const today = await countRefusal(s, kind, parsed.reason, base.receivedAt);
       if (await passThrottle(s.models, `notification-refused-sample:${kind}`, REFUSED_SAMPLE_MS, base.receivedAt)) {
@@ -122,6 +123,7 @@ export async function receiveNotification(
     return fail(parsed.reason === 'BAD_BODY' || parsed.reason === 'DECRYPT_FAILED' ? 400 : 401, `notification refused: ${parsed.reason}`);
   }
   const record: Recorder = async (entry) => {
+    s.metrics.notification(kind, entry.outcome);
     log.info({ id: parsed.event.id, eventType: parsed.event.event_type, outTradeNo: entry.outTradeNo, outRefundNo: entry.outRefundNo, outcome: entry.outcome, reason: entry.reason }, 'notification');
     await s.models.Notification.create({
       ...base,

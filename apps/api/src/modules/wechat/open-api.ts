@@ -8,6 +8,8 @@ export interface OpenApiOptions {
   apiBase: string;
   timeoutMs?: number;
   log: Logger;
+  /** Told of every call (status `error` when no answer came), e.g. for metrics. */
+  onCall?: (call: { method: string; path: string; status: string; ms: number }) => void;
 }
 
 export class WechatOpenApiError extends Error {
@@ -61,11 +63,13 @@ export class WechatOpenApi {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
       });
     } catch (err) {
+      this.options.onCall?.({ method, path, status: 'error', ms: Math.round(performance.now() - started) });
       this.options.log.warn({ wechat: path, err: (err as Error).message }, 'wechat open api unreachable');
       throw new WechatOpenApiUnavailableError(`WeChat ${path} unreachable: ${(err as Error).message}`);
     }
-    const ms = Math.round(performance.now() - started);
     const text = await response.text();
+    const ms = Math.round(performance.now() - started);
+    this.options.onCall?.({ method, path, status: String(response.status), ms });
     if (response.status >= 500) {
       this.options.log.warn({ wechat: path, status: response.status, ms }, 'wechat open api failed');
       throw new WechatOpenApiUnavailableError(`WeChat ${path} answered ${response.status}`);

@@ -9,6 +9,7 @@ import type {
   AdminRole,
   AnomalyView,
   AuditEntry,
+  ChangePasswordInput,
   CreateProductInput,
   CreateStaffInput,
   Dashboard,
@@ -18,6 +19,7 @@ import type {
   ReconciliationSummary,
   RefundInput,
   RefundStarted,
+  ResetStaffPasswordInput,
   ShipInput,
   UpdateProductInput,
 } from '@xiaodian/shared';
@@ -80,9 +82,32 @@ export async function listStaff(): Promise<AdminAccount[]> {
   return (await adminCall<{ items: AdminAccount[] }>('/api/admin/staff')).items;
 }
 
-/** `POST /api/admin/staff` (owner) → 201 AdminAccount; 409 USERNAME_TAKEN. */
+/** `POST /api/admin/staff` (owner) → 201 AdminAccount; 400 WEAK_PASSWORD; 409 USERNAME_TAKEN. */
 export function createStaff(input: CreateStaffInput): Promise<AdminAccount> {
   return adminCall<AdminAccount>('/api/admin/staff', { method: 'POST', data: input });
+}
+
+/** `POST /api/admin/staff/:id/disable` (owner) → the account, `disabled: true`: its sessions end; 409 OWNER_PROTECTED. */
+export function disableStaff(id: string): Promise<AdminAccount> {
+  return adminCall<AdminAccount>(`/api/admin/staff/${encodeURIComponent(id)}/disable`, { method: 'POST', data: {} });
+}
+
+/** `POST /api/admin/staff/:id/enable` (owner) → the account, `disabled: false`; 409 OWNER_PROTECTED. */
+export function enableStaff(id: string): Promise<AdminAccount> {
+  return adminCall<AdminAccount>(`/api/admin/staff/${encodeURIComponent(id)}/enable`, { method: 'POST', data: {} });
+}
+
+/** `POST /api/admin/staff/:id/password` (owner) → 204: a new password, the account's sessions end; 400 WEAK_PASSWORD; 409 OWNER_PROTECTED. */
+export function resetStaffPassword(id: string, input: ResetStaffPasswordInput): Promise<unknown> {
+  return adminCall(`/api/admin/staff/${encodeURIComponent(id)}/password`, { method: 'POST', data: input });
+}
+
+/**
+ * `POST /api/admin/password` → 204: the signed-in admin's own new password; every session of the account ends,
+ * this one too. 403 WRONG_PASSWORD (the current one; not a 401, the session goes on), 400 WEAK_PASSWORD, 429.
+ */
+export function changeOwnPassword(input: ChangePasswordInput): Promise<unknown> {
+  return adminCall('/api/admin/password', { method: 'POST', data: input });
 }
 
 // ---- products ----

@@ -31,7 +31,7 @@ export function paidOrder(id = 'order-1', totalFen = 1999): AdminOrderDetail {
 }
 
 export class FakeAdminApi {
-  readonly accounts = new Map([
+  readonly accounts = new Map<string, { password: string; role: 'owner' | 'staff'; id: string; disabled?: boolean }>([
     ['owner', { password: 'owner-password', role: 'owner' as const, id: 'a1' }],
     ['staff', { password: 'staff-password', role: 'staff' as const, id: 'a2' }],
   ]);
@@ -62,6 +62,11 @@ export class FakeAdminApi {
     this.overrides.push({ path, answer, ...(options.after ? { after: true } : {}) });
   }
 
+  /** Every session of one account ends (its password changed, or it was disabled). */
+  private endSessions(username: string): void {
+    for (const [t, u] of this.tokens) if (u === username) this.tokens.delete(t);
+  }
+
   /** Every session ends (as after logout on another device, or the 12 h expiry). */
   revokeTokens(): void {
     this.tokens.clear();
@@ -89,6 +94,7 @@ export class FakeAdminApi {
         this.failedLogins++;
         return err(401, 'UNAUTHORIZED', 'Wrong username or password');
       }
+      if (account.disabled) return err(403, 'ACCOUNT_DISABLED', 'This account is disabled');
       const token = `admin-token-${++this.seq}`;
       this.tokens.set(token, String(body.username));
       return { status: 200, data: { token, role: account.role } };
@@ -132,6 +138,30 @@ export class FakeAdminApi {
       if (!anomaly) return err(404, 'NOT_FOUND', 'Anomaly not found');
       Object.assign(anomaly, { status: 'RESOLVED', resolution: String(body.note), resolvedBy: username });
       return { status: 200, data: { ...anomaly } };
+    }
+    const staffAction = /^\/api\/admin\/staff\/([^/]+)\/(disable|enable|password)$/.exec(path);
+    if (req.method === 'POST' && staffAction) {
+      if (me.role !== 'owner') return err(403, 'FORBIDDEN', 'Requires role owner');
+      const entry = [...this.accounts].find(([, a]) => a.id === staffAction[1]);
+      if (!entry) return err(404, 'NOT_FOUND', 'Account not found');
+      const [name, account] = entry;
+      if (account.role !== 'staff') return err(409, 'OWNER_PROTECTED', 'Owner accounts are not disabled or reset here');
+      if (staffAction[2] === 'password') {
+        if (String(body.password ?? '').length < 10) return err(400, 'WEAK_PASSWORD', 'password: at least 10 characters');
+        account.password = String(body.password);
+        this.endSessions(name);
+        return { status: 204 };
+      }
+      account.disabled = staffAction[2] === 'disable';
+      if (account.disabled) this.endSessions(name);
+      return { status: 200, data: { id: account.id, username: name, role: account.role, disabled: account.disabled } };
+    }
+    if (req.method === 'POST' && path === '/api/admin/password') {
+      if (body.currentPassword !== me.password) return err(403, 'WRONG_PASSWORD', 'The current password is wrong');
+      if (String(body.newPassword ?? '').length < 10) return err(400, 'WEAK_PASSWORD', 'newPassword: at least 10 characters');
+      me.password = String(body.newPassword);
+      this.endSessions(username);
+      return { status: 204 };
     }
     if (req.method === 'GET' && path === '/api/admin/orders') {
       const items = [...this.orders.values()];

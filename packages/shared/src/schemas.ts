@@ -77,9 +77,16 @@ export const product = z.object({
   name: z.string(),
   description: z.string(),
   priceFen: fen,
+  /** Available: what can still be ordered (on hand minus what unpaid orders hold). */
   stock: z.number().int().nonnegative(),
   imageUrl: z.string().optional(),
   onShelf: z.boolean().optional(),
+  /** At most this many of the product in one order (absent: no limit but the order's own). */
+  maxPerOrder: z.number().int().positive().optional(),
+  /** Admin only: units held by unpaid orders. */
+  reservedStock: z.number().int().nonnegative().optional(),
+  /** Admin only: units on the shelf, reserved or not (stock + reservedStock); a stock edit sets this figure. */
+  onHandStock: z.number().int().nonnegative().optional(),
 });
 export type Product = z.infer<typeof product>;
 
@@ -100,6 +107,7 @@ export const createProductInput = z.object({
   stock: z.number().int().nonnegative().max(1_000_000),
   imageUrl: imageUrl.optional(),
   onShelf: z.boolean().default(true),
+  maxPerOrder: z.number().int().min(1).max(99).optional(),
 });
 export type CreateProductInput = z.infer<typeof createProductInput>;
 
@@ -110,7 +118,9 @@ export const updateProductInput = z
     priceFen: fen.min(1),
     imageUrl: imageUrl.nullable(),
     onShelf: z.boolean(),
-    /** Absolute stock, set with a reason for the audit log. */
+    /** At most this many in one order; null lifts the limit. */
+    maxPerOrder: z.number().int().min(1).max(99).nullable(),
+    /** Absolute on-hand stock (reserved units included), set with a reason for the audit log. */
     stock: z.number().int().nonnegative().max(1_000_000),
     stockReason: plainText({ min: 1, max: 200 }),
   })
@@ -119,6 +129,13 @@ export const updateProductInput = z
 export type UpdateProductInput = z.infer<typeof updateProductInput>;
 
 export const orderStatus = z.enum(ORDER_STATUSES);
+
+/**
+ * Why an order closed: it expired unpaid, the shopper cancelled it, or WeChat took a payment the shop had to refuse
+ * (a wrong amount, another appid) — that money is refunded automatically.
+ */
+export const CLOSED_REASONS = ['EXPIRED', 'CANCELLED', 'PAYMENT_REFUSED'] as const;
+export type ClosedReason = (typeof CLOSED_REASONS)[number];
 
 export const orderItem = z.object({
   productId: z.string(),
@@ -140,6 +157,8 @@ export const order = z.object({
   expiresAt: z.string(),
   paidAt: z.string().optional(),
   transactionId: z.string().optional(),
+  /** Why a CLOSED order closed, for the client to render. */
+  closedReason: z.enum(CLOSED_REASONS).optional(),
   shipping: z
     .object({ trackingNo: z.string(), expressCompany: z.string(), shippedAt: z.string() })
     .optional(),
@@ -278,6 +297,17 @@ export type AdminOrder = z.infer<typeof adminOrder>;
 
 // REFUND_STATUSES and its transitions live with the other state machines (order-status.ts).
 export const ANOMALY_STATUSES = ['OPEN', 'AUTO_REFUND', 'RESOLVED'] as const;
+export const ANOMALY_KINDS = [
+  'AMOUNT_MISMATCH',
+  'PAID_AFTER_CLOSE',
+  'DOUBLE_PAYMENT',
+  'UNKNOWN_TRADE',
+  'IDENTITY_MISMATCH',
+  'REFUND_ABNORMAL',
+  /** WeChat reports a refund of another amount than the one we asked: not applied. */
+  'REFUND_AMOUNT_MISMATCH',
+] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export const refundView = z.object({
   outRefundNo: z.string(),
@@ -297,7 +327,7 @@ export type RefundView = z.infer<typeof refundView>;
 
 export const anomalyView = z.object({
   id: z.string(),
-  kind: z.string(),
+  kind: z.enum(ANOMALY_KINDS),
   status: z.enum(ANOMALY_STATUSES),
   detail: z.string(),
   orderId: z.string().optional(),

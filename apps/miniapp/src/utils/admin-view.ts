@@ -47,6 +47,7 @@ const ANOMALY_KIND: Record<string, Label> = {
   UNKNOWN_TRADE: { text: '未知交易', tone: 'bad' },
   IDENTITY_MISMATCH: { text: '身份不符', tone: 'bad' },
   REFUND_ABNORMAL: { text: '退款异常', tone: 'bad' },
+  REFUND_AMOUNT_MISMATCH: { text: '退款金额不符', tone: 'bad' },
 };
 export const anomalyKindLabel = (s: string | undefined) => labelOf(ANOMALY_KIND, s);
 

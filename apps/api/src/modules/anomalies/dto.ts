@@ -5,7 +5,7 @@ import type { AnomalyDoc } from './model';
 export function toAnomalyView(doc: AnomalyDoc): AnomalyView {
   return {
     id: String(doc._id),
-    kind: doc.kind,
+    kind: doc.kind as AnomalyView['kind'],
     status: doc.status as AnomalyView['status'],
     detail: doc.detail,
     ...(doc.orderId ? { orderId: String(doc.orderId) } : {}),

@@ -1,10 +1,11 @@
 // Anomalies: money WeChat reports that the shop cannot simply take, kept for a person to decide.
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+import { ANOMALY_KINDS } from '@xiaodian/shared';
 
 const anomalySchema = new Schema({
   kind: {
     type: String,
-    enum: ['AMOUNT_MISMATCH', 'PAID_AFTER_CLOSE', 'DOUBLE_PAYMENT', 'UNKNOWN_TRADE', 'IDENTITY_MISMATCH', 'REFUND_ABNORMAL'],
+    enum: ANOMALY_KINDS,
     required: true,
   },
   /** One anomaly per trade and kind, however often WeChat tells us. */

@@ -1,14 +1,9 @@
 import type { Types } from 'mongoose';
+import type { AnomalyKind } from '@xiaodian/shared';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
-export type AnomalyKind =
-  | 'AMOUNT_MISMATCH'
-  | 'PAID_AFTER_CLOSE'
-  | 'DOUBLE_PAYMENT'
-  | 'UNKNOWN_TRADE'
-  | 'IDENTITY_MISMATCH'
-  | 'REFUND_ABNORMAL';
+export type { AnomalyKind };
 
 /**
  * Records something a person must know about, once per key however often WeChat repeats it.

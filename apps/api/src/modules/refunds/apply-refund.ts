@@ -3,16 +3,39 @@ import { refundOutcomeOf } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import type { OrderDoc } from '../orders/model';
 import { moveOrder } from '../orders/move-order';
+import type { RefundDoc } from './model';
 import { moveRefund } from './move-refund';
 import { recordAnomaly } from '../anomalies/record-anomaly';
 
-export type RefundApplyOutcome = 'APPLIED' | 'DUPLICATE' | 'PENDING' | 'UNKNOWN';
+/** MISMATCH: WeChat reports another amount than this refund's; recorded as an anomaly and not applied. */
+export type RefundApplyOutcome = 'APPLIED' | 'DUPLICATE' | 'PENDING' | 'UNKNOWN' | 'MISMATCH';
 
+/**
+ * `refundFen` is the amount WeChat reports for the refund (a notification's or a query's `amount.refund`); every
+ * path passes it, and a refund WeChat reports with another amount than ours is never applied: it becomes an
+ * anomaly for a person (once per refund), and the refund stays as it was.
+ */
 export async function applyRefundStatus(
   s: Services,
-  update: { outRefundNo: string; status: string; refundId?: string; successTime?: string; failure?: string },
+  update: { outRefundNo: string; status: string; refundId?: string; successTime?: string; failure?: string; refundFen?: number },
 ): Promise<RefundApplyOutcome> {
   const { models } = s;
+  if (update.refundFen !== undefined) {
+    const local = await models.Refund.findOne({ outRefundNo: update.outRefundNo }).lean<RefundDoc>();
+    if (local && local.amountFen !== update.refundFen) {
+      await recordAnomaly(models, {
+        kind: 'REFUND_AMOUNT_MISMATCH',
+        key: `REFUND_AMOUNT_MISMATCH:${local.outRefundNo}`,
+        detail: `WeChat reports refund ${local.outRefundNo} as ${update.status} for ${update.refundFen} fen; this shop asked for ${local.amountFen} fen. Not applied: check it in the WeChat Pay merchant platform`,
+        status: 'OPEN',
+        orderId: local.orderId ?? undefined,
+        outTradeNo: local.outTradeNo,
+        transactionId: local.transactionId ?? undefined,
+        amountFen: update.refundFen,
+      });
+      return 'MISMATCH';
+    }
+  }
   const outcome = refundOutcomeOf(update.status);
   if (outcome === 'PROCESSING') return 'PENDING';
   const target = update.status as 'SUCCESS' | 'CLOSED' | 'ABNORMAL';

@@ -18,23 +18,28 @@ export async function handleRefundNotification(s: Services, request: Notificatio
       return fail(400, 'mchid mismatch');
     }
     const local = await s.models.Refund.findOne({ outRefundNo: refund.out_refund_no }).lean();
-    if (local && refund.amount?.refund !== local.amountFen) {
-      await record({ outcome: 'ANOMALY', outRefundNo: refund.out_refund_no, reason: `refund amount ${refund.amount?.refund} ≠ ${local.amountFen}` });
-      return { status: 204 };
-    }
+    // The amount is checked where the refund is applied, as for the refund job: a mismatch is an anomaly for a
+    // person and is not applied. A notification without an amount cannot vouch for one: -1 never matches.
     const outcome = await applyRefundStatus(s, {
       outRefundNo: refund.out_refund_no,
       status: refund.refund_status,
       refundId: refund.refund_id,
       successTime: refund.success_time,
+      refundFen: typeof refund.amount?.refund === 'number' ? refund.amount.refund : -1,
     });
     await record({
-      outcome: outcome === 'APPLIED' ? 'APPLIED' : outcome === 'UNKNOWN' ? 'ANOMALY' : 'DUPLICATE',
+      outcome: outcome === 'APPLIED' ? 'APPLIED' : outcome === 'UNKNOWN' || outcome === 'MISMATCH' ? 'ANOMALY' : 'DUPLICATE',
       outRefundNo: refund.out_refund_no,
       outTradeNo: refund.out_trade_no,
       orderId: local?.orderId ? String(local.orderId) : undefined,
-      reason: outcome === 'UNKNOWN' ? 'refund unknown to this shop' : `${event.event_type}`,
+      reason:
+        outcome === 'UNKNOWN'
+          ? 'refund unknown to this shop'
+          : outcome === 'MISMATCH'
+            ? `refund amount ${refund.amount?.refund} ≠ ${local?.amountFen}: not applied`
+            : `${event.event_type}`,
     });
+    // Answered as received: the anomaly is recorded, and a repeat would change nothing.
     return { status: 204 };
   });
 }

@@ -26,7 +26,7 @@ export async function runRefundSync(s: Services, now = new Date(), limit = 50): 
         await submitRefund(s, { ...refund, syncCount: count + 1 });
       } else {
         const answer = await s.wechatPay.queryRefund(refund.outRefundNo);
-        await applyRefundStatus(s, { outRefundNo: refund.outRefundNo, status: answer.status, refundId: answer.refund_id, successTime: answer.success_time });
+        await applyRefundStatus(s, { outRefundNo: refund.outRefundNo, status: answer.status, refundId: answer.refund_id, successTime: answer.success_time, refundFen: answer.amount?.refund ?? -1 });
       }
       handled++;
     } catch (err) {

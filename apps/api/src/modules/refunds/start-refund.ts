@@ -29,7 +29,9 @@ export async function submitRefund(s: Services, refund: RefundDoc): Promise<Refu
       unset: { lastError: 1 },
     });
     // WeChat may answer SUCCESS (or ABNORMAL) at once; apply it like a notification would.
-    if (answer.status !== 'PROCESSING') await applyRefundStatus(s, { outRefundNo: refund.outRefundNo, status: answer.status, refundId: answer.refund_id, successTime: answer.success_time });
+    if (answer.status !== 'PROCESSING') {
+      await applyRefundStatus(s, { outRefundNo: refund.outRefundNo, status: answer.status, refundId: answer.refund_id, successTime: answer.success_time, refundFen: answer.amount?.refund ?? -1 });
+    }
   } catch (err) {
     const retryable = err instanceof WechatPayUnavailableError || (err instanceof WechatPayApiError && ['SYSTEM_ERROR', 'NOT_ENOUGH', 'FREQUENCY_LIMITED'].includes(err.code));
     const message = err instanceof Error ? err.message : String(err);

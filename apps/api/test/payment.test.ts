@@ -190,24 +190,31 @@ describe('payment notifications', () => {
     expect(recorded).toBeGreaterThanOrEqual(1);
   });
 
-  it('records an amount mismatch for an admin and never marks the order paid', async () => {
+  it('records an amount mismatch for an admin, never marks the order paid: it closes and the money WeChat took is refunded', async () => {
     const { token, order, openid } = await placeOrder('mismatch');
     await pay(token, order.id);
-    const n = forgeNotification(world, transactionFor(world, order.outTradeNo, 1, openid));
+    const tx = transactionFor(world, order.outTradeNo, 1, openid);
+    const n = forgeNotification(world, tx);
     const res = await call(world.api.url, 'POST', '/api/pay/notify', { headers: n.headers, raw: n.raw });
     expect(res.status).toBe(204);
-    expect((await orderStatus(token, order.id)).status).toBe('PENDING_PAYMENT');
+    expect(await orderStatus(token, order.id)).toMatchObject({ status: 'CLOSED', closedReason: 'PAYMENT_REFUSED' });
     const anomaly = await services().models.Anomaly.findOne({ outTradeNo: order.outTradeNo }).lean();
     expect(anomaly).toMatchObject({ kind: 'AMOUNT_MISMATCH', status: 'OPEN', amountFen: 1 });
+    expect(await services().models.Refund.findOne({ outTradeNo: order.outTradeNo }).lean()).toMatchObject({ outRefundNo: `AR${tx.transaction_id}`, amountFen: 1 });
   });
 
-  it('records a payment for another appid or mchid as an anomaly', async () => {
+  it('records a payment for another appid or mchid as an anomaly; only our own trade (our mchid) is refunded', async () => {
     const { token, order, openid } = await placeOrder('identity');
     await pay(token, order.id);
+    const foreign = forgeNotification(world, transactionFor(world, order.outTradeNo, 1999, openid, { mchid: '1900000000' }));
+    expect((await call(world.api.url, 'POST', '/api/pay/notify', { headers: foreign.headers, raw: foreign.raw })).status).toBe(204);
+    expect((await orderStatus(token, order.id)).status).toBe('PENDING_PAYMENT');
     const n = forgeNotification(world, transactionFor(world, order.outTradeNo, 1999, openid, { appid: 'wx_someone_else' }));
     expect((await call(world.api.url, 'POST', '/api/pay/notify', { headers: n.headers, raw: n.raw })).status).toBe(204);
-    expect((await orderStatus(token, order.id)).status).toBe('PENDING_PAYMENT');
-    expect(await services().models.Anomaly.findOne({ outTradeNo: order.outTradeNo, kind: 'IDENTITY_MISMATCH' }).lean()).toBeTruthy();
+    expect((await orderStatus(token, order.id)).status).toBe('CLOSED');
+    expect(await services().models.Anomaly.countDocuments({ outTradeNo: order.outTradeNo, kind: 'IDENTITY_MISMATCH' })).toBe(2);
+    await services().drain();
+    expect(await services().models.Refund.countDocuments({ outTradeNo: order.outTradeNo })).toBe(1);
   });
 
   it('applies out-of-order notifications: the one WeChat holds back arrives after a later payment\'s, and each applies once', async () => {

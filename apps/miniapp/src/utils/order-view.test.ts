@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '@xiaodian/shared';
-import { formatAddress, formatTime, orderTimeline, STATUS_LABELS } from './order-view';
+import { CLOSED_REASON_LABELS, formatAddress, formatTime, orderTimeline, STATUS_LABELS, statusText } from './order-view';
 import { formatPrice } from './money';
 import { emptyDraft, validateAddress } from './address';
 
@@ -103,5 +103,14 @@ describe('H5 address form checks', () => {
     const full = { ...emptyDraft(), name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' };
     expect(validateAddress({ ...full, name: '张\u202e三' })).toEqual({ ok: false, message: '收货人含有不可见字符' });
     expect(validateAddress({ ...full, detail: '1\u0000 号' })).toEqual({ ok: false, message: '详细地址含有不可见字符' });
+  });
+});
+
+describe('why an order closed', () => {
+  it('says why a closed order closed when the API tells, and the plain status otherwise', () => {
+    expect(statusText({ ...base, status: 'CLOSED', closedReason: 'PAYMENT_REFUSED' })).toBe(CLOSED_REASON_LABELS.PAYMENT_REFUSED);
+    expect(CLOSED_REASON_LABELS.PAYMENT_REFUSED).toContain('退回');
+    expect(statusText({ ...base, status: 'CLOSED' })).toBe(STATUS_LABELS.CLOSED);
+    expect(statusText({ ...base, status: 'PAID' })).toBe(STATUS_LABELS.PAID);
   });
 });

@@ -1,5 +1,5 @@
 // How orders read to a shopper: status labels and the timeline of the order detail page.
-import type { Order, OrderStatus } from '@xiaodian/shared';
+import type { ClosedReason, Order, OrderStatus } from '@xiaodian/shared';
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   PENDING_PAYMENT: '待支付',
@@ -10,6 +10,19 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   REFUNDING: '退款中',
   REFUNDED: '已退款',
 };
+
+/** Why a closed order closed, in the shopper's words (the API's `closedReason`). */
+export const CLOSED_REASON_LABELS: Record<ClosedReason, string> = {
+  EXPIRED: '超时未支付，订单已关闭',
+  CANCELLED: '已取消',
+  PAYMENT_REFUSED: '支付金额或账户异常，订单已关闭，款项将原路退回',
+};
+
+/** The status as the shopper reads it: a closed order says why when the API tells us. */
+export function statusText(order: Pick<Order, 'status' | 'closedReason'>): string {
+  if (order.status === 'CLOSED' && order.closedReason) return CLOSED_REASON_LABELS[order.closedReason];
+  return STATUS_LABELS[order.status];
+}
 
 /** A colour class per status: green when money arrived, orange while waiting, grey when over. */
 export function statusTone(status: OrderStatus): 'wait' | 'ok' | 'off' {

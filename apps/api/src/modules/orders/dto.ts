@@ -1,5 +1,6 @@
 import type { AdminOrder, Order } from '@xiaodian/shared';
 import { iso } from '../../iso-time';
+import { closedReasonOf } from './closed-reason';
 import type { OrderDoc } from './model';
 
 /** The shopper's view: shopper-facing fields only (the timeline without operators' notes and names). */
@@ -29,6 +30,7 @@ export function toOrder(doc: OrderDoc): Order {
     expiresAt: iso(doc.expiresAt)!,
     ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
     ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),
+    ...(doc.status === 'CLOSED' && closedReasonOf(doc.closedReason) ? { closedReason: closedReasonOf(doc.closedReason) } : {}),
     ...(doc.shipping?.trackingNo
       ? {
           shipping: {

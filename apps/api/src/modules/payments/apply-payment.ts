@@ -1,6 +1,7 @@
 // The one way a payment reaches an order, whoever learnt of it first: a notification, an active query, the
 // expiry job or the daily reconciliation. Every step is a compare-and-set, so running it twice, or twice at
 // once, changes nothing the second time.
+import type { Types } from 'mongoose';
 import type { Transaction } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
 import type { AttemptDoc } from './model';
@@ -13,29 +14,48 @@ import { recordAnomaly } from '../anomalies/record-anomaly';
 export type ApplyOutcome =
   | { outcome: 'APPLIED'; order: OrderDoc }
   | { outcome: 'DUPLICATE'; order: OrderDoc }
-  | { outcome: 'ANOMALY'; reason: string; orderId?: string };
+  /** `refused`: our own trade whose money the order may not take; it was closed and the money is being refunded. */
+  | { outcome: 'ANOMALY'; reason: string; orderId?: string; refused?: true };
 
 export type PaymentSource = 'notification' | 'query' | 'reconciliation';
+
+/** The reason given for a payment of our own trade refused and refunded (reconciliation reports it as refunded). */
+export const PAYMENT_REFUSED = 'payment refused';
 
 export async function applyPaidTransaction(s: Services, tx: Transaction, source: PaymentSource): Promise<ApplyOutcome> {
   const { models, config } = s;
   const paidFen = tx.amount?.total ?? -1;
   const transactionId = tx.transaction_id ?? '';
 
-  if (tx.appid !== config.wechat.appid || tx.mchid !== config.wechatPay.mchid) {
+  // Whose money is it? A trade is ours only when WeChat files it under our mchid AND its out_trade_no is one of
+  // our attempts: then the money sits in our merchant account under a number we issued, and a refund from our
+  // account by that out_trade_no gives back exactly that money. Under another mchid the money is in someone
+  // else's account: a refund from ours by that out_trade_no would fail, or worse, undo a different trade of ours
+  // that happens to share the number — never refunded, only recorded. Under our mchid but with an out_trade_no we
+  // never issued, it is another system's sale on the same merchant account (a second shop, a till): not ours to
+  // undo either. A foreign appid on our own trade is still our money: refused like a wrong amount, and refunded.
+  const ourMchid = tx.mchid === config.wechatPay.mchid;
+  const attempt = await models.PaymentAttempt.findOne({ outTradeNo: tx.out_trade_no }).lean<AttemptDoc>();
+  const ours = ourMchid && attempt !== null;
+
+  if (!ourMchid || tx.appid !== config.wechat.appid) {
     await recordAnomaly(models, {
       kind: 'IDENTITY_MISMATCH',
       key: `IDENTITY_MISMATCH:${tx.out_trade_no}:${transactionId}`,
-      detail: `payment for appid ${tx.appid} / mchid ${tx.mchid}, expected ${config.wechat.appid} / ${config.wechatPay.mchid}`,
+      detail:
+        `payment of ${paidFen} fen for appid ${tx.appid} / mchid ${tx.mchid}, expected ${config.wechat.appid} / ${config.wechatPay.mchid}` +
+        (ours ? '; our own trade: the order is closed and the money refunded automatically' : '; not our trade: nothing refunded, the order untouched'),
       status: 'OPEN',
+      // Shown with the order whose number it carries, even when it is not ours to act on.
+      ...(attempt ? { orderId: attempt.orderId } : {}),
       outTradeNo: tx.out_trade_no,
       transactionId,
       amountFen: paidFen,
     });
-    return { outcome: 'ANOMALY', reason: 'appid or mchid does not match this shop' };
+    if (!ours) return { outcome: 'ANOMALY', reason: 'appid or mchid does not match this shop' };
+    return refusePayment(s, attempt, tx, `appid ${tx.appid} is not this shop's`);
   }
 
-  const attempt = await models.PaymentAttempt.findOne({ outTradeNo: tx.out_trade_no }).lean<AttemptDoc>();
   if (!attempt) {
     await recordAnomaly(models, {
       kind: 'UNKNOWN_TRADE',
@@ -50,18 +70,18 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
   }
 
   if (paidFen !== attempt.amountFen) {
-    // Never mark paid: the shopper paid a different sum than the order asked. A person decides.
+    // Never mark paid: the shopper paid a different sum than the order asked. The money goes back; a person looks.
     await recordAnomaly(models, {
       kind: 'AMOUNT_MISMATCH',
       key: `AMOUNT_MISMATCH:${tx.out_trade_no}`,
-      detail: `paid ${paidFen} fen, the order asked ${attempt.amountFen} fen (via ${source})`,
+      detail: `paid ${paidFen} fen, the order asked ${attempt.amountFen} fen (via ${source}); the order is closed and the ${paidFen} fen refunded automatically`,
       status: 'OPEN',
       orderId: attempt.orderId,
       outTradeNo: tx.out_trade_no,
       transactionId,
       amountFen: paidFen,
     });
-    return { outcome: 'ANOMALY', reason: 'amount mismatch', orderId: String(attempt.orderId) };
+    return refusePayment(s, attempt, tx, `paid ${paidFen} fen, the order asked ${attempt.amountFen}`);
   }
 
   const paidAt = tx.success_time ? new Date(tx.success_time) : new Date();
@@ -113,4 +133,51 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
     });
   }
   return { outcome: 'ANOMALY', reason: kind === 'PAID_AFTER_CLOSE' ? 'paid after close' : 'paid twice', orderId: String(current._id) };
+}
+
+/**
+ * Money WeChat took for our own trade that the order must not take (a wrong amount, another appid). It is never
+ * marked paid, and nothing is left waiting on it: the attempt can take no more; the order, if still unpaid, closes
+ * (PAYMENT_REFUSED) and its stock and the shopper's place go back; WeChat's amount — not the order's — is refunded
+ * with the fixed out_refund_no of automatic refunds. Every step is a compare-and-set or keyed by that number, and
+ * all of them run again on every repeat of the payment, so a crash between them is finished by the next repeat
+ * (notification, query, expiry or reconciliation). The anomaly recorded by the caller stays OPEN for a person.
+ */
+async function refusePayment(s: Services, attempt: AttemptDoc, tx: Transaction, why: string): Promise<ApplyOutcome> {
+  const { models } = s;
+  const paidFen = tx.amount?.total ?? 0;
+  const transactionId = tx.transaction_id ?? '';
+  await moveAttempt(models, attempt._id, { from: ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
+  const closed = await moveOrder(models, {
+    id: attempt.orderId,
+    from: 'PENDING_PAYMENT',
+    to: 'CLOSED',
+    set: { closedReason: 'PAYMENT_REFUSED' },
+    unset: { closingUntil: 1 },
+    note: `payment ${transactionId} refused (${why}); ${paidFen} fen refunded automatically`,
+  });
+  if (closed) {
+    await settleOrderStock(models, closed);
+    // Its other attempts must not take money either: closed at WeChat after the answer. One that was paid after
+    // all is found by the payment-sync job and refunded as a payment after close.
+    s.defer('close the attempts of a refused order', () => closeOpenAttempts(s, closed._id));
+  }
+  if (transactionId && paidFen > 0) {
+    await s.events.emit('payment.unkept', { orderId: attempt.orderId, outTradeNo: tx.out_trade_no, transactionId, amountFen: paidFen, reason: 'Payment refused by the shop' });
+  }
+  return { outcome: 'ANOMALY', reason: PAYMENT_REFUSED, orderId: String(attempt.orderId), refused: true };
+}
+
+async function closeOpenAttempts(s: Services, orderId: Types.ObjectId): Promise<void> {
+  const open = await s.models.PaymentAttempt.find({ orderId, status: { $in: ['CREATED', 'PREPAID'] } }).lean<AttemptDoc[]>();
+  for (const attempt of open) {
+    try {
+      await s.wechatPay.close(attempt.outTradeNo);
+    } catch (err) {
+      // ORDERPAID, ORDER_NOT_EXIST or WeChat away: the payment-sync job's next query settles this attempt.
+      s.logger.info({ err: (err as Error).message, outTradeNo: attempt.outTradeNo }, 'could not close an attempt of a refused order');
+      continue;
+    }
+    await moveAttempt(s.models, attempt._id, { from: ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
+  }
 }

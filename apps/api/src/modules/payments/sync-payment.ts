@@ -7,7 +7,8 @@ import type { AttemptDoc } from './model';
 import { applyPaidTransaction, type ApplyOutcome } from './apply-payment';
 import { moveAttempt } from './move-attempt';
 
-export type SyncResult = 'PAID' | 'FAILED' | 'PENDING' | 'NOT_AT_WECHAT';
+/** REFUSED: WeChat took money the order may not take (a wrong amount, another appid): closed and refunded. */
+export type SyncResult = 'PAID' | 'REFUSED' | 'FAILED' | 'PENDING' | 'NOT_AT_WECHAT';
 
 /** Queries one attempt and applies a payment WeChat confirms. "Not found" never closes anything (yudao). */
 export async function syncAttempt(s: Services, attempt: AttemptDoc): Promise<{ result: SyncResult; applied?: ApplyOutcome }> {
@@ -20,7 +21,11 @@ export async function syncAttempt(s: Services, attempt: AttemptDoc): Promise<{ r
     throw err;
   }
   const outcome = paymentOutcomeOf(tx.trade_state);
-  if (outcome === 'PAID') return { result: 'PAID', applied: await applyPaidTransaction(s, tx, 'query') };
+  if (outcome === 'PAID') {
+    const applied = await applyPaidTransaction(s, tx, 'query');
+    // Refused money is not a payment of the order: callers closing the order carry on instead of giving up.
+    return { result: applied.outcome === 'ANOMALY' && applied.refused ? 'REFUSED' : 'PAID', applied };
+  }
   if (outcome === 'FAILED') {
     await moveAttempt(s.models, attempt._id, { from: ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
     return { result: 'FAILED' };

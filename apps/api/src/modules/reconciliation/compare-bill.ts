@@ -13,7 +13,7 @@ import type { Services } from '../../context';
 import type { AttemptDoc } from '../payments/model';
 import type { RefundDoc } from '../refunds/model';
 import { recordAnomaly } from '../anomalies/record-anomaly';
-import { applyPaidTransaction } from '../payments/apply-payment';
+import { applyPaidTransaction, PAYMENT_REFUSED } from '../payments/apply-payment';
 import { beijingDayRange } from './dates';
 import type { ReconciliationActionDoc } from './model';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
@@ -189,7 +189,7 @@ async function checkPaymentRow(s: Services, date: string, row: TradeBillRow): Pr
       // Applied by someone else (a late notification) between our read and our apply: nothing differs now.
       return undefined;
     case 'ANOMALY': {
-      const refunded = applied.reason === 'paid after close' || applied.reason === 'paid twice';
+      const refunded = applied.reason === 'paid after close' || applied.reason === 'paid twice' || applied.reason === PAYMENT_REFUSED;
       return refunded
         ? {
             ...base,

@@ -8,6 +8,8 @@ const productSchema = new Schema({
   stock: { type: Number, required: true, min: 0 },
   imageUrl: { type: String },
   onShelf: { type: Boolean, default: true },
+  /** At most this many in one order (absent: no limit). */
+  maxPerOrder: { type: Number, min: 1 },
   /**
    * Stock held by unpaid orders, one entry per order: the `$inc` of stock and the entry change in one atomic
    * update, so a reservation is taken, released or committed exactly once whatever crashes in between.
@@ -19,6 +21,9 @@ const productSchema = new Schema({
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 });
+
+// The reservation sweeper's search for reservations whose order is gone.
+productSchema.index({ 'reservations.at': 1 });
 
 export function catalogModels(db: Connection) {
   return { Product: db.model('Product', productSchema) };

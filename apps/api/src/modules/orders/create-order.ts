@@ -4,7 +4,13 @@ import { AppError, conflict } from '../../errors';
 import type { Models } from '../../collections';
 import type { OrderDoc } from './model';
 import type { ProductDoc } from '../catalog/model';
+import { passQuota } from '../../infra/quota';
+import { releasePendingPlace, takePendingPlace } from './pending-orders';
 import { releaseStock, reserveStock } from './stock';
+
+/** Defaults of MAX_PENDING_ORDERS and ORDER_RATE_LIMIT (config.ts), for callers that pass none. */
+const DEFAULT_MAX_PENDING_ORDERS = 5;
+const DEFAULT_ORDER_RATE_LIMIT = 20;
 
 /** `XD` + the order id + the attempt number in base 36: 28 characters of [A-Za-z0-9], within WeChat's 6–32. */
 export function newOutTradeNo(orderId: Types.ObjectId, seq: number): string {
@@ -12,17 +18,36 @@ export function newOutTradeNo(orderId: Types.ObjectId, seq: number): string {
   return `XD${String(orderId)}${seq.toString(36).padStart(2, '0')}`.slice(0, 32);
 }
 
+/** How long the per-shopper order rate limit counts (ORDER_RATE_LIMIT orders per this window). */
+export const ORDER_RATE_WINDOW_MS = 10 * 60_000;
+
+/** 429 TOO_MANY_ATTEMPTS: the shopper placed ORDER_RATE_LIMIT orders in the last 10 minutes (the route sends Retry-After). */
+export class TooManyOrdersError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('TOO_MANY_ATTEMPTS', { status: 429, message: `Too many orders in a short time; try again in ${retryAfterSeconds} s` });
+  }
+}
+
+export interface CreateOrderDeps {
+  models: Models;
+  orderTtlSeconds: number;
+  /** Unpaid orders one shopper may hold at once (config MAX_PENDING_ORDERS). */
+  maxPendingOrders?: number;
+  /** Orders one shopper may place per 10 minutes (config ORDER_RATE_LIMIT). */
+  orderRateLimit?: number;
+  /** Runs after each item is reserved: lets a test stall the process there, as a slow database would. */
+  afterReserve?: (productId: Types.ObjectId) => Promise<void>;
+}
+
 /**
- * Creates an order in three steps, each safe to crash after: (1) the order is written in stage RESERVING,
- * (2) stock is reserved item by item with guarded updates, (3) the order becomes PLACED. A failure in (2)
- * releases what was taken; a crash is cleaned up by the reservation sweeper, which releases the stock of
- * orders stuck in RESERVING.
+ * Creates an order in three steps, each safe to crash after: (1) the shopper's place among their unpaid orders
+ * is taken and the order is written in stage RESERVING, (2) stock is reserved item by item with guarded updates,
+ * (3) the order becomes PLACED. A failure in (2) or (3) — including the sweeper having taken a stalled order for
+ * dead and removed it — gives back everything this call took before answering; a crash is cleaned up by the
+ * reservation sweeper, which removes orders stuck in RESERVING and releases reservations and places whose order
+ * is gone.
  */
-export async function createOrder(
-  deps: { models: Models; orderTtlSeconds: number },
-  shopper: { userId: string; openid: string },
-  input: CreateOrderInput,
-): Promise<OrderDoc> {
+export async function createOrder(deps: CreateOrderDeps, shopper: { userId: string; openid: string }, input: CreateOrderInput): Promise<OrderDoc> {
   const { models } = deps;
   const ids = input.items.map((i) => new Types.ObjectId(i.productId));
   const products = await models.Product.find({ _id: { $in: ids } }, { reservations: 0 }).lean<ProductDoc[]>();
@@ -32,6 +57,9 @@ export async function createOrder(
     if (!product || product.onShelf === false) {
       throw new AppError('PRODUCT_UNAVAILABLE', { status: 409, message: `Product ${i.productId} is not for sale` });
     }
+    if (product.maxPerOrder && i.quantity > product.maxPerOrder) {
+      throw conflict('LIMIT_PER_ORDER_EXCEEDED', `At most ${product.maxPerOrder} of “${product.name}” per order`);
+    }
     return { productId: product._id, name: product.name, priceFen: product.priceFen, quantity: i.quantity };
   });
   for (const item of items) {
@@ -39,34 +67,53 @@ export async function createOrder(
     if (product.stock < item.quantity) throw conflict('OUT_OF_STOCK', `Only ${product.stock} of “${product.name}” left`);
   }
 
-  const now = new Date();
+  const userId = new Types.ObjectId(shopper.userId);
+  const rate = await passQuota(models, `create-order:${shopper.userId}`, deps.orderRateLimit ?? DEFAULT_ORDER_RATE_LIMIT, ORDER_RATE_WINDOW_MS);
+  if (!rate.passed) throw new TooManyOrdersError(rate.retryAfterSeconds);
   const orderId = new Types.ObjectId();
-  const outTradeNo = newOutTradeNo(orderId, 1);
-  await models.Order.create({
-    _id: orderId,
-    userId: new Types.ObjectId(shopper.userId),
-    openid: shopper.openid,
-    items,
-    totalFen: items.reduce((sum, i) => sum + i.priceFen * i.quantity, 0),
-    address: input.address,
-    status: 'PENDING_PAYMENT',
-    stage: 'RESERVING',
-    outTradeNo,
-    attemptSeq: 0,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + deps.orderTtlSeconds * 1000),
-    events: [{ at: now, status: 'PENDING_PAYMENT', note: 'order placed' }],
-  });
+  const maxPending = deps.maxPendingOrders ?? DEFAULT_MAX_PENDING_ORDERS;
+  if (!(await takePendingPlace(models, userId, orderId, maxPending))) {
+    throw conflict('TOO_MANY_PENDING_ORDERS', `You already have ${maxPending} unpaid orders; pay or cancel one first`);
+  }
 
+  const now = new Date();
+  const outTradeNo = newOutTradeNo(orderId, 1);
   const reserved: typeof items = [];
+  // Everything this call took goes back before it answers with a failure.
+  const abandon = async () => {
+    for (const taken of reserved) await releaseStock(models, taken.productId, orderId, taken.quantity);
+    await models.Order.deleteOne({ _id: orderId, stage: 'RESERVING' });
+    await releasePendingPlace(models, userId, orderId);
+  };
+  try {
+    await models.Order.create({
+      _id: orderId,
+      userId,
+      openid: shopper.openid,
+      items,
+      totalFen: items.reduce((sum, i) => sum + i.priceFen * i.quantity, 0),
+      address: input.address,
+      status: 'PENDING_PAYMENT',
+      stage: 'RESERVING',
+      outTradeNo,
+      attemptSeq: 0,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + deps.orderTtlSeconds * 1000),
+      events: [{ at: now, status: 'PENDING_PAYMENT', note: 'order placed' }],
+    });
+  } catch (err) {
+    await abandon();
+    throw err;
+  }
+
   for (const item of items) {
     if (await reserveStock(models, item.productId, orderId, item.quantity)) {
       reserved.push(item);
+      await deps.afterReserve?.(item.productId);
       continue;
     }
     // All or nothing: give back what this order took, then forget the order.
-    for (const taken of reserved) await releaseStock(models, taken.productId, orderId, taken.quantity);
-    await models.Order.deleteOne({ _id: orderId, stage: 'RESERVING' });
+    await abandon();
     throw conflict('OUT_OF_STOCK', `“${item.name}” no longer has ${item.quantity} in stock`);
   }
   const placed = await models.Order.findOneAndUpdate(
@@ -74,7 +121,11 @@ export async function createOrder(
     { $set: { stage: 'PLACED' } },
     { returnDocument: 'after' },
   ).lean<OrderDoc>();
-  // Only the sweeper could have moved it, and only after a long stall: the stock is gone, so is the order.
-  if (!placed) throw conflict('OUT_OF_STOCK', 'The order took too long to reserve its stock; please try again');
+  if (!placed) {
+    // Only the sweeper could have removed it, and only after a long stall. It released what the order held when
+    // it looked; whatever was reserved after that would be held for an order that no longer exists: give it back.
+    await abandon();
+    throw conflict('OUT_OF_STOCK', 'The order took too long to reserve its stock; please try again');
+  }
   return placed;
 }

@@ -75,7 +75,10 @@ const orderSchema = new Schema({
   events: [{ _id: false, at: Date, status: String, note: String }],
 });
 orderSchema.index({ status: 1, expiresAt: 1 });
+// The reservation sweeper: orders stuck RESERVING (equality on stage, range on createdAt), and orders whose stock
+// is not settled yet (stockSettled missing is the selective part: every settled order has it).
 orderSchema.index({ stage: 1, createdAt: 1 });
+orderSchema.index({ stockSettled: 1, stage: 1, status: 1 });
 orderSchema.index({ userId: 1, createdAt: -1 });
 // The shipping-upload job's queue.
 orderSchema.index({ 'shipping.upload.status': 1, 'shipping.upload.nextAttemptAt': 1 });
@@ -85,8 +88,22 @@ orderSchema.index({ transactionId: 1 }, { sparse: true });
 orderSchema.index({ openid: 1, createdAt: -1 });
 orderSchema.index({ paidAt: 1 });
 
+/**
+ * A shopper's unpaid orders, one entry per order (`_id` is the shopper's user id): the entry and the count change
+ * in one guarded update, as stock reservations do, so a place is taken and given back exactly once, and twenty
+ * concurrent orders cannot all see "fewer than five". Kept by the orders feature rather than on the shopper's own
+ * document, which belongs to the feature below and is read on every request.
+ */
+const pendingOrderSlotsSchema = new Schema({
+  _id: { type: Schema.Types.ObjectId },
+  count: { type: Number, required: true, default: 0 },
+  orders: { type: [{ _id: false, orderId: { type: Schema.Types.ObjectId, required: true }, at: Date }], default: [] },
+});
+// The reservation sweeper looks for places held longer than an order takes to be written.
+pendingOrderSlotsSchema.index({ 'orders.at': 1 });
+
 export function orderModels(db: Connection) {
-  return { Order: db.model('Order', orderSchema) };
+  return { Order: db.model('Order', orderSchema), PendingOrderSlots: db.model('PendingOrderSlots', pendingOrderSlotsSchema) };
 }
 
 export type OrderDoc = InferSchemaType<typeof orderSchema> & { _id: Types.ObjectId };

@@ -2,6 +2,7 @@
 // order's reservation entry change together, so each of take / release / commit happens exactly once.
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
+import { releasePendingPlace } from './pending-orders';
 
 /** Takes `quantity` for the order unless the stock is short or the order already holds a reservation. */
 export async function reserveStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
@@ -41,11 +42,33 @@ export async function commitOrderStock(models: Models, order: { _id: Types.Objec
  */
 export async function settleOrderStock(
   models: Models,
-  order: { _id: Types.ObjectId; status: string; items: { productId: Types.ObjectId; quantity?: number | null }[] },
+  order: { _id: Types.ObjectId; userId?: Types.ObjectId; status: string; items: { productId: Types.ObjectId; quantity?: number | null }[] },
 ): Promise<void> {
   if (order.status === 'PENDING_PAYMENT') return;
+  // No longer unpaid: the shopper's place among MAX_PENDING_ORDERS goes back with the stock.
+  if (order.userId) await releasePendingPlace(models, order.userId, order._id);
   const closed = order.status === 'CLOSED';
   if (closed) await releaseOrderStock(models, order);
   else await commitOrderStock(models, order);
   await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: { stockSettled: closed ? 'RELEASED' : 'COMMITTED' } });
+}
+
+/**
+ * Releases reservations, taken before `cutoff`, whose order does not exist: an order is written before it reserves
+ * anything and deleted only while RESERVING, so such a reservation is what a process left when it died between a
+ * reservation and giving it back (or between the sweeper deleting a stuck order and releasing its stock).
+ */
+export async function releaseOrphanReservations(models: Models, cutoff: Date, limit: number): Promise<number> {
+  const products = await models.Product.find({ 'reservations.at': { $lte: cutoff } }, { reservations: 1 }).limit(limit).lean();
+  const held = products.flatMap((p) =>
+    (p.reservations ?? []).filter((r) => r.at && r.at <= cutoff).map((r) => ({ productId: p._id, orderId: r.orderId, quantity: r.quantity ?? 0 })),
+  );
+  if (held.length === 0) return 0;
+  const existing = await models.Order.find({ _id: { $in: held.map((h) => h.orderId) } }, { _id: 1 }).lean();
+  const exists = new Set(existing.map((o) => String(o._id)));
+  let released = 0;
+  for (const r of held) {
+    if (!exists.has(String(r.orderId)) && (await releaseStock(models, r.productId, r.orderId, r.quantity))) released++;
+  }
+  return released;
 }

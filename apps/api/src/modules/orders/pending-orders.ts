@@ -1,0 +1,43 @@
+// How many unpaid orders a shopper holds, so that one shopper cannot hold the shop's stock (MAX_PENDING_ORDERS).
+// A place is taken before the order is written and given back once the order leaves PENDING_PAYMENT (closed or
+// paid, with its stock: settleOrderStock) or is abandoned; the reservation sweeper gives back places whose order
+// is gone or no longer pending, so a crash anywhere in between leaves the count wrong for a minute at most.
+import type { Types } from 'mongoose';
+import type { Models } from '../../collections';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
+
+/** Takes a place for `orderId` unless the shopper already holds `max` (or this order holds one already). */
+export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, max: number): Promise<boolean> {
+  // The shopper's document first (an upsert guarded by the count would meet the unique _id when full).
+  await models.PendingOrderSlots.updateOne({ _id: userId }, { $setOnInsert: { count: 0, orders: [] } }, { upsert: true }).catch((err: unknown) => {
+    if (!isDuplicateKeyError(err)) throw err;
+  });
+  const res = await models.PendingOrderSlots.updateOne(
+    { _id: userId, count: { $lt: max }, 'orders.orderId': { $ne: orderId } },
+    { $inc: { count: 1 }, $push: { orders: { orderId, at: new Date() } } },
+  );
+  return res.modifiedCount === 1;
+}
+
+/** Gives the order's place back; a no-op when it holds none (given back already, or never taken). */
+export async function releasePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId): Promise<boolean> {
+  const res = await models.PendingOrderSlots.updateOne({ _id: userId, 'orders.orderId': orderId }, { $inc: { count: -1 }, $pull: { orders: { orderId } } });
+  return res.modifiedCount === 1;
+}
+
+/**
+ * Gives back the places, held since before `cutoff`, of orders that do not exist (a crash before the order was
+ * written, or after it was abandoned) or are no longer pending (a crash before their stock was settled).
+ */
+export async function releaseStalePendingPlaces(models: Models, cutoff: Date, limit: number): Promise<number> {
+  const holders = await models.PendingOrderSlots.find({ 'orders.at': { $lte: cutoff } }).limit(limit).lean();
+  const held = holders.flatMap((h) => h.orders.filter((o) => o.at && o.at <= cutoff).map((o) => ({ userId: h._id as Types.ObjectId, orderId: o.orderId })));
+  if (held.length === 0) return 0;
+  const pending = await models.Order.find({ _id: { $in: held.map((h) => h.orderId) }, status: 'PENDING_PAYMENT' }, { _id: 1 }).lean();
+  const stillPending = new Set(pending.map((o) => String(o._id)));
+  let released = 0;
+  for (const place of held) {
+    if (!stillPending.has(String(place.orderId)) && (await releasePendingPlace(models, place.userId, place.orderId))) released++;
+  }
+  return released;
+}

@@ -3,6 +3,7 @@
 // insertOne/updateById (see storage.ts) — so inserts, updates, upserts, replacements, findAndModify, bulkWrite
 // and aggregate $out/$merge are all covered. The check is synchronous and runs in the same turn as the write,
 // which is what keeps it race-free: CongoDB executes each command without yielding to real I/O in between.
+// Keys are looked up in the collection's key indexes (key-index.ts), the same maps reads use.
 import type { Doc } from './bson-values';
 import { indexKeys, isIndexed, keyIndexFor, type IndexSpec } from './key-index';
 

@@ -35,9 +35,14 @@ function stop(code) {
   process.exitCode = code;
 }
 
+// Ctrl-C reaches the uni processes as well as this one (one process group), in either order: a child ended by
+// SIGINT/SIGTERM (or exiting 130/143 on it) is a clean stop, not a failure for pnpm to report as ELIFECYCLE.
+const stoppedBySignal = (code, signal) => signal === 'SIGINT' || signal === 'SIGTERM' || code === 130 || code === 143;
 for (const { name, child } of children) {
   child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`[${name}] exited (${signal ?? code}); stopping the other one`);
+    if (stopping) return;
+    if (stoppedBySignal(code, signal)) return stop(0);
+    console.error(`[${name}] exited (${signal ?? code}); stopping the other one`);
     stop(code ?? 1);
   });
 }

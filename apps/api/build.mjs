@@ -7,6 +7,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const external = Object.keys(pkg.dependencies ?? {}).filter((name) => !name.startsWith('@xiaodian/'));
 // The embedded database (development without MONGODB_URI) becomes its own chunk, loaded only when used.
 external.push('@push.rocks/smartmongo', 'mongodb-memory-server-core', 'mongodb', 'bson');
+// Development's readable logs (a devDependency, never loaded in production).
+external.push('pino-pretty');
 
 await build({
   entryPoints: ['src/server.ts'],

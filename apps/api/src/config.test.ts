@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,5 +114,59 @@ describe('configuration', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('keeps the generated development JWT secret with the development data, so a restart keeps sessions', () => {
+    const { NODE_ENV: _n, MONGODB_URI: _m, JWT_SECRET: _j, PUBLIC_BASE_URL: _p, ...wechat } = complete;
+    const dir = mkdtempSync(join(tmpdir(), 'xd-devdata-'));
+    try {
+      const dev = { ...wechat, NODE_ENV: 'development', SANDBOX_DATA_DIR: '/nonexistent' };
+      const first = loadConfig(dev, { devDataDir: join(dir, '.dev') });
+      expect(first.jwtSecret).toMatch(/^[0-9a-f]{64}$/);
+      const file = join(dir, '.dev', 'jwt-secret');
+      expect(readFileSync(file, 'utf8').trim()).toBe(first.jwtSecret);
+      expect(statSync(file).mode & 0o077).toBe(0);
+      // A restart reads it back.
+      expect(loadConfig(dev, { devDataDir: join(dir, '.dev') }).jwtSecret).toBe(first.jwtSecret);
+      // A file cut short (a crash while writing) is replaced, not trusted.
+      writeFileSync(file, 'short');
+      const replaced = loadConfig(dev, { devDataDir: join(dir, '.dev') }).jwtSecret;
+      expect(replaced).toMatch(/^[0-9a-f]{64}$/);
+      expect(readFileSync(file, 'utf8').trim()).toBe(replaced);
+      // JWT_SECRET wins; tests and production never read or write the file.
+      expect(loadConfig({ ...dev, JWT_SECRET: 'y'.repeat(40) }, { devDataDir: join(dir, '.dev') }).jwtSecret).toBe('y'.repeat(40));
+      const test = loadConfig({ ...wechat, NODE_ENV: 'test' }, { devDataDir: join(dir, '.dev') });
+      expect(test.jwtSecret).not.toBe(replaced);
+      expect(loadConfig({ ...wechat, NODE_ENV: 'test' }, { devDataDir: join(dir, '.dev') }).jwtSecret).not.toBe(test.jwtSecret);
+      expect(() => loadConfig({ ...complete, JWT_SECRET: undefined } as never, { devDataDir: join(dir, '.dev') })).toThrow(/JWT_SECRET/);
+      rmSync(join(dir, '.dev'), { recursive: true });
+      loadConfig({ ...wechat, NODE_ENV: 'test' }, { devDataDir: join(dir, '.dev') });
+      expect(() => statSync(join(dir, '.dev'))).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('turns the metrics listener on with METRICS_PORT only, on loopback unless a token guards it', () => {
+    expect(loadConfig(complete).metrics).toBeUndefined();
+    expect(loadConfig({ ...complete, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1', token: undefined });
+    expect(() => loadConfig({ ...complete, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toThrow(/METRICS_TOKEN is required when METRICS_HOST/);
+    expect(loadConfig({ ...complete, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 't'.repeat(16) }).metrics).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+      token: 't'.repeat(16),
+    });
+    expect(() => loadConfig({ ...complete, METRICS_PORT: 'nine' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ ...complete, METRICS_PORT: '9464', METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16/);
+  });
+
+  it('formats logs for people only in development (LOG_PRETTY, else whether stdout is a terminal)', () => {
+    const { NODE_ENV: _n, MONGODB_URI: _m, JWT_SECRET: _j, PUBLIC_BASE_URL: _p, ...wechat } = complete;
+    const dev = { ...wechat, NODE_ENV: 'development', SANDBOX_DATA_DIR: '/nonexistent', JWT_SECRET: 'z'.repeat(40) };
+    expect(loadConfig(dev).logPretty).toBeUndefined();
+    expect(loadConfig({ ...dev, LOG_PRETTY: '1' }).logPretty).toBe(true);
+    expect(loadConfig({ ...dev, LOG_PRETTY: '0' }).logPretty).toBe(false);
+    expect(loadConfig({ ...complete, LOG_PRETTY: '1' }).logPretty).toBe(false);
+    expect(loadConfig({ ...wechat, NODE_ENV: 'test', LOG_PRETTY: '1' }).logPretty).toBe(false);
   });
 });

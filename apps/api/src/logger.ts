@@ -51,3 +51,13 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     destination,
   );
 }
+
+/**
+ * Human-readable lines for a developer's terminal (development only: production and tests write JSON). pino-pretty
+ * is a development dependency, loaded only here, synchronously formatting in this thread (no worker transport, so
+ * tsx watch restarts stay instant and nothing is lost on exit).
+ */
+export async function prettyDestination(): Promise<pino.DestinationStream> {
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true });
+}

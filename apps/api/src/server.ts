@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db';
 import { createListener } from './http/listener';
-import { createLogger } from './logger';
+import { createLogger, prettyDestination } from './logger';
 import { startInstance } from './start';
 
 async function main(): Promise<void> {
@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  // Readable in a developer's terminal (or with LOG_PRETTY=1, as `pnpm dev` sets); JSON everywhere else.
+  const pretty = config.logPretty ?? (config.env === 'development' && process.stdout.isTTY);
+  const logger = createLogger(config.logLevel, pretty ? await prettyDestination() : undefined);
   const database = await connectDatabase(config.mongodbUri, logger);
   const server = createListener();
   const instance = await startInstance(server, { config, logger, db: database.connection });
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (instance.metrics) logger.info(`metrics (Prometheus) at ${instance.metrics.url}/metrics`);
   logger.info({ host: config.host, port, env: config.env, database: database.kind }, `Xiaodian API ready on http://${shown}:${port}`);
 
   let stopping = false;

@@ -83,7 +83,8 @@ async function loginFlood(world: World): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const world = await startWorld();
+  // One shopper places every order here: lift the per-shopper limits that guard a real shop against hoarding.
+  const world = await startWorld({ env: { MAX_PENDING_ORDERS: '1000', ORDER_RATE_LIMIT: '10000' } });
   try {
     if (process.env.XD_BENCH_ONLY === 'login-flood') return await loginFlood(world);
     const services = world.api.instance.services;

@@ -18,6 +18,7 @@ export const API_FEATURE_ORDER = [
   'shipping',
   'reconciliation',
   'dashboard',
+  'monitoring',
 ];
 
 const MECHANICS = ['infra', 'http'];

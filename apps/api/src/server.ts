@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // Readable in a developer's terminal (or with LOG_PRETTY=1, as `pnpm dev` sets); JSON everywhere else.
   const pretty = config.logPretty ?? (config.env === 'development' && process.stdout.isTTY);
   const logger = createLogger(config.logLevel, pretty ? await prettyDestination() : undefined);
-  const database = await connectDatabase(config.mongodbUri, logger);
+  const database = await connectDatabase(config.mongodbUri, logger, { env: config.env });
   const server = createListener();
   const instance = await startInstance(server, { config, logger, db: database.connection });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -194,7 +194,7 @@ describe('persistence of the development database', () => {
 
   it('findDevServer finds a running dev server, and never under NODE_ENV=test', async () => {
     const server = await open(tempDir());
-    const env = { XD_DEVDB_PORT: String(server.port), XD_DEVDB_DIR: server.dir, NODE_ENV: 'development' };
+    const env = { DEVDB_PORT: String(server.port), DEVDB_DATA_DIR: server.dir, NODE_ENV: 'development' };
     expect(await findDevServer({ env })).toEqual({ uri: `mongodb://127.0.0.1:${server.port}`, dir: server.dir });
     expect(await findDevServer({ env: { ...env, NODE_ENV: 'test' } })).toBeUndefined();
     await server.stop();

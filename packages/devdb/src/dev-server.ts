@@ -1,6 +1,6 @@
 // The development database: CongoDB as a process of its own on a fixed local port, with its data kept in a
 // directory (journal + snapshots, see persistence/), so it survives restarts of the API and of itself.
-// `pnpm dev` starts it (this package's `dev` script); the API in development joins it when it is running.
+// `pnpm dev` starts it (this package's `dev` script, the same as `start`); the API in development joins it when it is running.
 import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,20 +9,20 @@ import { lockHolder } from './persistence/data-dir';
 
 export interface DevServerSettings {
   host: string;
-  /** XD_DEVDB_PORT, default 27018 (next to a real mongod's 27017). */
+  /** DEVDB_PORT, default 27017 (MongoDB's own port: tools find it where they expect a MongoDB). */
   port: number;
-  /** XD_DEVDB_DIR, default `<repository>/.devdb` (git-ignored). */
+  /** DEVDB_DATA_DIR, default `<repository>/.devdb` (git-ignored). */
   dir: string;
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function devServerSettings(env: NodeJS.ProcessEnv = process.env): DevServerSettings {
-  const port = env.XD_DEVDB_PORT ? Number(env.XD_DEVDB_PORT) : 27018;
+  const port = env.DEVDB_PORT ? Number(env.DEVDB_PORT) : 27017;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new Error(`XD_DEVDB_PORT must be a TCP port number (got "${env.XD_DEVDB_PORT}")`);
+    throw new Error(`DEVDB_PORT must be a TCP port number (got "${env.DEVDB_PORT}")`);
   }
-  return { host: '127.0.0.1', port, dir: path.resolve(env.XD_DEVDB_DIR || path.join(repositoryRoot, '.devdb')) };
+  return { host: '127.0.0.1', port, dir: path.resolve(env.DEVDB_DATA_DIR || path.join(repositoryRoot, '.devdb')) };
 }
 
 export interface RunningDevServer extends DevServerSettings {

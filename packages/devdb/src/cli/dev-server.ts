@@ -1,5 +1,5 @@
-// `pnpm --filter @xiaodian/devdb dev` (started by the root `pnpm dev`): the development database as a
-// process of its own, until SIGINT/SIGTERM. XD_DEVDB_PORT and XD_DEVDB_DIR choose where.
+// `pnpm --filter @xiaodian/devdb start` (and `dev`, which the root `pnpm dev` runs): the development database as
+// a process of its own, until SIGINT/SIGTERM. DEVDB_PORT and DEVDB_DATA_DIR choose where.
 import { devServerSettings, startDevServer } from '../dev-server';
 import { lockHolder } from '../persistence/data-dir';
 
@@ -11,9 +11,9 @@ if (holder !== undefined) {
 }
 const t0 = performance.now();
 const server = await startDevServer({ ...settings, log: (msg) => console.log(msg) });
+// One line when ready, with the URI other tools (and any number of API processes, as MONGODB_URI) connect to.
 console.log(
-  `devdb: development MongoDB (CongoDB) on ${server.uri('<db>')} — ready in ${Math.round(performance.now() - t0)} ms\n` +
-    `devdb: data in ${server.dir} (empty it with \`pnpm db:reset\`)`,
+  `devdb: ready on ${server.uri()} in ${Math.round(performance.now() - t0)} ms, data in ${server.dir} (empty it with \`pnpm db:reset\`)`,
 );
 
 let stopping = false;

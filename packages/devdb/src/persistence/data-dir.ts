@@ -87,7 +87,7 @@ export function lockDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
   const holder = lockedHere.has(dir) ? process.pid : lockHolder(dir);
   if (holder !== undefined && (holder !== process.pid || lockedHere.has(dir))) {
-    throw new Error(`devdb: ${dir} is in use by process ${holder} (another devdb server); stop it or use another XD_DEVDB_DIR`);
+    throw new Error(`devdb: ${dir} is in use by process ${holder} (another devdb server); stop it or use another DEVDB_DATA_DIR`);
   }
   const file = path.join(dir, LOCK);
   writeFileSync(file, `${process.pid}\n`);

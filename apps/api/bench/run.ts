@@ -3,8 +3,13 @@
 //  1. the crypto floor: verify + decrypt of a notification, nothing else;
 //  2. notifications through HTTP: verify + decrypt + apply (compare-and-set) + record, for distinct orders;
 //  3. orders + prepay against the sandbox: create an order (stock reserved) and get signed payment parameters;
-//  4. login flood: a shopper's signed-in request during bursts of 150 parallel bad admin logins, against a 250 ms target
+//  4. the speed targets, each as a ratio measured in this run: notifications applied per second against bare
+//     `GET /api/health` per second (target ≥ 0.5), orders + prepay per second against the RSA signatures per
+//     second this machine makes, divided by the three an order needs (target ≥ 0.25), the notification p99
+//     (target < 100 ms), and a flash sale of 1,000 buyers for 100 units (exactly 100 orders, p99 < 1 s);
+//  5. login flood: a shopper's signed-in request during bursts of 150 parallel bad admin logins, against a 250 ms target
 //     (`XD_BENCH_ONLY=login-flood` runs this section alone).
+import { createHash, randomBytes, sign } from 'node:crypto';
 import { parseNotification } from '@xiaodian/wechatpay';
 import { adminToken, call, createProduct, shopperToken, startWorld, type World } from '../test/harness';
 import { forgeNotification, transactionFor } from '../test/wechat-forge';
@@ -26,6 +31,23 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 }
 
 const perSecond = (count: number, ms: number) => (count * 1000) / ms;
+const HEALTH_REQUESTS = Number(process.env.XD_BENCH_HEALTH ?? 2000);
+const FLASH_BUYERS = Number(process.env.XD_BENCH_FLASH_BUYERS ?? 1000);
+const FLASH_UNITS = 100;
+/** How many buyers of the flash sale press "buy" at the same moment (the rest queue behind them, as browsers do). */
+const FLASH_CONCURRENCY = 100;
+
+/** Times each call of `work` over `items`, `limit` at a time; answers the latencies (ms) and the rate (/s). */
+async function timed<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<{ latencies: number[]; rate: number }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await inParallel(items, limit, async (item) => {
+    const t0 = performance.now();
+    await work(item);
+    latencies.push(performance.now() - t0);
+  });
+  return { latencies, rate: perSecond(items.length, performance.now() - started) };
+}
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const row = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
 
@@ -82,6 +104,37 @@ async function loginFlood(world: World): Promise<void> {
   row('bad logins: 401 checked / 429 refused; ms per burst', `${answers.get(401) ?? 0} / ${answers.get(429) ?? 0}; ${(burstMs / FLOOD_ROUNDS).toFixed(0)}`);
 }
 
+/** SHA256withRSA signatures per second with the merchant key: the cost floor of an order (prepay request, its answer's check, paySign). */
+function rsaSignaturesPerSecond(key: Parameters<typeof sign>[2]): number {
+  const messages = Array.from({ length: 300 }, () => createHash('sha256').update(randomBytes(32)).digest('hex'));
+  const started = performance.now();
+  for (const message of messages) sign('sha256', Buffer.from(message), key);
+  return perSecond(messages.length, performance.now() - started);
+}
+
+/**
+ * FLASH_BUYERS shoppers (each signed in) press "buy" on a product with FLASH_UNITS units, FLASH_CONCURRENCY at the
+ * same moment: exactly FLASH_UNITS orders must be placed, the rest told OUT_OF_STOCK, nothing oversold.
+ */
+async function flashSale(world: World, admin: string) {
+  const product = await createProduct(world, admin, { priceFen: 100, stock: FLASH_UNITS });
+  const tokens: string[] = [];
+  await inParallel(Array.from({ length: FLASH_BUYERS }, (_, i) => i), 16, async (i) => {
+    tokens.push(await shopperToken(world, `flash-${i}`));
+  });
+  let placed = 0;
+  let soldOut = 0;
+  let other = 0;
+  const { latencies } = await timed(tokens, FLASH_CONCURRENCY, async (token) => {
+    const res = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
+    if (res.status === 201) placed++;
+    else if (res.status === 409 && res.body?.error?.code === 'OUT_OF_STOCK') soldOut++;
+    else other++;
+  });
+  const stored = await world.api.instance.services.models.Product.findById(product.id).lean();
+  return { placed, soldOut, other, latencies, stockLeft: stored?.stock ?? -1, held: stored?.reservations?.length ?? -1 };
+}
+
 async function main(): Promise<void> {
   // One shopper places every order here: lift the per-shopper limits that guard a real shop against hoarding.
   const world = await startWorld({ env: { MAX_PENDING_ORDERS: '1000', ORDER_RATE_LIMIT: '10000' } });
@@ -110,13 +163,19 @@ async function main(): Promise<void> {
     }
     const floor = perSecond(notifications.length, performance.now() - started);
 
+    // The yardsticks of the targets, measured now, under the same conditions: bare health checks, RSA signing.
+    const health = await timed(Array.from({ length: HEALTH_REQUESTS }, (_, i) => i), CONCURRENCY, async () => {
+      const res = await call(world.api.url, 'GET', '/api/health');
+      if (res.status !== 200) throw new Error(`health answered ${res.status}`);
+    });
+    const rsaPerSecond = rsaSignaturesPerSecond(services.merchantKey);
+
     // 2. The whole notification path through HTTP.
-    started = performance.now();
-    await inParallel(notifications, CONCURRENCY, async (n) => {
+    const notified = await timed(notifications, CONCURRENCY, async (n) => {
       const res = await call(world.api.url, 'POST', '/api/pay/notify', { headers: n.headers, raw: n.raw });
       if (res.status !== 204) throw new Error(`notify answered ${res.status}`);
     });
-    const applied = perSecond(notifications.length, performance.now() - started);
+    const applied = notified.rate;
     await services.drain();
     const paid = await services.models.Order.countDocuments({ _id: { $in: orders.map((o) => o.id) }, status: 'PAID' });
     if (paid !== orders.length) throw new Error(`only ${paid} of ${orders.length} orders paid`);
@@ -136,6 +195,17 @@ async function main(): Promise<void> {
     row('ratio applied / floor', (applied / floor).toFixed(3));
     row('orders + prepay against the sandbox (/s)', ordersPerSecond.toFixed(1));
     row('ratio orders+prepay / applied notifications', (ordersPerSecond / applied).toFixed(3));
+
+    const flash = await flashSale(world, admin);
+    console.log('\nSpeed targets (ratios of figures measured above, in this run)');
+    row('bare GET /api/health (/s)', health.rate.toFixed(0));
+    row('ratio notifications applied / health — target ≥ 0.5', `${(applied / health.rate).toFixed(3)}  (${applied.toFixed(0)} / ${health.rate.toFixed(0)})`);
+    row('RSA-2048 SHA256 signatures (/s); ÷ 3 per order', `${rsaPerSecond.toFixed(0)}; ${(rsaPerSecond / 3).toFixed(0)}`);
+    row('ratio orders+prepay / (signatures ÷ 3) — target ≥ 0.25', `${(ordersPerSecond / (rsaPerSecond / 3)).toFixed(3)}  (${ordersPerSecond.toFixed(1)} / ${(rsaPerSecond / 3).toFixed(0)})`);
+    row('notification p50 / p99 (ms) — target p99 < 100', `${percentile(notified.latencies, 50).toFixed(1)} / ${percentile(notified.latencies, 99).toFixed(1)}`);
+    row(`flash sale: ${FLASH_BUYERS} buyers, ${FLASH_UNITS} units — orders placed (must be ${FLASH_UNITS})`, `${flash.placed} (409 OUT_OF_STOCK: ${flash.soldOut}, other: ${flash.other})`);
+    row('flash sale p50 / p99 (ms) — target p99 < 1000', `${percentile(flash.latencies, 50).toFixed(1)} / ${percentile(flash.latencies, 99).toFixed(1)}`);
+    row('flash sale stock left / held', `${flash.stockLeft} / ${flash.held}`);
 
     await loginFlood(world);
   } finally {

@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseEnvFile } from './config';
+import { ConfigError, loadConfig as loadConfigFrom, parseEnvFile } from './config';
+
+// Development keeps its JWT secret in a folder: these tests use their own, never the developer's `.dev/`.
+const scratchDevDir = join(mkdtempSync(join(tmpdir(), 'xd-config-')), '.dev');
+const loadConfig: typeof loadConfigFrom = (env, options = {}) => loadConfigFrom(env, { devDataDir: scratchDevDir, ...options });
 
 const complete = {
   NODE_ENV: 'production',

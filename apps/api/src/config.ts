@@ -2,7 +2,7 @@
 // the API reads process.env. Production refuses to start on a missing or malformed variable and names it;
 // development fills the gaps with safe defaults and the WeChat sandbox's identities.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -48,7 +48,18 @@ const schema = z
     WECHATPAY_BASE: url.default('https://api.mch.weixin.qq.com'),
     PUBLIC_BASE_URL: url.optional(),
     ORDER_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+    /** Unpaid orders one shopper may hold at once (their stock is held too). */
+    MAX_PENDING_ORDERS: z.coerce.number().int().min(1).max(10_000).default(5),
+    /** Orders one shopper may place per 10 minutes, across every instance. */
+    ORDER_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Development only: 1 = human-readable logs, 0 = JSON; unset = readable when stdout is a terminal. */
+    LOG_PRETTY: z.enum(['0', '1']).optional(),
+    /** `GET /metrics` (Prometheus) on its own listener; unset = no metrics endpoint. */
+    METRICS_PORT: port.optional(),
+    METRICS_HOST: nonEmpty.default('127.0.0.1'),
+    /** Bearer token the metrics listener asks for; required when METRICS_HOST is not a loopback address. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Set to "false" to run an instance that only serves HTTP (jobs run on the others). */
     JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
     SANDBOX_DATA_DIR: nonEmpty.optional(),
@@ -90,7 +101,14 @@ export interface Config {
   admin?: { username: string; password: string };
   publicBaseUrl: string;
   orderTtlSeconds: number;
+  maxPendingOrders: number;
+  /** Orders per shopper per 10 minutes. */
+  orderRateLimit: number;
   logLevel: string;
+  /** Human-readable logs (development only); undefined: when stdout is a terminal. */
+  logPretty?: boolean;
+  /** The Prometheus endpoint's listener; undefined: off. */
+  metrics?: { port: number; host: string; token?: string };
   jobsEnabled: boolean;
   wechat: { appid: string; secret: string; apiBase: string };
   wechatPay: {
@@ -150,6 +168,33 @@ export interface LoadConfigOptions {
    * NODE_ENV unset and no WECHAT* variable), so tests (NODE_ENV=test) never see a developer's `.sandbox/`.
    */
   sandboxEnv?: boolean;
+  /**
+   * Where development keeps the JWT secret it generates once (so that a restart keeps the admin signed in).
+   * Default: `.dev/` at the workspace root, git-ignored. Only used in development without JWT_SECRET.
+   */
+  devDataDir?: string;
+}
+
+/**
+ * The development JWT secret: generated on first use into `dir/jwt-secret` (owner-only) and read back on every
+ * start, so that tsx watch restarting the API on each save does not sign everyone out. Two processes starting
+ * at once agree: the file is created exclusively and the loser reads the winner's.
+ */
+export function developmentJwtSecret(dir: string): string {
+  const file = join(dir, 'jwt-secret');
+  const read = () => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
+  const existing = read();
+  if (existing.length >= 32) return existing;
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  try {
+    // A file too short to be ours (a crash while writing) is replaced; otherwise only created.
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: existing ? 'w' : 'wx' });
+    return secret;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return read();
+  }
 }
 
 /** In development the WeChat identities default to the sandbox's (its api.env), for a zero-configuration start. */
@@ -184,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   }
   const e = parsed.data;
   const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  if (e.METRICS_PORT !== undefined && !e.METRICS_TOKEN && !isLoopbackHost(e.METRICS_HOST)) {
+    throw new ConfigError(
+      `Invalid configuration: METRICS_TOKEN is required when METRICS_HOST (${e.METRICS_HOST}) is not a loopback address.`,
+    );
+  }
   const defaultAdmin = !production && !(e.ADMIN_USERNAME && e.ADMIN_PASSWORD);
   if (defaultAdmin && !isLoopbackHost(host)) {
     throw new ConfigError(
@@ -205,8 +255,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     port: e.PORT,
     host,
     mongodbUri: e.MONGODB_URI,
-    // Development tokens die with the process, which is what a developer expects from a restart.
-    jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    // Development keeps its generated secret with the development data, so a restart (every save under tsx
+    // watch) keeps the admin signed in; tests without JWT_SECRET get one per process.
+    jwtSecret:
+      e.JWT_SECRET ??
+      (e.NODE_ENV === 'development' ? developmentJwtSecret(options.devDataDir ?? join(workspaceRoot(), '.dev')) : randomBytes(32).toString('hex')),
     admin:
       e.ADMIN_USERNAME && e.ADMIN_PASSWORD
         ? { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD }
@@ -215,7 +268,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
           : { username: e.ADMIN_USERNAME ?? 'admin', password: e.ADMIN_PASSWORD ?? 'admin' },
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`,
     orderTtlSeconds: e.ORDER_TTL_SECONDS,
+    maxPendingOrders: e.MAX_PENDING_ORDERS,
+    orderRateLimit: e.ORDER_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
+    logPretty: e.NODE_ENV !== 'development' ? false : e.LOG_PRETTY === undefined ? undefined : e.LOG_PRETTY === '1',
+    metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     jobsEnabled: e.JOBS_ENABLED === 'true',
     wechat: { appid: e.WECHAT_APPID!, secret: e.WECHAT_SECRET!, apiBase: e.WECHAT_API_BASE },
     wechatPay: {

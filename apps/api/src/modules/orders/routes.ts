@@ -7,7 +7,7 @@ import type { Services } from '../../context';
 import { requireShopper, shopperOf } from '../../http/auth';
 import { queryOf } from '../../http/query';
 import { parseInput } from '../../http/validate';
-import { createOrder } from './create-order';
+import { createOrder, TooManyOrdersError } from './create-order';
 import { toOrder } from './dto';
 import type { OrderDoc } from './model';
 
@@ -17,7 +17,11 @@ export function orderRoutes(s: Services): Router {
 
   router.post('/', async (ctx) => {
     const input = parseInput(createOrderInput, ctx.request.body);
-    const order = await createOrder({ models: s.models, orderTtlSeconds: s.config.orderTtlSeconds }, shopperOf(ctx), input);
+    const { orderTtlSeconds, maxPendingOrders, orderRateLimit } = s.config;
+    const order = await createOrder({ models: s.models, orderTtlSeconds, maxPendingOrders, orderRateLimit }, shopperOf(ctx), input).catch((err: unknown) => {
+      if (err instanceof TooManyOrdersError) ctx.set('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    });
     ctx.status = 201;
     ctx.body = toOrder(order);
   });

@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../../errors';
 import { adminOf, requireAdmin } from '../../http/auth';
 import { parseInput } from '../../http/validate';
 import type { ProductDoc } from './model';
+import { writeAudit } from '../staff/audit';
 import { reservedOf, toProduct } from './dto';
 
 export function adminProductRoutes(s: Services): Router {
@@ -23,7 +24,7 @@ export function adminProductRoutes(s: Services): Router {
     const input = parseInput(createProductInput, ctx.request.body);
     const now = new Date();
     const product = await s.models.Product.create({ ...input, reservations: [], createdAt: now, updatedAt: now });
-    await s.models.AuditLog.create({
+    await writeAudit(s.models, {
       at: now,
       actor: adminOf(ctx).username,
       action: 'product.create',
@@ -77,7 +78,7 @@ export function adminProductRoutes(s: Services): Router {
           { returnDocument: 'after' },
         ).lean<ProductDoc>();
         if (product) {
-          await s.models.AuditLog.create({
+          await writeAudit(s.models, {
             at: now,
             actor,
             action: 'product.stock',
@@ -93,7 +94,7 @@ export function adminProductRoutes(s: Services): Router {
     }
     const changed = [...Object.keys(fields), ...(imageUrl !== undefined ? ['imageUrl'] : []), ...(maxPerOrder !== undefined ? ['maxPerOrder'] : [])];
     if (changed.length > 0) {
-      await s.models.AuditLog.create({ at: now, actor, action: 'product.update', productId: product._id, detail: `changed ${changed.join(', ')}` });
+      await writeAudit(s.models, { at: now, actor, action: 'product.update', productId: product._id, detail: `changed ${changed.join(', ')}` });
     }
     ctx.body = toProduct(product, { admin: true });
   });

@@ -8,7 +8,7 @@ export interface FakeRequest {
   header: Record<string, string>;
 }
 
-export type FakeAnswer = { status: number; data?: unknown } | 'network-error';
+export type FakeAnswer = { status: number; data?: unknown; headers?: Record<string, string> } | 'network-error';
 export type Responder = (req: FakeRequest) => FakeAnswer | Promise<FakeAnswer>;
 
 type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string }) => void; complete?: () => void };
@@ -58,6 +58,7 @@ export class FakeUni {
     opts: { url: string; method?: string; data?: unknown; header?: Record<string, string> } & Callbacks<{
       statusCode: number;
       data: unknown;
+      header: Record<string, string>;
     }>,
   ): void => {
     const req: FakeRequest = { url: opts.url, method: opts.method ?? 'GET', data: opts.data, header: opts.header ?? {} };
@@ -66,7 +67,7 @@ export class FakeUni {
       .then(() => this.responder(req))
       .then((answer) => {
         if (answer === 'network-error') opts.fail?.({ errMsg: 'request:fail timeout' });
-        else opts.success?.({ statusCode: answer.status, data: answer.data ?? '' });
+        else opts.success?.({ statusCode: answer.status, data: answer.data ?? '', header: answer.headers ?? {} });
       });
   };
 

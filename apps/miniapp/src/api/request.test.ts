@@ -80,7 +80,7 @@ describe('request wrapper', () => {
     expect(err).toMatchObject({ status: 401, code: 'UNAUTHORIZED', kind: 'http' });
     expect(s.state.logins).toBe(1);
     expect(t.sent).toHaveLength(2);
-    expect(toasts).toEqual(['请重新登录']);
+    expect(toasts).toEqual(['请先登录']);
   });
 
   it('shares one login among requests that are answered 401 together', async () => {
@@ -136,12 +136,36 @@ describe('request wrapper', () => {
     expect(s.state.logins).toBe(0);
   });
 
-  it("turns the API's error body into ApiError and toasts its message (unless asked not to)", async () => {
-    const t = transport(() => ({ status: 409, data: { error: { code: 'OUT_OF_STOCK', message: '库存不足' } } }));
+  it("turns the API's error body into ApiError and toasts the code's Chinese text (unless asked not to)", async () => {
+    const t = transport(() => ({ status: 409, data: { error: { code: 'OUT_OF_STOCK', message: 'Only 2 of “tea” left' } } }));
     const { c, toasts } = client(t, session('tok'));
-    await expect(c.post('/api/orders', {})).rejects.toMatchObject({ status: 409, code: 'OUT_OF_STOCK', message: '库存不足' });
+    await expect(c.post('/api/orders', {})).rejects.toMatchObject({
+      status: 409,
+      code: 'OUT_OF_STOCK',
+      message: '库存不足，请减少数量或稍后再试',
+      apiMessage: 'Only 2 of “tea” left',
+    });
     await expect(c.post('/api/orders', {}, { toast: false })).rejects.toMatchObject({ code: 'OUT_OF_STOCK' });
-    expect(toasts).toEqual(['库存不足']);
+    expect(toasts).toEqual(['库存不足，请减少数量或稍后再试']);
+  });
+
+  it('renders the order refusals from their codes, never the English message', async () => {
+    const answers = [
+      { status: 409, data: { error: { code: 'TOO_MANY_PENDING_ORDERS', message: 'You already have 5 unpaid orders; pay or cancel one first' } } },
+      { status: 409, data: { error: { code: 'LIMIT_PER_ORDER_EXCEEDED', message: 'At most 2 of “tea” per order' } } },
+      { status: 429, data: { error: { code: 'TOO_MANY_ATTEMPTS', message: 'Too many orders in a short time; try again in 90 s' } }, headers: { 'retry-after': '90' } },
+      { status: 429, data: { error: { code: 'TOO_MANY_ATTEMPTS', message: 'Too many orders in a short time; try again in 7 s' } } },
+    ];
+    const t = transport(() => answers.shift()!);
+    const { c, toasts } = client(t, session('tok'));
+    for (let i = 0; i < 4; i++) await c.post('/api/orders', {}).catch(() => undefined);
+    expect(toasts).toEqual(['您有太多待付款订单，请先支付或取消', '超过了商品的每单限购数量，请减少购买数量', '操作太频繁，请 2 分钟后再试', '操作太频繁，请 7 秒后再试']);
+  });
+
+  it('keeps the message of an answer whose code is not the API’s', async () => {
+    const t = transport(() => ({ status: 418, data: { error: { code: 'TEAPOT', message: '茶壶' } } }));
+    const { c } = client(t, session('tok'));
+    await expect(c.get('/x', { toast: false })).rejects.toMatchObject({ code: 'TEAPOT', message: '茶壶' });
   });
 
   it('reports a missing answer as a network error', async () => {

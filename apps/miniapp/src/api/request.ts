@@ -3,6 +3,7 @@
 // It knows nothing of uni-app: the transport, the token and the toast are injected (see `http.ts`), so the
 // same logic is unit-tested without a WeChat runtime.
 import type { ErrorBody } from '@xiaodian/shared';
+import { errorTextOf, retryAfterOf } from '@/utils/error-text';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -18,6 +19,8 @@ export interface TransportRequest {
 export interface TransportResponse {
   status: number;
   data: unknown;
+  /** Response headers, when the transport has them (names in any case). */
+  headers?: Record<string, string>;
 }
 
 /** Sends one request. Resolves with every HTTP answer; rejects only when no answer came (network, timeout). */
@@ -37,10 +40,19 @@ export class ApiError extends Error {
     readonly status: number,
     /** The API's error code (`OUT_OF_STOCK`, …), or `NETWORK_ERROR`. */
     readonly code: string,
+    /** What a person reads: rendered from the code (see utils/error-text.ts), in Chinese. */
     message: string,
+    extra: { apiMessage?: string; retryAfterSeconds?: number } = {},
   ) {
     super(message);
+    this.apiMessage = extra.apiMessage;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
+
+  /** The API's own message (English, for developers and logs), never shown as is. */
+  readonly apiMessage: string | undefined;
+  /** A 429's wait, in seconds (Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
   get isNetwork(): boolean {
     return this.kind === 'network';
@@ -115,17 +127,23 @@ export function buildUrl(baseUrl: string, path: string, query?: RequestOptions['
   return url;
 }
 
+function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
+  const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : String(headers![key]);
+}
+
 function errorFromResponse(res: TransportResponse): ApiError {
   const body = res.data as Partial<ErrorBody> | undefined;
   const err = body && typeof body === 'object' ? body.error : undefined;
   const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
+  const apiMessage = typeof err?.message === 'string' && err.message ? err.message : undefined;
+  const retryAfterSeconds = res.status === 429 ? retryAfterOf(headerOf(res.headers, 'retry-after'), apiMessage) : undefined;
+  // The code says what happened; the API's message is English for developers. An answer that is not the
+  // API's (a proxy's 502 page) gets a general text.
   const message =
-    typeof err?.message === 'string' && err.message
-      ? err.message
-      : res.status >= 500
-        ? '服务暂时不可用，请稍后重试'
-        : `请求失败（${res.status}）`;
-  return new ApiError('http', res.status, code, message);
+    errorTextOf(code, { retryAfterSeconds, apiMessage }) ??
+    (res.status >= 500 ? '服务暂时不可用，请稍后重试' : (apiMessage ?? `请求失败（${res.status}）`));
+  return new ApiError('http', res.status, code, message, { apiMessage, retryAfterSeconds });
 }
 
 export function createClient(options: ClientOptions): Client {

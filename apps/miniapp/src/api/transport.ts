@@ -10,7 +10,7 @@ export const uniTransport: Transport = (req) =>
       header: req.headers,
       timeout: req.timeoutMs,
       dataType: 'json',
-      success: (res) => resolve({ status: res.statusCode, data: res.data }),
+      success: (res) => resolve({ status: res.statusCode, data: res.data, headers: res.header as Record<string, string> | undefined }),
       fail: (err) => reject(new Error(err.errMsg)),
     });
   });

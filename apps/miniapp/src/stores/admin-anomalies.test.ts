@@ -70,7 +70,7 @@ describe('anomalies', () => {
     await start('staff');
     const anomalies = useAdminAnomaliesStore();
     await anomalies.load();
-    expect(await anomalies.resolve('x1', 'note')).toEqual({ ok: false, error: 'Requires role owner' });
+    expect(await anomalies.resolve('x1', 'note')).toEqual({ ok: false, error: '没有权限进行此操作' });
     expect(api.anomalies.get('x1')!.status).toBe('OPEN');
   });
 });

@@ -89,7 +89,7 @@ describe('refunds from the console', () => {
     api.override(/\/refunds$/, { status: 503, data: { error: { code: 'WECHAT_UNAVAILABLE', message: 'WeChat Pay is busy' } } });
     await orders.submitRefund('order-1');
     expect(orders.refundDrafts['order-1']!.idempotencyKey).toBe(key);
-    expect(orders.refundDrafts['order-1']!.failure).toBe('WeChat Pay is busy');
+    expect(orders.refundDrafts['order-1']!.failure).toBe('微信服务暂时不可用，请稍后重试');
 
     api.override(/\/refunds$/, { status: 502, data: { error: { code: 'WECHAT_REJECTED', message: 'WeChat Pay refused refund R1: NOT_ENOUGH' } } });
     await orders.submitRefund('order-1');
@@ -117,7 +117,7 @@ describe('refunds from the console', () => {
     const draft = orders.refundDraft('order-1', 10_000);
     draft.reason = 'x';
     expect(await orders.submitRefund('order-1')).toBeUndefined();
-    expect(orders.refundDrafts['order-1']!.failure).toBe('Requires role owner');
+    expect(orders.refundDrafts['order-1']!.failure).toBe('没有权限进行此操作');
     expect(api.orders.get('order-1')!.refunds).toHaveLength(0);
   });
 

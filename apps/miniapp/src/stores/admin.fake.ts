@@ -62,6 +62,15 @@ export class FakeAdminApi {
     this.overrides.push({ path, answer, ...(options.after ? { after: true } : {}) });
   }
 
+  /** Units of a product now held by unpaid orders (taken from what is available, as an order would). */
+  reserve(productId: string, units: number): void {
+    const p = this.products.get(productId)!;
+    const onHand = p.onHandStock ?? p.stock + (p.reservedStock ?? 0);
+    p.reservedStock = (p.reservedStock ?? 0) + units;
+    p.stock = onHand - p.reservedStock;
+    p.onHandStock = onHand;
+  }
+
   /** Every session of one account ends (its password changed, or it was disabled). */
   private endSessions(username: string): void {
     for (const [t, u] of this.tokens) if (u === username) this.tokens.delete(t);
@@ -88,7 +97,7 @@ export class FakeAdminApi {
     if (url.origin !== API) return err(404, 'NOT_FOUND', `wrong host ${url.origin}`);
 
     if (req.method === 'POST' && path === '/api/admin/login') {
-      if (this.failedLogins >= 5) return err(429, 'TOO_MANY_ATTEMPTS', 'Too many wrong passwords; try again in 2 s');
+      if (this.failedLogins >= 5) return { status: 429, data: { error: { code: 'TOO_MANY_ATTEMPTS', message: 'Too many wrong passwords; try again in 2 s' } }, headers: { 'Retry-After': '2' } };
       const account = this.accounts.get(String(body.username));
       if (!account || account.password !== body.password) {
         this.failedLogins++;
@@ -117,11 +126,15 @@ export class FakeAdminApi {
       if (req.method === 'POST') {
         const name = String(body.username);
         if (this.accounts.has(name)) return err(409, 'USERNAME_TAKEN', `Username ${name} is taken`);
+        if (String(body.password ?? '').length < 10) return err(400, 'WEAK_PASSWORD', 'password: at least 10 characters');
         const id = `a${++this.seq}`;
         this.accounts.set(name, { password: String(body.password), role: 'staff' as const, id });
         return { status: 201, data: { id, username: name, role: 'staff' } };
       }
-      return { status: 200, data: { items: [...this.accounts].map(([username, a]) => ({ id: a.id, username, role: a.role })) } };
+      return {
+        status: 200,
+        data: { items: [...this.accounts].map(([username, a]) => ({ id: a.id, username, role: a.role, disabled: a.disabled === true })) },
+      };
     }
     if (req.method === 'GET' && path === '/api/admin/dashboard') {
       return { status: 200, data: structuredClone(this.dashboard) };
@@ -206,7 +219,7 @@ export class FakeAdminApi {
       return { status: 200, data: { items: [...this.products.values()].filter((p) => p.name.includes(q)) } };
     }
     if (path === '/api/admin/products' && req.method === 'POST') {
-      const product = { id: `p${++this.seq}`, description: '', onShelf: true, ...body } as Product;
+      const product = { id: `p${++this.seq}`, description: '', onShelf: true, ...body, reservedStock: 0, onHandStock: Number(body.stock) } as Product;
       this.products.set(product.id, product);
       return { status: 201, data: product };
     }
@@ -215,11 +228,18 @@ export class FakeAdminApi {
       const p = this.products.get(product[1]!);
       if (!p) return err(404, 'NOT_FOUND', 'Product not found');
       if (body.stock !== undefined && !body.stockReason) return err(400, 'VALIDATION_FAILED', 'stockReason: required when changing stock');
+      // A stock edit sets what is on hand; available = on hand − reserved (the API's rule).
+      const reserved = p.reservedStock ?? 0;
+      const onHandBefore = p.onHandStock ?? p.stock + reserved;
       if (typeof body.stock === 'number') {
-        this.audit.unshift({ id: `e${++this.seq}`, at: new Date().toISOString(), actor: username, action: 'product.stock', detail: String(body.stockReason), productId: p.id, stockBefore: p.stock, stockAfter: body.stock });
+        if (body.stock < reserved) return err(409, 'STOCK_BELOW_RESERVED', `${reserved} are held by unpaid orders: on hand cannot be less than that`);
+        this.audit.unshift({ id: `e${++this.seq}`, at: new Date().toISOString(), actor: username, action: 'product.stock', detail: String(body.stockReason), productId: p.id, stockBefore: onHandBefore, stockAfter: body.stock });
       }
-      const { stockReason: _reason, ...fields } = body;
+      const { stockReason: _reason, stock, maxPerOrder, ...fields } = body;
       Object.assign(p, fields);
+      if (typeof stock === 'number') Object.assign(p, { onHandStock: stock, reservedStock: reserved, stock: stock - reserved });
+      if (maxPerOrder === null) delete p.maxPerOrder;
+      else if (typeof maxPerOrder === 'number') p.maxPerOrder = maxPerOrder;
       return { status: 200, data: { ...p } };
     }
     if (path === '/api/admin/audit' && req.method === 'GET') {

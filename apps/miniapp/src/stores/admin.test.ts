@@ -53,13 +53,13 @@ describe('admin session', () => {
     expect(admin.isOwner).toBe(false);
   });
 
-  it('reports a wrong password as 401 and the slow-down as 429 with the API message, keeping no token', async () => {
+  it('reports a wrong password as 401 and the slow-down as 429 with the wait (Retry-After), keeping no token', async () => {
     const admin = start();
     for (let i = 0; i < 5; i++) await expect(admin.login('owner', 'nope')).rejects.toMatchObject({ status: 401 });
     const err = await admin.login('owner', 'owner-password').catch((e: unknown) => e);
     expect(isApiError(err) && err.status).toBe(429);
     expect(isApiError(err) && err.code).toBe('TOO_MANY_ATTEMPTS');
-    expect((err as Error).message).toBe('Too many wrong passwords; try again in 2 s');
+    expect(err).toMatchObject({ message: '操作太频繁，请 2 秒后再试', retryAfterSeconds: 2, apiMessage: 'Too many wrong passwords; try again in 2 s' });
     expect(admin.loggedIn).toBe(false);
     expect(fakeUni().toasts).toEqual([]);
   });
@@ -178,5 +178,16 @@ describe('login failures, as the login page shows them', () => {
     const slowed = await admin.login('owner', 'owner-password').catch((e: unknown) => e);
     expect(loginFailureOf(slowed)).toEqual({ code: 'TOO_MANY_ATTEMPTS', message: '密码错误次数过多，请 2 秒后再试' });
     expect(loginFailureOf(new Error(''))).toMatchObject({ code: 'ERROR' });
+  });
+
+  it('says a disabled account is disabled (in Chinese, not the API’s words), and only to its right password', async () => {
+    api.accounts.get('staff')!.disabled = true;
+    const admin = start();
+    const right = await admin.login('staff', 'staff-password').catch((e: unknown) => e);
+    expect(right).toMatchObject({ status: 403, code: 'ACCOUNT_DISABLED' });
+    expect(loginFailureOf(right)).toEqual({ code: 'ACCOUNT_DISABLED', message: '该账号已停用' });
+    expect(admin.loggedIn).toBe(false);
+    const wrong = await admin.login('staff', 'nope').catch((e: unknown) => e);
+    expect(loginFailureOf(wrong)).toEqual({ code: 'UNAUTHORIZED', message: '用户名或密码错误' });
   });
 });

@@ -7,6 +7,7 @@ import type { AdminRole } from '@xiaodian/shared';
 import { adminLogin, adminLogout, connectAdminSession, getMe } from '@/api/admin';
 import { isApiError } from '@/api/request';
 import { errorMessage } from '@/composables/useLoad';
+import { waitText } from '@/utils/error-text';
 import { readJson, removeKey, writeJson, STORAGE_KEYS } from '@/utils/storage';
 
 export const ADMIN_LOGIN_PAGE = '/pages/admin/login';
@@ -42,9 +43,11 @@ export function afterLoginPage(redirect: string | undefined): string {
 export function loginFailureOf(err: unknown): { code: string; message: string } {
   if (!isApiError(err)) return { code: 'ERROR', message: errorMessage(err) };
   if (err.status === 401) return { code: err.code, message: '用户名或密码错误' };
-  // Repeated wrong passwords are slowed down: the API says for how long.
-  const wait = /(\d+)\s*s\b/.exec(err.message)?.[1];
-  if (err.status === 429) return { code: err.code, message: wait ? `密码错误次数过多，请 ${wait} 秒后再试` : '密码错误次数过多，请稍后再试' };
+  // The right password of an account the owner disabled (the API tells no one else).
+  if (err.code === 'ACCOUNT_DISABLED') return { code: err.code, message: '该账号已停用' };
+  // Repeated wrong passwords are slowed down: the API says for how long (Retry-After).
+  const wait = err.retryAfterSeconds;
+  if (err.status === 429) return { code: err.code, message: wait !== undefined ? `密码错误次数过多，请 ${waitText(wait)}后再试` : '密码错误次数过多，请稍后再试' };
   return { code: err.code, message: errorMessage(err) };
 }
 

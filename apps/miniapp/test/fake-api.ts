@@ -16,6 +16,10 @@ export class FakeApi {
   readonly usedCodes = new Set<string>();
   /** Codes the API (WeChat) rejects. */
   readonly rejectedCodes = new Set<string>();
+  /** MAX_PENDING_ORDERS: unpaid orders one shopper may hold (then 409 TOO_MANY_PENDING_ORDERS). */
+  maxPendingOrders = Infinity;
+  /** While set, placing an order answers 429 TOO_MANY_ATTEMPTS with this Retry-After (seconds). */
+  orderRetryAfter: number | undefined;
   private seq = 0;
 
   constructor(products: Product[] = []) {
@@ -65,10 +69,22 @@ export class FakeApi {
     if (!userId) return err(401, 'UNAUTHORIZED', 'missing or bad token');
 
     if (req.method === 'POST' && path === '/api/orders') {
+      if (this.orderRetryAfter !== undefined) {
+        const wait = this.orderRetryAfter;
+        const error = { code: 'TOO_MANY_ATTEMPTS', message: `Too many orders in a short time; try again in ${wait} s` };
+        return { status: 429, data: { error }, headers: { 'Retry-After': String(wait) } };
+      }
       const items = body.items as { productId: string; quantity: number }[];
       for (const i of items) {
         const p = this.products.get(i.productId);
-        if (!p || p.stock < i.quantity) return err(409, 'OUT_OF_STOCK', '库存不足');
+        if (p?.maxPerOrder !== undefined && i.quantity > p.maxPerOrder) {
+          return err(409, 'LIMIT_PER_ORDER_EXCEEDED', `At most ${p.maxPerOrder} of “${p.name}” per order`);
+        }
+        if (!p || p.stock < i.quantity) return err(409, 'OUT_OF_STOCK', `Only ${p?.stock ?? 0} left`);
+      }
+      const pending = [...this.orders.values()].filter((o) => o.userId === userId && o.status === 'PENDING_PAYMENT').length;
+      if (pending >= this.maxPendingOrders) {
+        return err(409, 'TOO_MANY_PENDING_ORDERS', `You already have ${pending} unpaid orders; pay or cancel one first`);
       }
       const lines = items.map((i) => {
         const p = this.products.get(i.productId)!;

@@ -8,7 +8,7 @@ import { confirmPayment } from '@/utils/payment';
 import { STORAGE_KEYS } from '@/utils/storage';
 import { useAddressStore } from './address';
 import { useCartStore } from './cart';
-import { useOrdersStore } from './orders';
+import { isLimitRefusal, useOrdersStore } from './orders';
 import { connectHttpSession, useSessionStore } from './session';
 
 const ADDRESS: Address = {
@@ -119,7 +119,7 @@ describe('orders store', () => {
 
     await expect(orders.startPayment(order.id)).rejects.toMatchObject({ code: 'ORDER_NOT_PAYABLE' });
     expect(fakeUni().payments).toHaveLength(0);
-    expect(fakeUni().toasts).toEqual(['订单不可支付']);
+    expect(fakeUni().toasts).toEqual(['订单当前不能支付']);
   });
 
   it('an order beyond the stock is refused with OUT_OF_STOCK and nothing is kept', async () => {
@@ -128,6 +128,32 @@ describe('orders store', () => {
       orders.create({ items: [{ productId: PRODUCTS[0]!.id, quantity: 4 }], address: ADDRESS }),
     ).rejects.toMatchObject({ status: 409, code: 'OUT_OF_STOCK' });
     expect(Object.keys(orders.byId)).toHaveLength(0);
+  });
+
+  it('says in Chinese, from the code, why the API refused to place an order', async () => {
+    const orders = useOrdersStore();
+    const one = { items: [{ productId: PRODUCTS[1]!.id, quantity: 1 }], address: ADDRESS };
+
+    api.maxPendingOrders = 1;
+    await orders.create(one);
+    const pending = await orders.create(one).catch((e: unknown) => e);
+    expect(pending).toMatchObject({ status: 409, code: 'TOO_MANY_PENDING_ORDERS' });
+    expect(isLimitRefusal(pending)).toBe(false);
+
+    api.maxPendingOrders = Infinity;
+    api.products.get(PRODUCTS[1]!.id)!.maxPerOrder = 2;
+    const limited = await orders.create({ ...one, items: [{ productId: PRODUCTS[1]!.id, quantity: 3 }] }).catch((e: unknown) => e);
+    expect(isLimitRefusal(limited)).toBe(true);
+
+    api.orderRetryAfter = 30;
+    await expect(orders.create(one)).rejects.toMatchObject({ status: 429, code: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: 30 });
+
+    expect(fakeUni().toasts).toEqual([
+      '您有太多待付款订单，请先支付或取消',
+      '超过了商品的每单限购数量，请减少购买数量',
+      '操作太频繁，请 30 秒后再试',
+    ]);
+    expect(orders.listIds).toHaveLength(1);
   });
 });
 

@@ -10,6 +10,11 @@ export function isStockRefusal(err: unknown): boolean {
   return isApiError(err) && (err.code === 'OUT_OF_STOCK' || err.code === 'PRODUCT_UNAVAILABLE');
 }
 
+/** The API refused an order over a product's 每单限购 (`maxPerOrder`). */
+export function isLimitRefusal(err: unknown): boolean {
+  return isApiError(err) && err.code === 'LIMIT_PER_ORDER_EXCEEDED';
+}
+
 /** The shopper's orders as the API last reported them. The API is the only authority on their status. */
 export const useOrdersStore = defineStore('orders', () => {
   /** Ids of the shopper's orders, newest first, as `GET /api/orders` last listed them. */

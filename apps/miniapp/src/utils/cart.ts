@@ -28,3 +28,19 @@ export function addToCartMessage(
   }
   return outcome.capped ? `库存有限，购物车里已有 ${outcome.quantity} 件` : '已加入购物车';
 }
+
+/**
+ * The checkout's words for a 409 LIMIT_PER_ORDER_EXCEEDED: the product over its 每单限购 when the catalog says
+ * which (`maxPerOrder` is public), the general text otherwise.
+ */
+export function perOrderLimitMessage(
+  lines: readonly { productId: string; name: string; quantity: number }[],
+  products: readonly { id: string; maxPerOrder?: number }[],
+  fallback: string,
+): string {
+  for (const line of lines) {
+    const limit = products.find((p) => p.id === line.productId)?.maxPerOrder;
+    if (limit !== undefined && line.quantity > limit) return `「${line.name}」每单限购 ${limit} 件，请减少数量`;
+  }
+  return fallback;
+}

@@ -19,7 +19,7 @@ export function emptyDraft(from?: Address): AddressDraft {
 
 const LABELS: Record<keyof AddressDraft, string> = {
   name: '收货人',
-  phone: '手机号码',
+  phone: '联系电话',
   province: '省份',
   city: '城市',
   district: '区县',
@@ -49,7 +49,7 @@ export function validateAddress(draft: AddressDraft): { ok: true; address: Addre
     if (hasControlCharacters(v[key])) return { ok: false, message: `${LABELS[key]}含有不可见字符` };
   }
   const phone = normalizePhone(v.phone);
-  if (phone === undefined) return { ok: false, message: '手机号码格式不正确' };
+  if (phone === undefined) return { ok: false, message: '请填写 11 位手机号，或带区号的座机（如 010-12345678）' };
   const { postalCode, ...rest } = { ...v, phone };
   return { ok: true, address: postalCode ? { ...rest, postalCode } : rest };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '@xiaodian/shared';
-import { CLOSED_REASON_LABELS, formatAddress, formatTime, orderTimeline, STATUS_LABELS, statusText } from './order-view';
+import { CLOSED_REASON_LABELS, closedExplanation, formatAddress, formatTime, orderTimeline, STATUS_LABELS, statusText } from './order-view';
 import { formatPrice } from './money';
 import { emptyDraft, validateAddress } from './address';
 
@@ -86,14 +86,14 @@ describe('H5 address form checks', () => {
       ok: true,
       address: { name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' },
     });
-    expect(validateAddress({ ...full, phone: 'abc' })).toEqual({ ok: false, message: '手机号码格式不正确' });
+    expect(validateAddress({ ...full, phone: 'abc' })).toEqual({ ok: false, message: '请填写 11 位手机号，或带区号的座机（如 010-12345678）' });
     expect(validateAddress({ ...full, postalCode: '518000' })).toMatchObject({ ok: true, address: { postalCode: '518000' } });
   });
 
   it('takes the phone numbers the API takes: 11-digit mobiles and landlines with their area code', () => {
     const full = { ...emptyDraft(), name: '张三', province: '广东省', city: '深圳市', district: '南山区', detail: '1 号' };
     for (const phone of ['1380013800', '12345', '138001380001', '23800138000']) {
-      expect(validateAddress({ ...full, phone })).toEqual({ ok: false, message: '手机号码格式不正确' });
+      expect(validateAddress({ ...full, phone })).toEqual({ ok: false, message: '请填写 11 位手机号，或带区号的座机（如 010-12345678）' });
     }
     expect(validateAddress({ ...full, phone: '0755-1234567' })).toMatchObject({ ok: true, address: { phone: '0755-1234567' } });
     expect(validateAddress({ ...full, phone: '010 12345678-123' })).toMatchObject({ ok: true, address: { phone: '010-12345678-123' } });
@@ -108,9 +108,29 @@ describe('H5 address form checks', () => {
 
 describe('why an order closed', () => {
   it('says why a closed order closed when the API tells, and the plain status otherwise', () => {
-    expect(statusText({ ...base, status: 'CLOSED', closedReason: 'PAYMENT_REFUSED' })).toBe(CLOSED_REASON_LABELS.PAYMENT_REFUSED);
+    expect(statusText({ ...base, status: 'CLOSED', closedReason: 'CANCELLED' })).toBe('已取消');
+    expect(statusText({ ...base, status: 'CLOSED', closedReason: 'EXPIRED' })).toBe('超时未支付');
+    expect(statusText({ ...base, status: 'CLOSED', closedReason: 'PAYMENT_REFUSED' })).toBe('支付异常，原路退款');
+    expect(closedExplanation({ ...base, status: 'CLOSED', closedReason: 'PAYMENT_REFUSED' })).toBe(CLOSED_REASON_LABELS.PAYMENT_REFUSED);
     expect(CLOSED_REASON_LABELS.PAYMENT_REFUSED).toContain('退回');
+    expect(closedExplanation({ ...base, status: 'CLOSED', closedReason: 'EXPIRED' })).toBe('超时未支付，订单已关闭');
     expect(statusText({ ...base, status: 'CLOSED' })).toBe(STATUS_LABELS.CLOSED);
+    expect(closedExplanation({ ...base, status: 'CLOSED' })).toBeUndefined();
     expect(statusText({ ...base, status: 'PAID' })).toBe(STATUS_LABELS.PAID);
+    expect(closedExplanation({ ...base, status: 'PAID' })).toBeUndefined();
+  });
+
+  it('names the closing step of the timeline by its reason', () => {
+    const closed = {
+      ...base,
+      status: 'CLOSED' as const,
+      closedReason: 'EXPIRED' as const,
+      events: [
+        { at: base.createdAt, status: 'PENDING_PAYMENT' as const },
+        { at: base.expiresAt, status: 'CLOSED' as const },
+      ],
+    };
+    expect(orderTimeline(closed).map((s) => s.label)).toEqual(['下单', '超时未支付']);
+    expect(orderTimeline({ ...closed, closedReason: undefined }).map((s) => s.label)).toEqual(['下单', '已关闭']);
   });
 });

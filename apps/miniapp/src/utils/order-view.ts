@@ -11,17 +11,30 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   REFUNDED: '已退款',
 };
 
-/** Why a closed order closed, in the shopper's words (the API's `closedReason`). */
+/** Why a closed order closed, in a few words (status tags, the order page's title): the API's `closedReason`. */
+export const CLOSED_REASON_SHORT: Record<ClosedReason, string> = {
+  EXPIRED: '超时未支付',
+  CANCELLED: '已取消',
+  // The money WeChat took is refunded automatically (the API starts it); it may not have arrived yet.
+  PAYMENT_REFUSED: '支付异常，原路退款',
+};
+
+/** The same, as a sentence for the order page and the payment result. */
 export const CLOSED_REASON_LABELS: Record<ClosedReason, string> = {
   EXPIRED: '超时未支付，订单已关闭',
-  CANCELLED: '已取消',
+  CANCELLED: '订单已取消',
   PAYMENT_REFUSED: '支付金额或账户异常，订单已关闭，款项将原路退回',
 };
 
 /** The status as the shopper reads it: a closed order says why when the API tells us. */
 export function statusText(order: Pick<Order, 'status' | 'closedReason'>): string {
-  if (order.status === 'CLOSED' && order.closedReason) return CLOSED_REASON_LABELS[order.closedReason];
+  if (order.status === 'CLOSED' && order.closedReason) return CLOSED_REASON_SHORT[order.closedReason];
   return STATUS_LABELS[order.status];
+}
+
+/** For a closed order whose reason the API gave, the sentence saying why; undefined otherwise. */
+export function closedExplanation(order: Pick<Order, 'status' | 'closedReason'>): string | undefined {
+  return order.status === 'CLOSED' && order.closedReason ? CLOSED_REASON_LABELS[order.closedReason] : undefined;
 }
 
 /** A colour class per status: green when money arrived, orange while waiting, grey when over. */
@@ -56,7 +69,9 @@ export function orderTimeline(order: Order): TimelineStep[] {
     // its time, and for a shipment the carrier and tracking number.
     for (const e of order.events) {
       const note = e.status === 'SHIPPED' ? shippingNote(order) : undefined;
-      steps.push({ label: STEP_LABELS[e.status], at: e.at, ...(note ? { note } : {}), done: true });
+      // The closing step says why (已取消, 超时未支付 …) when the API tells us.
+      const label = e.status === 'CLOSED' ? statusText({ status: 'CLOSED', closedReason: order.closedReason }) : STEP_LABELS[e.status];
+      steps.push({ label, at: e.at, ...(note ? { note } : {}), done: true });
     }
     if (steps[0]?.label !== STEP_LABELS.PENDING_PAYMENT) {
       steps.unshift({ label: STEP_LABELS.PENDING_PAYMENT, at: order.createdAt, done: true });

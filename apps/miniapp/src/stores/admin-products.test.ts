@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { fakeUni } from '../../test/fake-uni';
 import { FakeAdminApi } from './admin.fake';
 import { useAdminStore } from './admin';
+import { stockFiguresOf } from '@/utils/admin-view';
 import { productFormOf, useAdminProductsStore } from './admin-products';
 
 let api: FakeAdminApi;
@@ -71,5 +72,47 @@ describe('products in the console', () => {
     expect(products.audit[created.product.id]).toEqual([
       expect.objectContaining({ actor: 'staff', action: 'product.stock', detail: '到货入库', stockBefore: 12, stockAfter: 17 }),
     ]);
+  });
+
+  it('edits what is on hand: available follows (on hand − reserved), never below what unpaid orders hold', async () => {
+    const products = await start();
+    const created = await products.create({ ...productFormOf(), name: '茶', priceYuan: '10', stock: '10' });
+    if (!created.ok) throw new Error(created.error);
+    api.reserve(created.product.id, 3);
+    await products.load();
+    const tea = products.items[0]!;
+    expect(stockFiguresOf(tea)).toEqual({ onHand: 10, reserved: 3, available: 7 });
+
+    // Below the reserved units: refused here, nothing sent.
+    expect(await products.adjustStock(tea, '2', '盘点')).toMatchObject({ ok: false, errors: { change: '未支付订单已预留 3 件，现货不能少于 3' } });
+    expect(fakeUni().requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+
+    // "+5" is relative to on hand (10), not to available (7).
+    const result = await products.adjustStock(tea, '+5', '到货');
+    expect(fakeUni().requests.find((r) => r.method === 'PATCH')!.data).toEqual({ stock: 15, stockReason: '到货' });
+    expect(result.ok && stockFiguresOf(result.product)).toEqual({ onHand: 15, reserved: 3, available: 12 });
+
+    // More got reserved meanwhile: the API's 409 says so in the console's words, with the new figure.
+    api.reserve(tea.id, 9);
+    const stale = products.items[0]!;
+    const refused = await products.adjustStock(stale, '11', '盘点');
+    expect(refused).toMatchObject({ ok: false, error: '未支付订单已预留 12 件，现货不能少于 12' });
+    expect(stockFiguresOf(products.items[0]!)).toEqual({ onHand: 15, reserved: 12, available: 3 });
+  });
+
+  it('takes an optional 每单限购 on create and edit (emptied: lifted)', async () => {
+    const products = await start();
+    const created = await products.create({ ...productFormOf(), name: '茶', priceYuan: '10', stock: '5', maxPerOrder: '2' });
+    if (!created.ok) throw new Error(created.error);
+    expect(fakeUni().requests.find((r) => r.method === 'POST' && r.url.endsWith('/api/admin/products'))!.data).toMatchObject({ maxPerOrder: 2 });
+    expect(productFormOf(created.product).maxPerOrder).toBe('2');
+
+    expect(await products.update(created.product, { ...productFormOf(created.product), maxPerOrder: '100' })).toMatchObject({
+      ok: false,
+      errors: { maxPerOrder: '每单限购须为 1–99 的整数，不限购请留空' },
+    });
+    const lifted = await products.update(created.product, { ...productFormOf(created.product), maxPerOrder: '' });
+    expect(fakeUni().requests.filter((r) => r.method === 'PATCH').at(-1)!.data).toEqual({ maxPerOrder: null });
+    expect(lifted.ok && lifted.product.maxPerOrder).toBeUndefined();
   });
 });

@@ -4,8 +4,10 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { fenToYuan, type AuditEntry, type Product } from '@xiaodian/shared';
 import { createProduct, listAdminProducts, listAudit, updateProduct } from '@/api/admin';
+import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
 import { parseStockChange, productCreateInput, productUpdateInput, type FormErrors, type ProductForm } from '@/utils/admin-forms';
+import { stockFiguresOf } from '@/utils/admin-view';
 
 export type SaveResult<K extends string> = { ok: true; product: Product } | { ok: false; error: string; errors?: FormErrors<K> };
 
@@ -18,7 +20,12 @@ export function productFormOf(p?: Product): ProductForm {
     imageUrl: p?.imageUrl ?? '',
     onShelf: p?.onShelf ?? true,
     stock: p ? String(p.stock) : '0',
+    maxPerOrder: p?.maxPerOrder !== undefined ? String(p.maxPerOrder) : '',
   };
+}
+
+function belowReserved(reserved: number): string {
+  return `未支付订单已预留 ${reserved} 件，现货不能少于 ${reserved}`;
 }
 
 export const useAdminProductsStore = defineStore('admin-products', () => {
@@ -79,13 +86,17 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
   }
 
   /**
-   * Sets the stock from a typed change ("+20", "-3" or "17") with a reason; the API writes who, when and
-   * before → after to the audit log.
+   * Sets the ON-HAND stock (what a count finds on the shelf, reserved units included) from a typed change
+   * ("+20", "-3" or "17") with a reason; the API keeps available = on hand − reserved and writes who, when and
+   * before → after to the audit log. Below what unpaid orders hold is refused here, and by the API (409
+   * STOCK_BELOW_RESERVED) when more got reserved meanwhile: the list is then read again for the new figures.
    */
   async function adjustStock(product: Product, change: string, reason: string): Promise<SaveResult<'change' | 'reason'>> {
     const errors: FormErrors<'change' | 'reason'> = {};
-    const parsed = parseStockChange(change, product.stock);
+    const { onHand, reserved } = stockFiguresOf(product);
+    const parsed = parseStockChange(change, onHand);
     if (!parsed.ok) errors.change = parsed.error;
+    else if (parsed.value.stock < reserved) errors.change = belowReserved(reserved);
     const why = reason.trim();
     if (!why) errors.reason = '请填写调整原因（写入操作记录）';
     else if (why.length > 200) errors.reason = '原因最多 200 个字';
@@ -96,6 +107,12 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
       await loadAudit(product.id).catch(() => undefined);
       return { ok: true, product: saved };
     } catch (err) {
+      if (isApiError(err) && err.code === 'STOCK_BELOW_RESERVED') {
+        await load();
+        const now = items.value.find((p) => p.id === product.id);
+        const message = now ? belowReserved(stockFiguresOf(now).reserved) : errorMessage(err);
+        return { ok: false, error: message, errors: { change: message } };
+      }
       return { ok: false, error: errorMessage(err) };
     }
   }

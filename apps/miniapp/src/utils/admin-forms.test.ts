@@ -11,6 +11,9 @@ import {
   refundInputOf,
   shipInputOf,
   staffInputOf,
+  changePasswordFormErrors,
+  NEW_PASSWORD_HINT,
+  parseMaxPerOrder,
 } from './admin-forms';
 
 const fen = (text: string, options?: Parameters<typeof parseYuan>[1]) => {
@@ -66,8 +69,14 @@ describe('stock', () => {
   });
 });
 
+it('每单限购 is optional: empty is no limit, else 1–99', () => {
+  expect(parseMaxPerOrder(' ')).toEqual({ ok: true, value: undefined });
+  expect(parseMaxPerOrder('3')).toEqual({ ok: true, value: 3 });
+  for (const bad of ['0', '100', '2.5', '-1', 'x']) expect(parseMaxPerOrder(bad).ok).toBe(false);
+});
+
 describe('product form', () => {
-  const form = { name: ' 乌龙茶 ', description: '福建', priceYuan: '19.9', imageUrl: '', onShelf: true, stock: '10' };
+  const form = { name: ' 乌龙茶 ', description: '福建', priceYuan: '19.9', imageUrl: '', onShelf: true, stock: '10', maxPerOrder: '' };
 
   it('builds the create body', () => {
     expect(productCreateInput(form)).toEqual({
@@ -90,6 +99,9 @@ describe('product form', () => {
       ok: true,
       value: { priceFen: 2100, imageUrl: null, onShelf: false },
     });
+    expect(productUpdateInput({ ...form, imageUrl: 'https://img.example/t.png', maxPerOrder: '3' }, before)).toEqual({ ok: true, value: { maxPerOrder: 3 } });
+    expect(productUpdateInput({ ...form, imageUrl: 'https://img.example/t.png' }, { ...before, maxPerOrder: 3 })).toEqual({ ok: true, value: { maxPerOrder: null } });
+    expect(productCreateInput({ ...form, maxPerOrder: '4' })).toMatchObject({ ok: true, value: { maxPerOrder: 4 } });
   });
 });
 
@@ -112,10 +124,24 @@ describe('refund, ship and staff forms', () => {
   });
 
   it('staff: the same rules as the API', () => {
-    expect(staffInputOf({ username: ' clerk.1 ', password: '12345678' })).toEqual({ ok: true, value: { username: 'clerk.1', password: '12345678' } });
-    expect(staffInputOf({ username: 'ab', password: '12345678' }).ok).toBe(false);
-    expect(staffInputOf({ username: '店员一号', password: '12345678' }).ok).toBe(false);
-    expect(staffInputOf({ username: 'clerk', password: '1234567' }).ok).toBe(false);
+    expect(staffInputOf({ username: ' clerk.1 ', password: 'tea-shop-2026' })).toEqual({ ok: true, value: { username: 'clerk.1', password: 'tea-shop-2026' } });
+    expect(staffInputOf({ username: 'ab', password: 'tea-shop-2026' }).ok).toBe(false);
+    expect(staffInputOf({ username: '店员一号', password: 'tea-shop-2026' }).ok).toBe(false);
+    // The shared rule (passwordProblem): 10 characters, not a common password.
+    expect(staffInputOf({ username: 'clerk', password: '12345678' })).toMatchObject({ ok: false, errors: { password: '密码至少 10 位' } });
+    expect(staffInputOf({ username: 'clerk', password: '1234567890' })).toMatchObject({ ok: false, errors: { password: '这个密码太常见，请换一个' } });
+    expect(staffInputOf({ username: 'clerk', password: 'x'.repeat(257) })).toMatchObject({ ok: false, errors: { password: '密码过长（最多 256 位）' } });
+  });
+
+  it('checks the change-password form: current given, the shared rule, different, typed twice alike', () => {
+    const ok = { current: 'old-password', next: 'a-new-long-password', confirm: 'a-new-long-password' };
+    expect(changePasswordFormErrors(ok)).toBeUndefined();
+    expect(changePasswordFormErrors({ ...ok, current: '' })).toEqual({ current: '请输入当前密码' });
+    expect(changePasswordFormErrors({ ...ok, next: 'short', confirm: 'short' })).toEqual({ next: '密码至少 10 位' });
+    expect(changePasswordFormErrors({ ...ok, next: 'qwertyuiop', confirm: 'qwertyuiop' })).toEqual({ next: '这个密码太常见，请换一个' });
+    expect(changePasswordFormErrors({ ...ok, next: 'old-password', confirm: 'old-password' })).toEqual({ next: '新密码不能与当前密码相同' });
+    expect(changePasswordFormErrors({ ...ok, confirm: 'a-new-long-passwore' })).toEqual({ confirm: '两次输入的新密码不一致' });
+    expect(NEW_PASSWORD_HINT).toBe('至少 10 位，不能是常见密码');
   });
 });
 

@@ -2,6 +2,8 @@
 // parsing, never floats), stock changes, and the checks the API would otherwise refuse with a 400.
 import {
   fenToYuan,
+  passwordProblem,
+  PASSWORD_MIN_LENGTH,
   yuanToFen,
   type CreateProductInput,
   type CreateStaffInput,
@@ -71,12 +73,22 @@ export interface ProductForm {
   onShelf: boolean;
   /** Initial stock (creation only; later changes go through a stock adjustment with a reason). */
   stock: string;
+  /** 每单限购: at most this many in one order, 1–99; empty for no limit. */
+  maxPerOrder: string;
 }
 
 export type FormErrors<K extends string> = Partial<Record<K, string>>;
 
 function isHttpUrl(text: string): boolean {
   return /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(text) && text.length <= 500;
+}
+
+/** 每单限购 as typed: empty is no limit (undefined), else a whole number 1–99 (the API's range). */
+export function parseMaxPerOrder(input: string): Parsed<number | undefined> {
+  const text = input.trim();
+  if (!text) return { ok: true, value: undefined };
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 99) return { ok: false, error: '每单限购须为 1–99 的整数，不限购请留空' };
+  return { ok: true, value: Number(text) };
 }
 
 function checkProductFields(form: ProductForm, errors: FormErrors<keyof ProductForm>) {
@@ -88,13 +100,15 @@ function checkProductFields(form: ProductForm, errors: FormErrors<keyof ProductF
   if (!price.ok) errors.priceYuan = price.error;
   const imageUrl = form.imageUrl.trim();
   if (imageUrl && !isHttpUrl(imageUrl)) errors.imageUrl = '图片地址须以 http:// 或 https:// 开头';
-  return { name, price, imageUrl };
+  const limit = parseMaxPerOrder(form.maxPerOrder);
+  if (!limit.ok) errors.maxPerOrder = limit.error;
+  return { name, price, imageUrl, maxPerOrder: limit.ok ? limit.value : undefined };
 }
 
 /** The `POST /api/admin/products` body, or the errors to show next to each field. */
 export function productCreateInput(form: ProductForm): Parsed<CreateProductInput> & { errors?: FormErrors<keyof ProductForm> } {
   const errors: FormErrors<keyof ProductForm> = {};
-  const { name, price, imageUrl } = checkProductFields(form, errors);
+  const { name, price, imageUrl, maxPerOrder } = checkProductFields(form, errors);
   const stock = parseStock(form.stock);
   if (!stock.ok) errors.stock = stock.error;
   if (Object.keys(errors).length > 0 || !price.ok || !stock.ok) return { ok: false, error: firstError(errors), errors };
@@ -107,6 +121,7 @@ export function productCreateInput(form: ProductForm): Parsed<CreateProductInput
       stock: stock.value,
       onShelf: form.onShelf,
       ...(imageUrl ? { imageUrl } : {}),
+      ...(maxPerOrder !== undefined ? { maxPerOrder } : {}),
     },
   };
 }
@@ -117,10 +132,10 @@ export function productCreateInput(form: ProductForm): Parsed<CreateProductInput
  */
 export function productUpdateInput(
   form: ProductForm,
-  before: { name: string; description: string; priceFen: number; imageUrl?: string; onShelf?: boolean },
+  before: { name: string; description: string; priceFen: number; imageUrl?: string; onShelf?: boolean; maxPerOrder?: number },
 ): Parsed<UpdateProductInput> & { errors?: FormErrors<keyof ProductForm> } {
   const errors: FormErrors<keyof ProductForm> = {};
-  const { name, price, imageUrl } = checkProductFields(form, errors);
+  const { name, price, imageUrl, maxPerOrder } = checkProductFields(form, errors);
   if (Object.keys(errors).length > 0 || !price.ok) return { ok: false, error: firstError(errors), errors };
   const patch: UpdateProductInput = {};
   if (name !== before.name) patch.name = name;
@@ -128,6 +143,8 @@ export function productUpdateInput(
   if (price.value !== before.priceFen) patch.priceFen = price.value;
   if (imageUrl !== (before.imageUrl ?? '')) patch.imageUrl = imageUrl || null;
   if (form.onShelf !== (before.onShelf ?? true)) patch.onShelf = form.onShelf;
+  // An emptied limit is `null`: lifted.
+  if (maxPerOrder !== before.maxPerOrder) patch.maxPerOrder = maxPerOrder ?? null;
   if (Object.keys(patch).length === 0) return { ok: false, error: '没有修改' };
   return { ok: true, value: patch };
 }
@@ -167,6 +184,39 @@ export function shipInputOf(form: ShipForm): Parsed<ShipInput> & { errors?: Form
   return { ok: true, value: { trackingNo, expressCompany, logisticsType: form.logisticsType } };
 }
 
+/**
+ * Why a new admin password is refused, before asking the API: the shared rule (`passwordProblem`, the one the API
+ * answers 400 WEAK_PASSWORD by) — at least 10 characters, not one of the common passwords.
+ */
+export function newPasswordError(password: string): string | undefined {
+  const problem = passwordProblem(password);
+  if (problem === 'TOO_SHORT') return `密码至少 ${PASSWORD_MIN_LENGTH} 位`;
+  if (problem === 'TOO_LONG') return '密码过长（最多 256 位）';
+  if (problem === 'TOO_COMMON') return '这个密码太常见，请换一个';
+  return undefined;
+}
+
+/** The placeholder of a new-password field, saying the rule. */
+export const NEW_PASSWORD_HINT = `至少 ${PASSWORD_MIN_LENGTH} 位，不能是常见密码`;
+
+export interface ChangePasswordForm {
+  current: string;
+  next: string;
+  /** The new password typed again. */
+  confirm: string;
+}
+
+/** The change-password form's errors, field by field (undefined: it may be sent). */
+export function changePasswordFormErrors(form: ChangePasswordForm): FormErrors<keyof ChangePasswordForm> | undefined {
+  const errors: FormErrors<keyof ChangePasswordForm> = {};
+  if (!form.current) errors.current = '请输入当前密码';
+  const weak = newPasswordError(form.next);
+  if (weak) errors.next = weak;
+  else if (form.next === form.current) errors.next = '新密码不能与当前密码相同';
+  else if (form.confirm !== form.next) errors.confirm = '两次输入的新密码不一致';
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
 /** The same rules as `createStaffInput` in packages/shared, with messages for the form. */
 export function staffInputOf(form: { username: string; password: string }): Parsed<CreateStaffInput> & {
   errors?: FormErrors<'username' | 'password'>;
@@ -175,8 +225,8 @@ export function staffInputOf(form: { username: string; password: string }): Pars
   const username = form.username.trim();
   if (username.length < 3 || username.length > 64) errors.username = '用户名 3–64 个字符';
   else if (!/^[A-Za-z0-9_.@-]+$/.test(username)) errors.username = '用户名只能包含字母、数字和 _ . @ -';
-  if (form.password.length < 8) errors.password = '密码至少 8 位';
-  else if (form.password.length > 256) errors.password = '密码过长';
+  const password = newPasswordError(form.password);
+  if (password) errors.password = password;
   if (Object.keys(errors).length > 0) return { ok: false, error: firstError(errors), errors };
   return { ok: true, value: { username, password: form.password } };
 }

@@ -29,6 +29,20 @@ function labelOf(table: Record<string, Label>, key: string | undefined): Label {
   return (key && table[key]) || { text: key ?? '—', tone: 'off' };
 }
 
+/**
+ * A product's three stock figures as the console shows them: 现货 on hand (what a count finds, the figure a stock
+ * edit sets), 已预留 held by unpaid orders, 可售 available (= on hand − reserved; the shop's `stock`). A product
+ * from an older API without the admin figures reads as nothing reserved.
+ */
+export function stockFiguresOf(p: { stock: number; reservedStock?: number; onHandStock?: number }): {
+  onHand: number;
+  reserved: number;
+  available: number;
+} {
+  const reserved = p.reservedStock ?? Math.max(0, (p.onHandStock ?? p.stock) - p.stock);
+  return { onHand: p.onHandStock ?? p.stock + reserved, reserved, available: p.stock };
+}
+
 export const ROLE_LABELS: Record<AdminRole, string> = { owner: '店主', staff: '店员' };
 
 const REFUND_STATUS: Record<string, Label> = {

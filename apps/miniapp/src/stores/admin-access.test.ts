@@ -4,7 +4,7 @@ import { fakeUni } from '../../test/fake-uni';
 import { adminLogin, getMe } from '@/api/admin';
 import { FakeAdminApi } from './admin.fake';
 import { useAdminStore } from './admin';
-import { newPasswordError, useAdminAccessStore } from './admin-access';
+import { newPasswordError, PASSWORD_CHANGED_MESSAGE, useAdminAccessStore } from './admin-access';
 
 let api: FakeAdminApi;
 let relaunches: string[];
@@ -74,6 +74,7 @@ describe('ending access', () => {
     });
     expect(useAdminStore().loggedIn).toBe(false);
     expect(relaunches).toEqual(['/pages/admin/login']);
+    expect(useAdminStore().notice).toBe(PASSWORD_CHANGED_MESSAGE);
     await expect(getMe()).rejects.toMatchObject({ status: 401 });
     // The new password signs in.
     await useAdminStore().login('staff', 'my-new-long-password');

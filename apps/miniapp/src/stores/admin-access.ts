@@ -3,11 +3,14 @@
 // password the console is signed out and goes back to its login page.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { passwordProblem, PASSWORD_MIN_LENGTH, type AdminAccount } from '@xiaodian/shared';
+import { PASSWORD_MIN_LENGTH, type AdminAccount } from '@xiaodian/shared';
 import { changeOwnPassword, disableStaff, enableStaff, resetStaffPassword } from '@/api/admin';
 import { isApiError } from '@/api/request';
 import { errorMessage } from '@/composables/useLoad';
+import { newPasswordError } from '@/utils/admin-forms';
 import { useAdminStore } from './admin';
+
+export const PASSWORD_CHANGED_MESSAGE = '密码已修改，请用新密码重新登录';
 
 export type AccessResult<T = undefined> = { ok: true; value: T } | { ok: false; code: string; error: string };
 
@@ -21,14 +24,8 @@ const MESSAGES: Record<string, string> = {
   FORBIDDEN: '只有店主可以管理账号',
 };
 
-/** Why a new password is refused, before asking the API (the same rule as the API's, from @xiaodian/shared). */
-export function newPasswordError(password: string): string | undefined {
-  const problem = passwordProblem(password);
-  if (problem === 'TOO_SHORT') return `密码至少 ${PASSWORD_MIN_LENGTH} 位`;
-  if (problem === 'TOO_LONG') return '密码过长';
-  if (problem === 'TOO_COMMON') return '这个密码太常见，请换一个';
-  return undefined;
-}
+// One rule for every new-password field (staff creation, resets, one's own): see utils/admin-forms.ts.
+export { newPasswordError };
 
 function failure(err: unknown): { ok: false; code: string; error: string } {
   const code = isApiError(err) ? err.code : 'ERROR';
@@ -78,7 +75,10 @@ export const useAdminAccessStore = defineStore('admin-access', () => {
     if (invalid) return { ok: false, code: 'WEAK_PASSWORD', error: invalid };
     const res = await run('me', () => changeOwnPassword({ currentPassword, newPassword }));
     if (!res.ok) return res;
-    await useAdminStore().logout();
+    const admin = useAdminStore();
+    await admin.logout();
+    // Shown above the login form until the next sign-in.
+    admin.notice = PASSWORD_CHANGED_MESSAGE;
     return { ok: true, value: undefined };
   }
 

@@ -4,6 +4,7 @@ import { fakeUni } from '../../test/fake-uni';
 import { canOpenSection } from '@/utils/admin-view';
 import { FakeAdminApi } from './admin.fake';
 import { useAdminStore } from './admin';
+import { useAdminAccessStore } from './admin-access';
 import { useAdminStaffStore } from './admin-staff';
 
 let api: FakeAdminApi;
@@ -37,10 +38,27 @@ describe('staff accounts', () => {
     const staff = await start();
     expect(await staff.create({ username: 'ab', password: 'short' })).toMatchObject({
       ok: false,
-      errors: { username: expect.any(String), password: '密码至少 8 位' },
+      errors: { username: expect.any(String), password: '密码至少 10 位' },
     });
+    expect(await staff.create({ username: 'clerk', password: 'password12' })).toMatchObject({ ok: false, errors: { password: '这个密码太常见，请换一个' } });
     expect(staffCalls().filter((r) => r.method === 'POST')).toHaveLength(0);
-    expect(await staff.create({ username: 'staff', password: 'long-enough' })).toEqual({ ok: false, error: 'Username staff is taken' });
+    expect(await staff.create({ username: 'staff', password: 'long-enough' })).toEqual({
+      ok: false,
+      error: '用户名已被使用',
+      errors: { username: '用户名已被使用' },
+    });
+  });
+
+  it('lists disabled accounts as such, and takes the account an action answered', async () => {
+    const staff = await start();
+    await staff.load();
+    expect(staff.accounts.map((a) => [a.username, a.disabled])).toEqual([['owner', false], ['staff', false]]);
+    const disabled = await useAdminAccessStore().disable('a2');
+    if (!disabled.ok) throw new Error(disabled.error);
+    staff.put(disabled.value);
+    expect(staff.accounts.find((a) => a.id === 'a2')).toMatchObject({ username: 'staff', disabled: true });
+    await staff.load();
+    expect(staff.accounts.find((a) => a.id === 'a2')!.disabled).toBe(true);
   });
 
   it('is the owner’s section: staff may not open it, and the API refuses them anyway', async () => {

@@ -1,8 +1,10 @@
-// The admin console's accounts (owner only): the list, and new staff accounts.
+// The admin console's accounts (owner only): the list, and new staff accounts. Disabling, enabling and resetting
+// them is the admin-access store's; what it answers is put back into this list.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AdminAccount } from '@xiaodian/shared';
 import { createStaff, listStaff } from '@/api/admin';
+import { isApiError } from '@/api/request';
 import { errorMessage } from '@/composables/useLoad';
 import { staffInputOf, type FormErrors } from '@/utils/admin-forms';
 
@@ -28,9 +30,18 @@ export const useAdminStaffStore = defineStore('admin-staff', () => {
       await load().catch(() => undefined);
       return { ok: true, account };
     } catch (err) {
+      // The API's refusals that belong to one field are shown under it.
+      const code = isApiError(err) ? err.code : '';
+      if (code === 'USERNAME_TAKEN') return { ok: false, error: errorMessage(err), errors: { username: errorMessage(err) } };
+      if (code === 'WEAK_PASSWORD') return { ok: false, error: errorMessage(err), errors: { password: errorMessage(err) } };
       return { ok: false, error: errorMessage(err) };
     }
   }
 
-  return { accounts, load, create };
+  /** An account as an action answered it (disabled, enabled): replaces the listed one. */
+  function put(account: AdminAccount): void {
+    accounts.value = accounts.value.map((a) => (a.id === account.id ? { ...a, ...account } : a));
+  }
+
+  return { accounts, load, create, put };
 });

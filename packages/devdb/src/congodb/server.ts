@@ -3,7 +3,6 @@ import type { Server } from 'node:net';
 import { CongoServer, type MemoryStorageAdapter } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import type { ICommandHandler, IHandlerContext } from '@push.rocks/smartmongo/dist_ts/congodb/server/CommandRouter.js';
 import type { IParsedCommand } from '@push.rocks/smartmongo/dist_ts/congodb/server/WireProtocol.js';
-import { Long, ObjectId } from './engine';
 import { IndexHandler, InsertHandler, UpdateHandler } from './handlers';
 import { applyEnginePatches } from './patches';
 import { DeleteHandler, IndexedReadHandler } from './read-handlers';
@@ -51,38 +50,19 @@ const TRANSACTIONS_REFUSED = {
 };
 
 /**
- * CongoDB answers every `hello` at once with a new random topologyVersion. A real server keeps its
- * topologyVersion and holds an "awaitable" hello (the driver's streaming monitor) for up to maxAwaitTimeMS
- * while nothing changes; we do the same, so the driver's default monitoring does not poll in a tight loop.
+ * CongoDB answers every `hello` with a new random topologyVersion, which tells the driver this server streams
+ * its state: the driver then sends "awaitable" hellos and expects each answer to be the start of a stream
+ * (OP_MSG moreToCome). CongoDB cannot stream; a single reply made the driver mark the server unknown and clear
+ * its connection pool every heartbeat, failing whatever was in flight. Without a topologyVersion the driver
+ * polls, as it does with any server that does not stream: that is what a client with default options gets.
  */
 class HelloHandler implements ICommandHandler {
-  private readonly topologyVersion = { processId: new ObjectId(), counter: Long.fromNumber(0) };
-  private readonly waiting = new Set<() => void>();
-
   constructor(private readonly inner: ICommandHandler) {}
 
   async handle(ctx: IHandlerContext): Promise<Record<string, unknown>> {
     const reply = (await this.inner.handle(ctx)) as Record<string, unknown>;
-    reply.topologyVersion = this.topologyVersion;
-    const awaited = ctx.command.topologyVersion as { processId?: { toHexString?: () => string } } | undefined;
-    const maxAwait = Number(ctx.command.maxAwaitTimeMS);
-    if (awaited?.processId?.toHexString?.() === this.topologyVersion.processId.toHexString() && maxAwait > 0) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          this.waiting.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(maxAwait, 60_000));
-        timer.unref();
-        this.waiting.add(done);
-      });
-    }
+    delete reply.topologyVersion;
     return reply;
-  }
-
-  release(): void {
-    for (const done of [...this.waiting]) done();
   }
 }
 
@@ -143,7 +123,6 @@ export async function startCongoDb(options: CongoDbOptions = {}): Promise<Runnin
     stop() {
       stopping ??= (async () => {
         stopTtl();
-        hello?.release();
         await server.stop();
         persistence?.close();
       })();

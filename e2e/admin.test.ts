@@ -184,7 +184,9 @@ describe('products', () => {
     await page.locator('#xd-admin-product-search input').fill('岩茶');
     await page.click('#xd-admin-product-search-submit');
     await page.locator('.xd-admin-product[data-name="白毫银针"]').waitFor({ state: 'detached' });
-    expect(await page.locator('.xd-admin-product').count()).toBe(1);
+    // The list reloads (a moment with no rows) before it shows the one that matches.
+    await page.locator('.xd-admin-product[data-name="武夷岩茶 大红袍"]').waitFor();
+    await expect.poll(() => page.locator('.xd-admin-product').count()).toBe(1);
     await page.locator('#xd-admin-product-search input').fill('');
     await page.click('#xd-admin-product-search-submit');
     await page.locator('.xd-admin-product').nth(2).waitFor();

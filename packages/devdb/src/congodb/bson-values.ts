@@ -61,7 +61,7 @@ export function canonicalKey(value: unknown): string {
 }
 
 // MongoDB's comparison order of BSON types (https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/).
-function typeRank(value: unknown): number {
+export function typeRank(value: unknown): number {
   if (value === undefined || value === null) return 2;
   if (toNumber(value) !== undefined) return 3;
   if (typeof value === 'string') return 4;

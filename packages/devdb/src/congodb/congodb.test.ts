@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalKey, compareBson, indexValues } from './bson-values';
 import { Long, ObjectId } from './engine';
+import { noteWrite, orderedIndexFor } from './key-index';
+import { compareEntries, OrderedIndex, orderedKey, type OrderedEntry } from './ordered-index';
 import { CommandError, resolveArrayPaths } from './positional';
 import { assertUniqueKeys, findExistingDuplicate, type IndexSpec } from './unique';
 
@@ -106,5 +108,78 @@ describe('resolveArrayPaths', () => {
     expect(() => resolveArrayPaths({ $set: { 'items.$.n': 0 } }, doc, { other: 1 })).toThrow(CommandError);
     expect(() => resolveArrayPaths({ $set: { 'items.$[x].n': 0 } }, doc, {})).toThrow(/No array filter found for identifier 'x'/);
     expect(() => resolveArrayPaths({ $set: { 'missing.$[].n': 0 } }, doc, {})).toThrow(/must exist/);
+  });
+});
+
+describe('OrderedIndex', () => {
+  // A small deterministic generator, so a failure repeats.
+  let state = 42;
+  const random = (n: number): number => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state % n;
+  };
+  const KEYS: unknown[] = [undefined, null, -1, 0, 1.5, 2, Long.fromNumber(2), 'B', 'a', '', true, false, new Date(5), new Date(-5), new ObjectId()];
+
+  it('stays sorted by (BSON order, natural order) through thousands of inserts and removes, across blocks', () => {
+    const index = new OrderedIndex('k');
+    const reference: OrderedEntry[] = [];
+    let seq = 0;
+    for (let step = 0; step < 6_000; step++) {
+      if (reference.length > 0 && random(3) === 0) {
+        const [gone] = reference.splice(random(reference.length), 1) as [OrderedEntry];
+        expect(index.remove({ ...gone })).toBe(true);
+      } else {
+        const entry = { key: KEYS[random(KEYS.length)], seq: seq++, id: `d${seq}` };
+        index.insert(entry);
+        reference.push(entry);
+      }
+    }
+    reference.sort(compareEntries);
+    expect(index.size).toBe(reference.length);
+    expect([...index.forward(index.start, index.end)]).toEqual(reference);
+    expect([...index.backward(index.start, index.end)]).toEqual([...reference].reverse());
+    expect(index.remove({ key: 'nope', seq: -1, id: 'x' })).toBe(false);
+    // Bounds: every number from 0 up to (not including) 'a'.
+    const from = index.lowerBound((e) => compareBson(e.key, 0) >= 0);
+    const to = index.lowerBound((e) => compareBson(e.key, 'a') >= 0);
+    const expected = reference.filter((e) => (typeof e.key === 'number' && e.key >= 0) || (typeof e.key === 'string' && e.key < 'a') || Long.isLong(e.key));
+    expect(index.count(from, to)).toBe(expected.length);
+    expect([...index.forward(from, to)]).toEqual(expected);
+    expect([...index.backward(from, to)]).toEqual([...expected].reverse());
+  });
+
+  it('reads a value as CongoDB sorts it, or marks it irregular', () => {
+    expect(orderedKey({ a: { b: 3 } }, 'a.b')).toEqual({ key: 3, irregular: false });
+    expect(orderedKey({ a: null }, 'a.b')).toEqual({ key: undefined, irregular: false });
+    expect(orderedKey({}, 'a')).toEqual({ key: undefined, irregular: false });
+    expect(orderedKey({ a: [1] }, 'a').irregular).toBe(true);
+    expect(orderedKey({ a: [{ b: 1 }] }, 'a.b').irregular).toBe(true);
+    expect(orderedKey({ a: 'text' }, 'a.length').irregular).toBe(true);
+    expect(orderedKey({ a: Number.NaN }, 'a').irregular).toBe(true);
+    expect(orderedKey({ a: new Date(Number.NaN) }, 'a').irregular).toBe(true);
+  });
+
+  it('is kept in step by noteWrite, and dropped when no index starts with its field', () => {
+    const collection = new Map<string, Record<string, unknown>>();
+    const specs = [{ name: 'k_1', key: { k: 1 } }];
+    const write = (id: string, after: Record<string, unknown> | undefined) => {
+      const before = collection.get(id);
+      if (after) collection.set(id, after);
+      else collection.delete(id);
+      noteWrite(collection, specs, id, before, after);
+    };
+    write('a', { k: 2 });
+    const index = orderedIndexFor(collection, 'k');
+    write('b', { k: 1 });
+    write('c', { k: [1, 2] });
+    expect(index.usable).toBe(false);
+    write('c', { k: 1 });
+    write('a', { k: 2.0 });
+    write('d', {});
+    write('b', undefined);
+    expect(index.usable).toBe(true);
+    expect([...index.forward(index.start, index.end)].map((e) => e.id)).toEqual(['d', 'c', 'a']);
+    noteWrite(collection, [], 'e', undefined, { k: 0 });
+    expect(orderedIndexFor(collection, 'k')).not.toBe(index);
   });
 });

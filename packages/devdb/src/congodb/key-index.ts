@@ -1,9 +1,11 @@
 // The hash indexes of a collection: for every index the collection declares, a map from key to the storage
 // keys (canonical `_id`s) of the documents holding it, for each prefix of a compound index. Unique checks
 // (unique.ts) and reads (query-plan.ts) use the same maps. They are built from the documents on first use and
-// then kept in step by noteWrite, which every write to a collection's documents calls (storage.ts).
-import { canonicalKey, indexValues, isPlainObject, type Doc } from './bson-values';
+// then kept in step by noteWrite, which every write to a collection's documents calls (storage.ts). The same
+// goes for the ordered indexes of the first field of each index (ordered-index.ts), which ranges and sorts read.
+import { canonicalKey, compareBson, indexValues, isPlainObject, type Doc } from './bson-values';
 import { engine } from './engine';
+import { OrderedIndex, orderedKey, type OrderedEntry } from './ordered-index';
 
 export interface IndexSpec {
   name: string;
@@ -28,9 +30,13 @@ export interface KeyIndex {
   irregular: Set<string>;
 }
 
-/** Per collection: its key indexes by name, and each document's insertion sequence (the collection's natural order). */
+/**
+ * Per collection: its key indexes by name, its ordered indexes by field (the first field of an index), and each
+ * document's insertion sequence (the collection's natural order).
+ */
 interface CollectionState {
   indexes: Map<string, KeyIndex>;
+  ordered: Map<string, OrderedIndex>;
   sequence: Map<string, number>;
   nextSequence: number;
 }
@@ -41,7 +47,7 @@ const states = new WeakMap<ReadonlyMap<string, Doc>, CollectionState>();
 function stateOf(collection: ReadonlyMap<string, Doc>): CollectionState {
   let state = states.get(collection);
   if (!state) {
-    state = { indexes: new Map(), sequence: new Map(), nextSequence: 0 };
+    state = { indexes: new Map(), ordered: new Map(), sequence: new Map(), nextSequence: 0 };
     for (const id of collection.keys()) state.sequence.set(id, state.nextSequence++);
     states.set(collection, state);
   }
@@ -130,6 +136,45 @@ export function keyIndexFor(collection: ReadonlyMap<string, Doc>, spec: IndexSpe
   return index;
 }
 
+/**
+ * The ordered index of `field` on `collection` (every document, whatever the index options: sparse and partial
+ * indexes still declare the field indexed), built on first use. The caller checks that an index of the
+ * collection starts with `field`; while none does, writes drop it (see noteWrite).
+ */
+export function orderedIndexFor(collection: ReadonlyMap<string, Doc>, field: string): OrderedIndex {
+  const state = stateOf(collection);
+  let index = state.ordered.get(field);
+  if (!index) {
+    const entries: OrderedEntry[] = [];
+    const irregular: string[] = [];
+    for (const [id, doc] of collection) {
+      const { key, irregular: odd } = orderedKey(doc, field);
+      if (odd) irregular.push(id);
+      else entries.push({ key, seq: state.sequence.get(id) ?? 0, id });
+    }
+    index = OrderedIndex.from(field, entries, irregular);
+    state.ordered.set(field, index);
+  }
+  return index;
+}
+
+/** Move a written document in `index`; false if its old entry was not there (the index is then out of step). */
+function updateOrdered(index: OrderedIndex, id: string, seq: number, before: Doc | undefined, after: Doc | undefined): boolean {
+  const was = before ? orderedKey(before, index.field) : undefined;
+  const now = after ? orderedKey(after, index.field) : undefined;
+  // Keys equal in the order (1 and 1.0, null and missing) keep their place.
+  if (was && now && was.irregular === now.irregular && (was.irregular || compareBson(was.key, now.key) === 0)) return true;
+  if (was) {
+    if (was.irregular) index.irregular.delete(id);
+    else if (!index.remove({ key: was.key, seq, id })) return false;
+  }
+  if (now) {
+    if (now.irregular) index.irregular.add(id);
+    else index.insert({ key: now.key, seq, id });
+  }
+  return true;
+}
+
 /** Storage keys in the collection's natural (insertion) order, which is the order a scan returns them in. */
 export function inNaturalOrder(collection: ReadonlyMap<string, Doc>, ids: Iterable<string>): string[] {
   const { sequence } = stateOf(collection);
@@ -150,7 +195,15 @@ export function noteWrite(
   const state = states.get(collection);
   if (!state) return;
   if (!before && after) state.sequence.set(id, state.nextSequence++);
+  const seq = state.sequence.get(id) ?? 0;
   if (before && !after) state.sequence.delete(id);
+  for (const [field, index] of state.ordered) {
+    // Dropped when no index starts with the field any more, or (never expected) when out of step: the next
+    // read that wants it builds it afresh from the documents.
+    if (!indexes.some((spec) => Object.keys(spec.key)[0] === field) || !updateOrdered(index, id, seq, before, after)) {
+      state.ordered.delete(field);
+    }
+  }
   for (const [name, index] of state.indexes) {
     if (!indexes.includes(index.spec)) {
       state.indexes.delete(name); // the index was dropped or replaced

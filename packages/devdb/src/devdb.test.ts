@@ -220,6 +220,59 @@ describe('CongoDB specifics', () => {
     expect(await orders.countDocuments({ status: 'SHIPPED' })).toBe(1);
   });
 
+  it('answers ranges and sorts with a limit on the first field of an index from its ordered index', async () => {
+    const congo = await startCongoDb();
+    cleanups.push(() => congo.stop());
+    const client = await new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${congo.port}/plans`, {
+      serverMonitoringMode: 'poll',
+    }).connect();
+    cleanups.push(() => client.close());
+    const orders = client.db('plans').collection<{ no: number; stage: string; createdAt: Date; tags?: string[] }>('orders');
+    await orders.createIndex({ createdAt: -1 });
+    await orders.createIndex({ stage: 1, no: 1 });
+    await orders.createIndex({ tags: 1 });
+    const t0 = Date.UTC(2025, 0, 1);
+    await orders.insertMany(
+      Array.from({ length: 2_000 }, (_, i) => ({ no: i, stage: i % 10 ? 'PLACED' : 'RESERVING', createdAt: new Date(t0 + i * 1000), tags: [`t${i % 3}`] })),
+    );
+    const plans = () => ({ ...congo.storage.plans });
+    const before = plans();
+    expect(await orders.countDocuments({ createdAt: { $gte: new Date(t0 + 100_000), $lt: new Date(t0 + 120_000) } })).toBe(20);
+    expect((await orders.find({ createdAt: { $lte: new Date(t0 + 4_000) } }).toArray()).map((o) => o.no)).toEqual([0, 1, 2, 3, 4]);
+    const afterRanges = plans();
+    expect(afterRanges.indexed - before.indexed).toBe(2);
+    expect(afterRanges.scanned).toBe(before.scanned);
+    const newest = await orders.find({}).sort({ createdAt: -1 }).skip(5).limit(3).toArray();
+    expect(newest.map((o) => o.no)).toEqual([1994, 1993, 1992]);
+    const placed = await orders.find({ stage: 'PLACED' }).sort({ createdAt: -1 }).limit(2).toArray();
+    expect(placed.map((o) => o.no)).toEqual([1999, 1998]);
+    const byStage = await orders.find({}).sort({ stage: -1, no: -1 }).limit(2).toArray();
+    expect(byStage.map((o) => o.no)).toEqual([1990, 1980]);
+    expect(plans().sorted - afterRanges.sorted).toBe(3);
+    // Not from an ordered index: a range through an array, a sort on two fields no index starts with, no limit.
+    const scannedBefore = plans().scanned;
+    await orders.find({ tags: { $gte: 't1' } }).toArray();
+    await orders.find({ createdAt: { $gte: new Date(t0) } }).sort({ createdAt: -1, no: 1 }).limit(1).toArray();
+    await orders.find({}).sort({ createdAt: -1 }).toArray();
+    expect(plans().sorted - afterRanges.sorted).toBe(3);
+    expect(plans().scanned - scannedBefore).toBe(2);
+  });
+
+  it('deletes documents past a TTL index', async () => {
+    const db = await start({ engine: 'congodb', ttlMonitorIntervalMs: 50 });
+    const conn = await connectTo(db);
+    const Nonce = conn.model('Nonce', new Schema({ value: String, expiresAt: Date }));
+    await Nonce.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+    await Nonce.create([
+      { value: 'old', expiresAt: new Date(Date.now() - 1000) },
+      { value: 'fresh', expiresAt: new Date(Date.now() + 60_000) },
+      { value: 'no date' },
+    ]);
+    const deadline = Date.now() + 5000;
+    while ((await Nonce.countDocuments()) > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect((await Nonce.find().sort({ value: 1 }).lean()).map((n) => n.value)).toEqual(['fresh', 'no date']);
+  });
+
   it('keeps the connections of a client with default monitoring: no heartbeat fails, no pool is cleared', async () => {
     // CongoDB used to claim a streaming topologyVersion it could not honour: the driver's awaitable hello then
     // ended in an error, and every heartbeat emptied the pool, failing what was in flight (an API answered 500).

@@ -1,10 +1,17 @@
 // Which documents a query can match, answered from the collection's indexes where the query allows it, as a
 // real server's planner would: equality and $in on an indexed field (`_id`, or a prefix of any index's
-// fields), including through top-level $and/$or and `$elemMatch`. The answer is a set of *candidates*:
-// callers still filter them with the full query (mingo), so a lookup may return too much but never too
-// little, and results are the same with or without an index. Anything else scans.
-import { bsonType, canonicalKey, isPlainObject, type Doc } from './bson-values';
-import { inNaturalOrder, keyIndexFor, prefixKey, type IndexSpec, type KeyIndex } from './key-index';
+// fields), including through top-level $and/$or and `$elemMatch`; and $gt/$gte/$lt/$lte on the first field of
+// an index (top level or in top-level $and), from that field's ordered index. The answer is a set of
+// *candidates*: callers still filter them with the full query (mingo), so a lookup may return too much but
+// never too little, and results are the same with or without an index. Anything else scans.
+//
+// A find that sorts on the first field of an index (or on exactly a prefix of a compound index) with a limit
+// walks the ordered index instead (planSortedFind): it stops after `skip + limit` matches in sort order, so it
+// never sorts the collection.
+import { bsonType, canonicalKey, compareBson, isPlainObject, typeRank, type Doc } from './bson-values';
+import { engine } from './engine';
+import { inNaturalOrder, keyIndexFor, orderedIndexFor, prefixKey, type IndexSpec, type KeyIndex } from './key-index';
+import type { OrderedEntry, OrderedIndex, Position } from './ordered-index';
 
 /** Conditions a lookup can use: for each path, the values it must equal (one of). */
 type Equalities = Map<string, unknown[]>;
@@ -122,15 +129,128 @@ function orCandidates(collection: ReadonlyMap<string, Doc>, indexes: readonly In
   return union;
 }
 
-function candidateIds(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], filter: Doc): Set<string> | undefined {
+// ---- ranges -------------------------------------------------------------------------------------------------
+
+type RangeOp = '$gt' | '$gte' | '$lt' | '$lte';
+const RANGE_OPS: readonly RangeOp[] = ['$gt', '$gte', '$lt', '$lte'];
+
+/** The bounds every matching document's value of one path lies within. */
+type Bounds = Array<{ op: RangeOp; value: unknown }>;
+
+/**
+ * Bound values an ordered index can stand for. mingo matches a range only by values of the bound's own type
+ * (a number bound never matches a string, null or missing), and compares these types as compareBson does:
+ * numbers and booleans by value, strings by code unit, dates by instant, ObjectIds by hex. (null bounds and
+ * the rest scan.)
+ */
+function isRangeValue(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isNaN(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return true;
+  if (value instanceof Date) return !Number.isNaN(value.getTime());
+  const t = bsonType(value);
+  return t === 'ObjectId' || t === 'ObjectID';
+}
+
+/** The range conditions of plain fields and top-level `$and` (not `$or`, `$nor`, `$not` or `$elemMatch`). */
+function rangesOf(filter: Doc, into: Map<string, Bounds> = new Map()): Map<string, Bounds> {
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(condition)) {
+      for (const sub of condition) if (isPlainObject(sub)) rangesOf(sub, into);
+      continue;
+    }
+    if (key.startsWith('$') || !isOperatorObject(condition)) continue;
+    for (const op of RANGE_OPS) {
+      if (!(op in condition) || !isRangeValue(condition[op])) continue;
+      const bounds = into.get(key) ?? [];
+      bounds.push({ op, value: condition[op] });
+      into.set(key, bounds);
+    }
+  }
+  return into;
+}
+
+/** The ordered index of `field`, when an index of the collection starts with it and it can answer. */
+function usableOrderedIndex(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], field: string): OrderedIndex | undefined {
+  if (!indexes.some((spec) => Object.keys(spec.key)[0] === field)) return undefined;
+  const index = orderedIndexFor(collection, field);
+  return index.usable ? index : undefined;
+}
+
+/**
+ * The part of `index` holding the values that meet every bound. Without arrays (which make the index unusable),
+ * a document's one value must meet them all, so the part is the intersection of each bound's part; bounds of two
+ * types meet nowhere.
+ */
+function boundedSlice(index: OrderedIndex, bounds: Bounds): { from: Position; to: Position } {
+  const rank = typeRank(bounds[0]?.value);
+  if (bounds.some((b) => typeRank(b.value) !== rank)) return { from: index.end, to: index.end };
+  let from = index.lowerBound((e) => typeRank(e.key) >= rank);
+  let to = index.lowerBound((e) => typeRank(e.key) > rank);
+  for (const { op, value } of bounds) {
+    if (op === '$gt' || op === '$gte') {
+      const p = index.lowerBound(op === '$gt' ? (e) => compareBson(e.key, value) > 0 : (e) => compareBson(e.key, value) >= 0);
+      if (index.count(from, p) > 0) from = p;
+    } else {
+      const p = index.lowerBound(op === '$lt' ? (e) => compareBson(e.key, value) >= 0 : (e) => compareBson(e.key, value) > 0);
+      if (index.count(p, to) > 0) to = p;
+    }
+  }
+  return { from, to };
+}
+
+interface Slice {
+  index: OrderedIndex;
+  from: Position;
+  to: Position;
+  size: number;
+}
+
+function rangeSlice(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], path: string, bounds: Bounds): Slice | undefined {
+  const index = usableOrderedIndex(collection, indexes, path);
+  if (!index) return undefined;
+  const { from, to } = boundedSlice(index, bounds);
+  return { index, from, to, size: index.count(from, to) };
+}
+
+function sliceIds(slice: Slice): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of slice.index.forward(slice.from, slice.to)) ids.add(entry.id);
+  return ids;
+}
+
+/** Candidates from a range on an indexed field, when one is smaller than `best` and than half the collection. */
+function rangeCandidates(
+  collection: ReadonlyMap<string, Doc>,
+  indexes: readonly IndexSpec[],
+  filter: Doc,
+  best: Set<string> | undefined,
+  except?: string,
+): Set<string> | undefined {
+  for (const [path, bounds] of rangesOf(filter)) {
+    if (best && best.size <= 1) break;
+    if (path === except) continue;
+    const slice = rangeSlice(collection, indexes, path, bounds);
+    if (!slice || slice.size >= (best?.size ?? collection.size / 2 + 1)) continue;
+    best = sliceIds(slice);
+  }
+  return best;
+}
+
+function candidateIds(
+  collection: ReadonlyMap<string, Doc>,
+  indexes: readonly IndexSpec[],
+  filter: Doc,
+  ranges = false,
+  /** A path whose range is not to be used (a sorted walk reads that range itself). */
+  except?: string,
+): Set<string> | undefined {
   const equalities = equalitiesOf(filter);
   let best = smaller(orCandidates(collection, indexes, filter.$or), lookupById(collection, equalities));
-  if (equalities.size === 0) return best;
-  for (const spec of indexes) {
+  for (const spec of equalities.size > 0 ? indexes : []) {
     if (best && best.size <= 1) break;
     if (spec.name !== '_id_') best = smaller(best, lookup(collection, spec, equalities));
   }
-  return best;
+  return ranges ? rangeCandidates(collection, indexes, filter, best, except) : best;
 }
 
 export interface Plan {
@@ -140,9 +260,14 @@ export interface Plan {
   indexed: boolean;
 }
 
+export interface PlanOptions {
+  /** Whether ranges may use ordered indexes (default true; a read with a collation scans them). */
+  ranges?: boolean;
+}
+
 /** The documents of `collection` that `filter` may match: from an index when one applies, else all of them. */
-export function planQuery(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], filter: Doc): Plan {
-  const ids = Object.keys(filter).length > 0 ? candidateIds(collection, indexes, filter) : undefined;
+export function planQuery(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], filter: Doc, options: PlanOptions = {}): Plan {
+  const ids = Object.keys(filter).length > 0 ? candidateIds(collection, indexes, filter, options.ranges ?? true) : undefined;
   if (!ids) return { documents: [...collection.values()], indexed: false };
   const documents: Doc[] = [];
   for (const id of inNaturalOrder(collection, ids)) {
@@ -150,4 +275,104 @@ export function planQuery(collection: ReadonlyMap<string, Doc>, indexes: readonl
     if (doc) documents.push(doc);
   }
   return { documents, indexed: true };
+}
+
+// ---- sorted reads --------------------------------------------------------------------------------------------
+
+/** Below this many candidates, filtering and sorting them beats walking an ordered index. */
+const SMALL_CANDIDATE_SET = 256;
+
+/**
+ * The sort's fields and directions, when an index serves it: one field that some index starts with, or several
+ * fields that are exactly the first fields of a compound index with the same directions (or all reversed).
+ */
+function servedSort(indexes: readonly IndexSpec[], sort: unknown): Array<[string, 1 | -1]> | undefined {
+  if (!isPlainObject(sort)) return undefined;
+  const fields = Object.entries(sort);
+  if (fields.length === 0 || fields.some(([f, d]) => f.startsWith('$') || (d !== 1 && d !== -1))) return undefined;
+  const wanted = fields as Array<[string, 1 | -1]>;
+  const [first] = wanted[0] as [string, 1 | -1];
+  if (wanted.length === 1) return indexes.some((spec) => Object.keys(spec.key)[0] === first) ? wanted : undefined;
+  const served = indexes.some((spec) => {
+    const key = Object.entries(spec.key);
+    if (key.length < wanted.length) return false;
+    const flip = key[0]?.[1] === -wanted[0]![1] ? -1 : 1;
+    return wanted.every(([f, d], i) => key[i]?.[0] === f && key[i]?.[1] === d * flip);
+  });
+  return served ? wanted : undefined;
+}
+
+/** Entries of `index` between `from` and `to` in the direction of the sort, equal keys in natural order. */
+function* inSortOrder(index: OrderedIndex, from: Position, to: Position, direction: 1 | -1): Generator<OrderedEntry> {
+  if (direction === 1) {
+    yield* index.forward(from, to);
+    return;
+  }
+  // Walking backwards meets equal keys newest first: hold each run of equal keys and give it back reversed.
+  let run: OrderedEntry[] = [];
+  for (const entry of index.backward(from, to)) {
+    if (run.length > 0 && compareBson((run[0] as OrderedEntry).key, entry.key) !== 0) {
+      for (let k = run.length - 1; k >= 0; k--) yield run[k] as OrderedEntry;
+      run = [];
+    }
+    run.push(entry);
+  }
+  for (let k = run.length - 1; k >= 0; k--) yield run[k] as OrderedEntry;
+}
+
+/**
+ * For a find with `sort` and `want` (= skip + limit) > 0: the documents to hand CongoDB's find, which filters,
+ * sorts (a stable sort), skips and limits them. With an ordered index on the sort's first field these are the
+ * first `want` matches in sort order (all matches of the last key too when the sort has more fields), found by
+ * walking the index; otherwise undefined (plan with planQuery). Ties keep natural order, as a scan's sort does.
+ */
+export function planSortedFind(
+  collection: ReadonlyMap<string, Doc>,
+  indexes: readonly IndexSpec[],
+  filter: Doc,
+  sort: unknown,
+  want: number,
+): Doc[] | undefined {
+  if (!(want > 0)) return undefined;
+  const fields = servedSort(indexes, sort);
+  if (!fields) return undefined;
+  const [field, direction] = fields[0] as [string, 1 | -1];
+  const index = usableOrderedIndex(collection, indexes, field);
+  if (!index) return undefined;
+  const filtered = Object.keys(filter).length > 0;
+  const candidates = filtered ? candidateIds(collection, indexes, filter, true, field) : undefined;
+  // Few candidates: planQuery's plan (filter them, sort them) is cheaper than a walk.
+  if (candidates && candidates.size <= Math.max(SMALL_CANDIDATE_SET, want)) return undefined;
+  const bounds = filtered ? rangesOf(filter).get(field) : undefined;
+  const { from, to } = bounds ? boundedSlice(index, bounds) : { from: index.start, to: index.end };
+
+  const found: Array<{ doc: Doc; key: unknown }> = [];
+  let batch: Array<{ doc: Doc; key: unknown }> = [];
+  let batchSize = Math.max(32, want * 2);
+  const settle = (): void => {
+    if (batch.length === 0) return;
+    if (filtered) {
+      const matched = new Set(engine.filter(batch.map((b) => b.doc), filter));
+      for (const b of batch) if (matched.has(b.doc)) found.push(b);
+    } else {
+      found.push(...batch);
+    }
+    batch = [];
+    batchSize = Math.min(batchSize * 2, 4096);
+  };
+  // With more sort fields, every match of the last key needed must be there for CongoDB's sort to order them.
+  let boundary: { key: unknown } | undefined;
+  for (const entry of inSortOrder(index, from, to, direction)) {
+    if (boundary && (fields.length === 1 || compareBson(entry.key, boundary.key) !== 0)) break;
+    if (candidates && !candidates.has(entry.id)) continue;
+    const doc = collection.get(entry.id);
+    if (!doc) continue;
+    batch.push({ doc, key: entry.key });
+    if (batch.length >= batchSize) {
+      settle();
+      if (found.length >= want) boundary = { key: (found[want - 1] as { key: unknown }).key };
+    }
+  }
+  settle();
+  return found.map((f) => f.doc);
 }

@@ -7,7 +7,7 @@ import type { ICommandHandler, IHandlerContext } from '@push.rocks/smartmongo/di
 import { isPlainObject, type Doc } from './bson-values';
 import { commandFailure, errorFields } from './handlers';
 import { CommandError } from './positional';
-import { candidatesFor, deleteDocument, documentsMatching, idKey, type StorageInternals } from './storage';
+import { candidatesFor, deleteDocument, documentsMatching, idKey, sortedCandidatesFor, type StorageInternals } from './storage';
 
 type Reply = Record<string, unknown>;
 
@@ -49,14 +49,32 @@ function readTarget(command: Doc): { collection: string; filter: Doc } | undefin
   return undefined;
 }
 
+/** A find with a sort and a limit that an ordered index serves: the documents to hand CongoDB's find. */
+function sortedFind(ctx: IHandlerContext): { collection: string; documents: Doc[] } | undefined {
+  const command = ctx.command as Doc;
+  const collection = command.find;
+  if (typeof collection !== 'string' || command.sort === undefined) return undefined;
+  const filter = command.filter === undefined ? {} : command.filter;
+  const limit = Math.abs(Number(command.limit ?? 0));
+  const skip = Number(command.skip ?? 0);
+  if (!isPlainObject(filter) || !(limit > 0) || !(skip >= 0)) return undefined;
+  const documents = sortedCandidatesFor(storageOf(ctx), ctx.database, collection, filter, command.sort, skip + limit);
+  return documents ? { collection, documents } : undefined;
+}
+
 /** Wraps CongoDB's find/count/distinct (FindHandler) or aggregate handler. */
 export class IndexedReadHandler implements ICommandHandler {
   constructor(private readonly inner: ICommandHandler) {}
 
   async handle(ctx: IHandlerContext): Promise<Reply> {
-    const target = readTarget(ctx.command as Doc);
+    const command = ctx.command as Doc;
+    // A collation changes how strings compare: ranges and sorts then scan, as before (equality still looks up).
+    const collated = command.collation !== undefined;
+    const sorted = collated ? undefined : sortedFind(ctx);
+    if (sorted) return (await this.inner.handle(narrowed(ctx, sorted.collection, sorted.documents))) as Reply;
+    const target = readTarget(command);
     if (!target) return (await this.inner.handle(ctx)) as Reply;
-    const candidates = candidatesFor(storageOf(ctx), ctx.database, target.collection, target.filter);
+    const candidates = candidatesFor(storageOf(ctx), ctx.database, target.collection, target.filter, { ranges: !collated });
     return (await this.inner.handle(narrowed(ctx, target.collection, candidates))) as Reply;
   }
 }

@@ -6,7 +6,7 @@
 // Every write to a collection's documents goes through insertOne, updateById or deleteById here (CongoDB's
 // insertMany/deleteByIds and the aggregate $out/$merge stages call these too), or through deleteDocument.
 import { engine, ObjectId } from './engine';
-import { planQuery } from './query-plan';
+import { planQuery, planSortedFind, type PlanOptions } from './query-plan';
 import type { MemoryStorageAdapter } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { canonicalKey, type Doc } from './bson-values';
 import { noteWrite, type IndexSpec } from './key-index';
@@ -30,8 +30,11 @@ export interface StorageInternals {
   saveIndex(dbName: string, collName: string, name: string, spec: Omit<IndexSpec, 'name'>): Promise<void>;
   getIndexes(dbName: string, collName: string): Promise<IndexSpec[]>;
   dropIndex(dbName: string, collName: string, name: string): Promise<boolean>;
-  /** How many queries an index answered and how many scanned (for tests and the benchmark). */
-  plans: { indexed: number; scanned: number };
+  /**
+   * How many queries an index answered and how many scanned, and how many sorted finds walked an ordered index
+   * (for tests and the benchmark).
+   */
+  plans: { indexed: number; scanned: number; sorted: number };
   /** Told of every document written or deleted, after the fact (the journal of a persistent server). */
   onChange?: (change: DocumentChange) => void;
 }
@@ -56,11 +59,28 @@ export function documentsOf(storage: StorageInternals, dbName: string, collName:
  * The documents of a collection that `filter` may match, in natural order: from an index when one applies
  * (see query-plan.ts), else all of them. Callers filter them with the full query.
  */
-export function candidatesFor(storage: StorageInternals, dbName: string, collName: string, filter: Doc): Doc[] {
-  const plan = planQuery(documentsOf(storage, dbName, collName), indexesOf(storage, dbName, collName), filter);
+export function candidatesFor(storage: StorageInternals, dbName: string, collName: string, filter: Doc, options?: PlanOptions): Doc[] {
+  const plan = planQuery(documentsOf(storage, dbName, collName), indexesOf(storage, dbName, collName), filter, options);
   if (plan.indexed) storage.plans.indexed++;
   else storage.plans.scanned++;
   return plan.documents;
+}
+
+/**
+ * For a find with a sort and `want` = skip + limit: its first `want` matches in sort order, read from an ordered
+ * index (see planSortedFind), or undefined when no index serves the sort.
+ */
+export function sortedCandidatesFor(
+  storage: StorageInternals,
+  dbName: string,
+  collName: string,
+  filter: Doc,
+  sort: unknown,
+  want: number,
+): Doc[] | undefined {
+  const docs = planSortedFind(documentsOf(storage, dbName, collName), indexesOf(storage, dbName, collName), filter, sort, want);
+  if (docs) storage.plans.sorted++;
+  return docs;
 }
 
 /** The documents of a collection that match `filter`, in natural order. */
@@ -81,7 +101,7 @@ export function deleteDocument(storage: StorageInternals, dbName: string, collNa
 
 export function patchStorage(adapter: MemoryStorageAdapter): StorageInternals {
   const storage = adapter as unknown as StorageInternals;
-  storage.plans = { indexed: 0, scanned: 0 };
+  storage.plans = { indexed: 0, scanned: 0, sorted: 0 };
 
   storage.insertOne = async (dbName, collName, doc) => {
     const collection = storage.ensureCollection(dbName, collName);

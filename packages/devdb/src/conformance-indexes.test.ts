@@ -21,23 +21,23 @@ afterAll(async () => {
   await db.close();
 });
 
-const ids = Array.from({ length: 26 }, (_, i) => new Types.ObjectId(`64b000000000000000000${String(i).padStart(3, '0')}`));
+const ids = Array.from({ length: 40 }, (_, i) => new Types.ObjectId(`64b000000000000000000${String(i).padStart(3, '0')}`));
 const users = [new Types.ObjectId('64a000000000000000000001'), new Types.ObjectId('64a000000000000000000002')];
 const at = (minute: number): Date => new Date(Date.UTC(2025, 0, 1, 0, minute));
 
 /** Documents that exercise every way an index key can differ from a plain value. */
 function seed(): Doc[] {
   return [
-    { status: 'PAID', stage: 'PLACED', userId: users[0], createdAt: at(1), nextSyncAt: at(10), outTradeNo: 'T1', n: 1 },
-    { status: 'PREPAID', stage: 'PLACED', userId: users[0], createdAt: at(2), nextSyncAt: at(5), outTradeNo: 'T2', n: 1.5 },
+    { status: 'PAID', stage: 'PLACED', userId: users[0], createdAt: at(1), nextSyncAt: at(10), outTradeNo: 'T1', n: 1, paidAt: at(4) },
+    { status: 'PREPAID', stage: 'PLACED', userId: users[0], createdAt: at(2), nextSyncAt: at(5), outTradeNo: 'T2', n: 1.5, paidAt: null },
     { status: 'CREATED', stage: 'RESERVING', userId: users[1], createdAt: at(3), outTradeNo: 'T3', transactionId: 'W3', n: 2 },
-    { status: null, stage: 'PLACED', userId: users[1], createdAt: at(4), outTradeNo: 'T4', n: '1' },
+    { status: null, stage: 'PLACED', userId: users[1], createdAt: at(4), outTradeNo: 'T4', n: '1', paidAt: at(4) },
     { stage: 'PLACED', createdAt: at(5), outTradeNo: 'T5', n: 0 },
     { status: ['PAID', 'CLOSED'], stage: 'PLACED', createdAt: at(6), outTradeNo: 'T6' },
     { status: [], createdAt: at(7), outTradeNo: 'T7' },
     { status: [['PAID']], createdAt: at(8), outTradeNo: 'T8' },
     { status: [null, 'CREATED'], createdAt: at(9), outTradeNo: 'T9' },
-    { status: 'paid', createdAt: at(10), outTradeNo: 'T10', n: -0 },
+    { status: 'paid', createdAt: at(10), outTradeNo: 'T10', n: -0, paidAt: at(9) },
     { status: 'PAID', tags: ['a', 'b'], items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 5 }], outTradeNo: 'T11', createdAt: at(11) },
     { tags: 'a', items: [{ sku: 'a', qty: 3 }, { qty: 2 }], outTradeNo: 'T12', createdAt: at(12) },
     { tags: [['a']], items: [{ sku: ['a', 'c'], qty: 1 }], outTradeNo: 'T13', createdAt: at(13) },
@@ -49,11 +49,17 @@ function seed(): Doc[] {
     { shipping: { upload: { status: 'PENDING', nextAttemptAt: at(30) } }, outTradeNo: 'T19', createdAt: at(19) },
     { shipping: { upload: { status: 'DONE' } }, outTradeNo: 'T20', createdAt: at(20) },
     { shipping: [{ upload: { status: 'PENDING' } }, { upload: {} }], outTradeNo: 'T21', createdAt: at(21) },
-    { status: 'PAID', createdAt: 'not a date', outTradeNo: 'T22', transactionId: null },
-    { status: 'REFUNDED', createdAt: at(1), outTradeNo: 'T23', orderId: ids[0] },
-    { status: 'PAID', createdAt: at(1), outTradeNo: 'T24', orderId: ids[1], n: 1 },
+    { status: 'PAID', createdAt: 'not a date', outTradeNo: 'T22', transactionId: null, paidAt: 'yesterday' },
+    { status: 'REFUNDED', createdAt: at(1), outTradeNo: 'T23', orderId: ids[0], paidAt: at(2) },
+    { status: 'PAID', createdAt: at(1), outTradeNo: 'T24', orderId: ids[1], n: 1, paidAt: at(4) },
     { items: [{ sku: [['a']] }], outTradeNo: 'T25', createdAt: at(25) },
     { status: 'CLOSED', shipping: { upload: [{ status: 'PENDING' }, { status: [['DONE']] }] }, outTradeNo: 'T26' },
+    // Ranges and sorts: expiring orders, ties, numbers of every width, a date before 1970, and a plain object.
+    { status: 'PENDING_PAYMENT', stage: 'PLACED', createdAt: at(27), expiresAt: at(40), outTradeNo: 'T27', n: 2, paidAt: 17 },
+    { status: 'PENDING_PAYMENT', stage: 'PLACED', createdAt: at(27), expiresAt: at(20), outTradeNo: 'T28', n: -5, transactionId: 'W28' },
+    { status: 'PENDING_PAYMENT', stage: 'PLACED', createdAt: at(27), expiresAt: null, outTradeNo: 'T29', n: 1e20, paidAt: at(9) },
+    { status: 'PAID', stage: 'PLACED', createdAt: new Date(-86_400_000), outTradeNo: 'T30', n: 0.5, paidAt: new Date(-1), transactionId: 'W30' },
+    { status: 'PAID', createdAt: { at: at(1) }, outTradeNo: 'T31', n: true, paidAt: at(100), orderId: ids[2] },
   ].map((doc, i) => ({ _id: ids[i], ...doc }));
 }
 
@@ -69,6 +75,8 @@ const INDEXES: Array<[Doc, Doc?]> = [
   [{ n: 1 }],
   [{ orderId: 1 }],
   [{ createdAt: -1 }],
+  [{ status: 1, expiresAt: 1 }],
+  [{ paidAt: 1 }],
 ];
 
 let pairCount = 0;
@@ -138,7 +146,127 @@ const QUERIES: Doc[] = [
   { createdAt: { $gte: at(5), $lt: at(12) } },
   { outTradeNo: 'T7' },
   { outTradeNo: { $in: ['T1', 'T2', 'nope'] }, status: 'PAID' },
+  // Ranges: on the first field of an index they read its ordered index (with mixed types, nulls and missing
+  // fields in the collection); through arrays, in $or, or on a later field of an index they scan.
+  { createdAt: { $lte: at(3) } },
+  { createdAt: { $gt: at(20) } },
+  { createdAt: { $lt: at(0) } },
+  { createdAt: { $gte: 'a' } },
+  { createdAt: { $gte: '' } },
+  { createdAt: { $gte: at(5), $lt: 'z' } },
+  { createdAt: { $gt: at(2), $gte: at(1), $lte: at(27), $lt: at(40) } },
+  { createdAt: { $gte: at(27), $lte: at(27) } },
+  { createdAt: { $gt: at(27), $lt: at(27) } },
+  { $and: [{ createdAt: { $gte: at(3) } }, { createdAt: { $lt: at(9) } }] },
+  { createdAt: { $gte: at(5) }, stage: 'PLACED' },
+  { stage: 'PLACED', createdAt: { $gte: at(1), $lt: at(6) } },
+  { stage: 'RESERVING', createdAt: { $lte: at(30) } },
+  { createdAt: { $lte: at(30) }, status: { $ne: 'PAID' } },
+  { createdAt: { $not: { $gte: at(5) } } },
+  { n: { $gt: 0 } },
+  { n: { $gte: 0 } },
+  { n: { $lte: -0 } },
+  { n: { $lt: 2 } },
+  { n: { $gte: '0' } },
+  { n: { $lte: 1, $gt: -1 } },
+  { n: { $gte: 1e19 } },
+  { n: { $gte: false } },
+  { n: { $gt: false } },
+  { n: { $gte: null } },
+  { paidAt: { $gte: at(3) }, status: { $in: ['PAID', 'REFUNDED'] } },
+  { status: 'PAID', paidAt: { $gte: at(3), $lt: at(9) } },
+  { paidAt: { $gte: at(0) } },
+  { paidAt: { $lt: at(100) } },
+  { paidAt: { $lte: at(100) } },
+  { paidAt: { $gt: 0 } },
+  { paidAt: { $lt: 'z' } },
+  { status: 'PENDING_PAYMENT', stage: 'PLACED', expiresAt: { $lte: at(30) } },
+  { status: 'PENDING_PAYMENT', expiresAt: { $gt: at(30) } },
+  { status: 'PREPAID', nextSyncAt: { $lte: at(30) } },
+  { 'shipping.upload.status': 'PENDING', 'shipping.upload.nextAttemptAt': { $lte: at(40) } },
+  { transactionId: { $gte: 'W' } },
+  { transactionId: { $lt: 'W4' } },
+  { orderId: { $gt: ids[0] } },
+  { orderId: { $lte: ids[2] } },
+  { _id: { $gt: ids[10] } },
+  { _id: { $lte: ids[5] }, status: 'PAID' },
+  { _id: { $gte: ids[3], $lt: ids[7] } },
+  { tags: { $gte: 'a' } },
+  { tags: { $gt: 'a', $lt: 'c' } },
+  { 'items.sku': { $gte: 'b' } },
+  { 'items.qty': { $gte: 2 } },
+  { 'shipping.upload.status': { $gte: 'D' } },
+  { status: { $gte: 'P' } },
+  { $or: [{ createdAt: { $lte: at(2) } }, { n: { $gt: 1 } }] },
+  { $or: [{ outTradeNo: 'T3' }, { paidAt: { $gte: at(9) } }] },
 ];
+
+type Collection = ReturnType<Connection['collection']>;
+
+/** [filter, sort, limit, skip]: the API's sorted reads (admin lists newest first with paging, due jobs oldest first). */
+const SORTED_READS: Array<[Doc, Doc, number, number?]> = [
+  [{ stage: 'PLACED' }, { createdAt: -1, _id: 1 }, 3],
+  [{ status: { $in: ['PAID', 'PREPAID'] } }, { createdAt: 1, _id: 1 }, 50],
+  [{ userId: users[1] }, { createdAt: -1, _id: 1 }, 1],
+  [{}, { createdAt: -1 }, 20],
+  [{}, { createdAt: -1 }, 500],
+  [{}, { createdAt: 1 }, 5],
+  [{}, { createdAt: -1 }, 5, 3],
+  [{}, { createdAt: -1 }, 5, 30],
+  [{}, { createdAt: 1 }, 4, 2],
+  [{ stage: 'PLACED' }, { createdAt: -1 }, 3, 1],
+  [{ stage: 'PLACED' }, { createdAt: -1 }, 20, 0],
+  [{ stage: 'PLACED', status: 'PAID' }, { createdAt: -1 }, 2, 1],
+  [{ status: { $ne: 'PAID' } }, { createdAt: -1 }, 5],
+  [{ status: 'PENDING_PAYMENT', stage: 'PLACED', expiresAt: { $lte: at(30) } }, { expiresAt: 1 }, 100],
+  [{ createdAt: { $gte: at(5) } }, { createdAt: -1 }, 4],
+  [{ createdAt: { $lt: at(12) } }, { createdAt: 1 }, 4],
+  [{ createdAt: { $gte: at(1), $lt: at(28) } }, { createdAt: -1 }, 6, 2],
+  [{ createdAt: { $gte: 'a' } }, { createdAt: -1 }, 3],
+  [{ stage: 'PLACED', createdAt: { $gte: at(2) } }, { createdAt: -1 }, 3],
+  [{ paidAt: { $gte: at(3) } }, { createdAt: -1 }, 3],
+  [{}, { n: 1 }, 10],
+  [{}, { n: -1 }, 10],
+  [{}, { n: -1 }, 50],
+  [{ n: { $gte: 0 } }, { n: -1 }, 3],
+  [{ n: { $lt: 1e19 } }, { n: 1 }, 3, 1],
+  [{}, { paidAt: -1 }, 30],
+  [{}, { paidAt: 1 }, 30],
+  [{ status: 'PAID' }, { paidAt: -1 }, 2],
+  [{}, { stage: 1, createdAt: 1 }, 10],
+  [{}, { stage: -1, createdAt: -1 }, 10],
+  [{}, { stage: 1, createdAt: -1 }, 10],
+  [{}, { userId: 1, createdAt: -1 }, 5],
+  [{ userId: { $in: users } }, { userId: -1, createdAt: 1 }, 5],
+  [{}, { createdAt: -1, _id: -1 }, 5],
+  [{}, { _id: -1 }, 5],
+  [{ _id: { $lt: ids[20] } }, { _id: 1 }, 5, 2],
+  [{}, { tags: 1 }, 5],
+  [{}, { status: 1 }, 5],
+  [{}, { transactionId: 1 }, 5],
+  [{}, { transactionId: -1 }, 5],
+  [{}, { orderId: -1 }, 5],
+  [{}, { expiresAt: -1 }, 5],
+  [{}, { 'shipping.upload.status': 1 }, 5],
+];
+
+/** The same documents in the same order. A real server orders equal sort keys as it likes: there, the keys. */
+async function expectSameSortedReads(indexed: Collection, plain: Collection): Promise<void> {
+  for (const [query, sort, limit, skip] of SORTED_READS) {
+    const label = JSON.stringify([query, sort, limit, skip]);
+    const run = (c: Collection) =>
+      c.find(query, { projection: { outTradeNo: 1, ...sort } }).sort(sort as never).skip(skip ?? 0).limit(limit).toArray();
+    // Upserts generate different _ids in the two collections.
+    const known = (docs: Doc[]) =>
+      docs.map((d) => (d._id instanceof Types.ObjectId && !ids.some((i) => i.equals(d._id as Types.ObjectId)) ? { ...d, _id: 'generated' } : d));
+    const [a, b] = (await Promise.all([run(indexed), run(plain)])).map(known) as [Doc[], Doc[]];
+    if (db.kind === 'congodb') expect(a, label).toEqual(b);
+    else {
+      const keys = (docs: Doc[]) => docs.map((d) => Object.keys(sort).map((k) => d[k]));
+      expect(keys(a), label).toEqual(keys(b));
+    }
+  }
+}
 
 const byId = (a: Doc, b: Doc): number => String(a._id).localeCompare(String(b._id));
 
@@ -160,15 +288,7 @@ describe('indexes answer every query shape exactly as a scan does', () => {
 
   it('sorted, limited and projected reads match', async () => {
     const [indexed, plain] = await pair();
-    const reads: Array<[Doc, Doc, number]> = [
-      [{ stage: 'PLACED' }, { createdAt: -1, _id: 1 }, 3],
-      [{ status: { $in: ['PAID', 'PREPAID'] } }, { createdAt: 1, _id: 1 }, 50],
-      [{ userId: users[1] }, { createdAt: -1, _id: 1 }, 1],
-    ];
-    for (const [query, sort, limit] of reads) {
-      const run = (c: typeof indexed) => c.find(query, { projection: { outTradeNo: 1, createdAt: 1 } }).sort(sort as never).limit(limit).toArray();
-      expect(await run(indexed), JSON.stringify(query)).toEqual(await run(plain));
-    }
+    await expectSameSortedReads(indexed, plain);
   });
 
   it('aggregations starting with $match match', async () => {
@@ -179,6 +299,11 @@ describe('indexes answer every query shape exactly as a scan does', () => {
       { $sort: { _id: 1 } },
     ];
     expect(await indexed.aggregate(pipeline).toArray()).toEqual(await plain.aggregate(pipeline).toArray());
+    const dashboard = [
+      { $match: { paidAt: { $gte: at(3) }, status: { $in: ['PAID', 'REFUNDED'] } } },
+      { $group: { _id: null, count: { $sum: 1 }, n: { $sum: '$n' } } },
+    ];
+    expect(await indexed.aggregate(dashboard).toArray()).toEqual(await plain.aggregate(dashboard).toArray());
   });
 
   it('writes keep the indexes in step: the same queries still match after updates, upserts and deletes', async () => {
@@ -202,11 +327,48 @@ describe('indexes answer every query shape exactly as a scan does', () => {
           { deleteOne: { filter: { outTradeNo: 'T20' } } },
         ] as never),
       (c) => c.updateOne({ outTradeNo: 'T1' }, { $set: { outTradeNo: 'T1b' } }),
+      // (firstMove) Moves along the ordered indexes: new keys, equal keys (1 and 1.0, null and missing), other types,
+      // arrays and NaN (which make a field scan) and back.
+      (c) => c.updateOne({ outTradeNo: 'T3' }, { $set: { createdAt: at(50), paidAt: at(50), n: 1 } }),
+      (c) => c.updateOne({ outTradeNo: 'T24' }, { $set: { n: 1.0, paidAt: at(4) } }),
+      (c) => c.updateMany({ createdAt: { $lte: at(2) } }, { $set: { createdAt: at(27) } }),
+      (c) => c.updateOne({ outTradeNo: 'T27' }, { $unset: { paidAt: 1, createdAt: 1 } }),
+      (c) => c.updateOne({ outTradeNo: 'T28' }, { $set: { paidAt: null, createdAt: 'later', n: [1, 5] } }),
+      (c) => c.updateOne({ outTradeNo: 'T29' }, { $set: { paidAt: [at(1), at(60)], n: Number.NaN } }),
+      (c) => c.updateOne({ outTradeNo: 'T30' }, { $set: { expiresAt: at(10), status: 'PENDING_PAYMENT' } }),
+      (c) =>
+        c.insertMany([
+          { _id: ids[33], status: 'PAID', stage: 'PLACED', createdAt: at(27), paidAt: at(4), n: 1, outTradeNo: 'T60' },
+          { _id: ids[34], status: 'PAID', stage: 'PLACED', createdAt: at(5), outTradeNo: 'T61', n: '2' },
+          { _id: ids[35], createdAt: null, paidAt: new Date(Number.NaN), outTradeNo: 'T62' },
+        ] as never[]),
+      (c) => c.deleteOne({ outTradeNo: 'T4' }),
+      (c) => c.deleteMany({ createdAt: { $gte: at(15), $lt: at(18) } }),
+      (c) => c.findOneAndUpdate({ stage: 'PLACED' }, { $set: { createdAt: at(0) } }, { sort: { createdAt: -1 } }),
+      (c) => c.updateOne({ _id: ids[6] }, { $set: { _id: ids[6], createdAt: at(27) } }),
     ];
-    for (const write of writes) {
+    const firstMove = writes.findIndex((w) => w.toString().includes('at(50)'));
+    const rangesAfter = async (): Promise<void> => {
+      for (const query of QUERIES.filter((q) => JSON.stringify(q).includes('"$g') || JSON.stringify(q).includes('"$l'))) {
+        const label = JSON.stringify(query);
+        const [a, b] = await Promise.all([indexed.find(query).toArray(), plain.find(query).toArray()]);
+        expect(a.map((d) => d.outTradeNo).sort(), label).toEqual(b.map((d) => d.outTradeNo).sort());
+      }
+    };
+    for (const [i, write] of writes.entries()) {
       await write(indexed);
       await write(plain);
+      // After the first writes, and after the writes that move documents along an ordered index.
+      if (i === firstMove - 1 || i === firstMove + 6 || i === writes.length - 1) await rangesAfter();
     }
+    await expectSameSortedReads(indexed, plain);
+    // The arrays and NaN gone again, the ordered indexes answer once more.
+    for (const c of [indexed, plain]) {
+      await c.updateOne({ outTradeNo: 'T28' }, { $set: { n: 3 } });
+      await c.updateOne({ outTradeNo: 'T29' }, { $set: { n: 3, paidAt: at(3) } });
+    }
+    await rangesAfter();
+    await expectSameSortedReads(indexed, plain);
     const strip = (docs: Doc[]) => docs.map(({ _id, ...rest }) => (typeof _id === 'string' || _id instanceof Types.ObjectId && ids.some((i) => i.equals(_id)) ? { _id, ...rest } : rest));
     for (const query of [...QUERIES, { tags: 'z' }, { outTradeNo: { $in: ['T99', 'T98', 'T50', 'T1b'] } }, {}]) {
       const label = JSON.stringify(query);

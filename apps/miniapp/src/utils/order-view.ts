@@ -22,7 +22,7 @@ export const CLOSED_REASON_SHORT: Record<ClosedReason, string> = {
 /** The same, as a sentence for the order page and the payment result. */
 export const CLOSED_REASON_LABELS: Record<ClosedReason, string> = {
   EXPIRED: '超时未支付，订单已关闭',
-  CANCELLED: '订单已取消',
+  CANCELLED: '你已取消这笔订单',
   PAYMENT_REFUSED: '支付金额或账户异常，订单已关闭，款项将原路退回',
 };
 

@@ -161,7 +161,7 @@ describe('products', () => {
     await row.locator('.xd-admin-product-stock').click();
     await page.locator('#xd-admin-stock-form').waitFor();
     await page.locator('#xd-admin-stock-change input').fill('+5');
-    expect(await page.locator('#xd-admin-stock-preview').innerText()).toBe('10 → 15（+5）');
+    expect(await page.locator('#xd-admin-stock-preview').innerText()).toBe('现货 10 → 15（+5），可售 15');
     await page.click('#xd-admin-stock-save');
     expect(await page.locator('#xd-admin-stock-form .xd-admin-field-error').innerText()).toContain('原因');
     await page.locator('#xd-admin-stock-reason input').fill('到货入库');
@@ -179,6 +179,28 @@ describe('products', () => {
 
     const listed = await call<{ items: Product[] }>(stack.world.api.url, 'GET', '/api/admin/products?q=白毫', { token: owner });
     expect(listed.body.items).toEqual([expect.objectContaining({ id, priceFen: 12880, stock: 15, onShelf: true })]);
+
+    // An unpaid order holds 2: on hand 15, reserved 2, available 13; on hand cannot go below what is reserved.
+    const buyer = await shopperToken(stack.world, 'admin-buyer-reserve');
+    const held = await call<Order>(stack.world.api.url, 'POST', '/api/orders', { token: buyer, body: { items: [{ productId: id, quantity: 2 }], address: ADDRESS } });
+    expect(held.status).toBe(201);
+    await page.click('#xd-admin-product-search-submit');
+    const reservedRow = page.locator('.xd-admin-product[data-name="白毫银针"][data-reserved="2"]');
+    await reservedRow.waitFor();
+    expect([await reservedRow.getAttribute('data-on-hand'), await reservedRow.getAttribute('data-stock')]).toEqual(['15', '13']);
+    expect(await reservedRow.locator('.xd-admin-product-on-hand').innerText()).toBe('15');
+    expect(await reservedRow.locator('.xd-admin-product-available').innerText()).toBe('13');
+    await reservedRow.locator('.xd-admin-product-stock').click();
+    await page.locator('#xd-admin-stock-form').waitFor();
+    expect(await page.locator('#xd-admin-stock-form').innerText()).toContain('盘点后的实际库存');
+    await page.locator('#xd-admin-stock-change input').fill('1');
+    await page.locator('#xd-admin-stock-reason input').fill('盘点');
+    await page.click('#xd-admin-stock-save');
+    await page.locator('#xd-admin-stock-form .xd-admin-field-error').waitFor();
+    expect(await page.locator('#xd-admin-stock-form .xd-admin-field-error').innerText()).toBe('未支付订单已预留 2 件，现货不能少于 2');
+    await stack.screenshot(page, 'admin-product-stock-reserved');
+    await page.click('.xd-admin-dialog-close');
+    expect((await call(stack.world.api.url, 'POST', `/api/orders/${held.body.id}/cancel`, { token: buyer })).status).toBe(200);
 
     // Search.
     await page.locator('#xd-admin-product-search input').fill('岩茶');
@@ -312,7 +334,10 @@ describe('staff', () => {
     await page.locator('#xd-admin-staff-username input').fill('clerk');
     await page.locator('#xd-admin-staff-password input').fill('short');
     await page.click('#xd-admin-staff-submit');
-    expect(await page.locator('#xd-admin-staff-form .xd-admin-field-error').innerText()).toBe('密码至少 8 位');
+    expect(await page.locator('#xd-admin-staff-form .xd-admin-field-error').innerText()).toBe('密码至少 10 位');
+    await page.locator('#xd-admin-staff-password input').fill('1234567890');
+    await page.click('#xd-admin-staff-submit');
+    await expect.poll(() => page.locator('#xd-admin-staff-form .xd-admin-field-error').innerText()).toBe('这个密码太常见，请换一个');
     await page.locator('#xd-admin-staff-password input').fill('clerk-password');
     await page.click('#xd-admin-staff-submit');
     await page.locator('#xd-admin-staff-created').waitFor();
@@ -346,6 +371,86 @@ describe('staff', () => {
     expect(await clerk.locator('#xd-admin-nav-staff').count()).toBe(0);
     await stack.screenshot(clerk, 'admin-staff-forbidden');
     expect((await orderDetail(order.id)).refunds).toEqual([]);
+  });
+
+  it('the owner disables a staff account: signed out, it cannot sign in (该账号已停用) until enabled again; its password is reset', async () => {
+    const made = await call(stack.world.api.url, 'POST', '/api/admin/staff', { token: owner, body: { username: 'seasonal', password: 'seasonal-password' } });
+    expect(made.status).toBe(201);
+    const worker = await newAdminPage();
+    await login(worker, 'seasonal', 'seasonal-password');
+
+    const page = await newAdminPage();
+    await login(page, 'owner', 'owner-password');
+    await page.click('#xd-admin-nav-staff');
+    const row = page.locator('.xd-admin-staff[data-username="seasonal"]');
+    await row.waitFor();
+    expect(await page.locator('.xd-admin-staff[data-role="owner"] .xd-admin-staff-disable, .xd-admin-staff[data-role="owner"] .xd-admin-staff-reset').count()).toBe(0);
+    await row.locator('.xd-admin-staff-disable').click();
+    // uni.showModal asks first.
+    await page.locator('.uni-modal__btn_primary').click();
+    await page.locator('.xd-admin-staff[data-username="seasonal"][data-disabled="true"] .xd-admin-staff-disabled').waitFor();
+    expect(await row.locator('.xd-admin-staff-disabled').innerText()).toBe('已停用');
+    await toast(page).waitFor({ state: 'hidden' });
+    await stack.screenshot(page, 'admin-staff-disabled');
+
+    // Their open session is over: the next call sends them to the login page; the right password says disabled.
+    await stack.open(worker, '/pages/admin/orders');
+    await worker.locator('.xd-page-admin-login').waitFor();
+    await worker.locator('#xd-admin-username input').fill('seasonal');
+    await worker.locator('#xd-admin-password input').fill('seasonal-password');
+    await worker.click('#xd-admin-submit');
+    await worker.locator('#xd-admin-error[data-code="ACCOUNT_DISABLED"]').waitFor();
+    expect(await worker.locator('#xd-admin-error').innerText()).toBe('该账号已停用');
+    await stack.screenshot(worker, 'admin-login-disabled');
+
+    // Enabled again, and given a new password (checked with the shared rule first).
+    await row.locator('.xd-admin-staff-enable').click();
+    await page.locator('.xd-admin-staff[data-username="seasonal"][data-disabled="false"]').waitFor();
+    await row.locator('.xd-admin-staff-reset').click();
+    await page.locator('#xd-admin-reset-form').waitFor();
+    await page.locator('#xd-admin-reset-password input').fill('short');
+    await page.click('#xd-admin-reset-save');
+    await page.locator('#xd-admin-reset-form .xd-admin-field-error').waitFor();
+    expect(await page.locator('#xd-admin-reset-form .xd-admin-field-error').innerText()).toBe('密码至少 10 位');
+    await toast(page).waitFor({ state: 'hidden' });
+    await stack.screenshot(page, 'admin-staff-reset');
+    await page.locator('#xd-admin-reset-password input').fill('a-new-season-2026');
+    await page.click('#xd-admin-reset-save');
+    await page.locator('#xd-admin-reset-form').waitFor({ state: 'detached' });
+
+    await worker.locator('#xd-admin-password input').fill('seasonal-password');
+    await worker.click('#xd-admin-submit');
+    await worker.locator('#xd-admin-error[data-code="UNAUTHORIZED"]').waitFor();
+    await worker.locator('#xd-admin-password input').fill('a-new-season-2026');
+    await worker.click('#xd-admin-submit');
+    // Back to the page their session ended on.
+    await worker.locator('.xd-page-admin-orders').waitFor();
+    expect(errorsOf(page)).toEqual([]);
+  });
+
+  it('any admin changes their own password from the top bar, and signs in again with it', async () => {
+    const made = await call(stack.world.api.url, 'POST', '/api/admin/staff', { token: owner, body: { username: 'cashier', password: 'cashier-password' } });
+    expect(made.status).toBe(201);
+    const page = await newAdminPage();
+    await login(page, 'cashier', 'cashier-password');
+    await page.click('#xd-admin-change-password');
+    await page.locator('#xd-admin-password-form').waitFor();
+    await page.locator('#xd-admin-password-current input').fill('not-my-password');
+    await page.locator('#xd-admin-password-next input').fill('cashier-2026-spring');
+    await page.locator('#xd-admin-password-confirm input').fill('cashier-2026-spring');
+    await page.click('#xd-admin-password-save');
+    await page.locator('#xd-admin-password-form .xd-admin-field-error').waitFor();
+    expect(await page.locator('#xd-admin-password-form .xd-admin-field-error').innerText()).toBe('当前密码不正确');
+    await stack.screenshot(page, 'admin-change-password');
+    await page.locator('#xd-admin-password-current input').fill('cashier-password');
+    await page.click('#xd-admin-password-save');
+    await page.locator('.xd-page-admin-login #xd-admin-expired').waitFor();
+    expect(await page.locator('#xd-admin-expired').innerText()).toBe('密码已修改，请用新密码重新登录');
+    await page.locator('#xd-admin-username input').fill('cashier');
+    await page.locator('#xd-admin-password input').fill('cashier-2026-spring');
+    await page.click('#xd-admin-submit');
+    await page.locator('.xd-page-admin-dashboard').waitFor();
+    expect(errorsOf(page)).toEqual([]);
   });
 });
 
@@ -424,10 +529,10 @@ describe('dashboard', () => {
     expect(await page.locator('#xd-admin-chart .xd-admin-chart-day').count()).toBe(30);
     await stack.screenshot(page, 'admin-dashboard');
 
-    // Every order of the day in the list, newest first.
+    // Every order of the day in the list, newest first: those six, and the one the products test placed and cancelled.
     await page.click('#xd-admin-nav-orders');
-    await page.locator('.xd-admin-order').nth(5).waitFor();
-    expect(await page.locator('#xd-admin-page-info').getAttribute('data-total')).toBe('6');
+    await page.locator('.xd-admin-order').nth(6).waitFor();
+    expect(await page.locator('#xd-admin-page-info').getAttribute('data-total')).toBe('7');
     await stack.screenshot(page, 'admin-orders');
 
     // And on a phone.
@@ -450,7 +555,7 @@ describe('sessions', () => {
       await page.click('#xd-admin-submit');
       await page.locator(`#xd-admin-error[data-code="${i <= 5 ? 'UNAUTHORIZED' : 'TOO_MANY_ATTEMPTS'}"]`).waitFor();
     }
-    expect(await page.locator('#xd-admin-error').innerText()).toMatch(/^密码错误次数过多，请 \d+ 秒后再试$/);
+    expect(await page.locator('#xd-admin-error').innerText()).toMatch(/^密码错误次数过多，请 \d+ (秒|分钟)后再试$/);
   });
 
   it('an expired session (ended elsewhere) sends the console back to the login page with a message, then back to the page', async () => {

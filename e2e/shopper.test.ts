@@ -231,3 +231,49 @@ describe('paying for an order', () => {
     expect(stack.errors(page)).toEqual([]);
   });
 });
+
+describe('closed orders and refused orders', () => {
+  const place = async (token: string, product: Product) =>
+    call<Order>(stack.world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }], address: ADDRESS } });
+
+  it('a cancelled order says 已取消 in the list and on its page', async () => {
+    const token = await shopperToken(stack.world, 'erin');
+    const placed = await place(token, products.coldBrew);
+    expect(placed.status).toBe(201);
+    expect((await call(stack.world.api.url, 'POST', `/api/orders/${placed.body.id}/cancel`, { token })).status).toBe(200);
+
+    const page = await stack.newPage({ user: 'erin' });
+    await stack.open(page, '/pages/orders/index');
+    const tag = page.locator(`.xd-order[data-id="${placed.body.id}"] .xd-order-status[data-closed-reason=CANCELLED]`);
+    await tag.waitFor();
+    expect(await tag.innerText()).toBe('已取消');
+    await stack.open(page, `/pages/orders/detail?id=${placed.body.id}`);
+    await page.locator('#xd-order-status[data-status=CLOSED][data-closed-reason=CANCELLED]').waitFor();
+    expect(await page.locator('#xd-order-status').innerText()).toBe('已取消');
+    expect(await page.locator('#xd-order-closed-reason').innerText()).toBe('你已取消这笔订单');
+    await stack.screenshot(page, 'order-closed');
+    expect(stack.errors(page)).toEqual([]);
+  });
+
+  it('too many unpaid orders: the checkout says so in Chinese, from the code, and asks for a mobile or a landline', async () => {
+    const token = await shopperToken(stack.world, 'frank');
+    for (let i = 0; i < 5; i++) expect((await place(token, products.coldBrew)).status).toBe(201);
+
+    const page = await stack.newPage({ user: 'frank' });
+    await openShop(page);
+    await addFromList(page, products.beans);
+    await openCart(page);
+    await page.click('#xd-go-checkout');
+    await page.locator('.xd-page-checkout #xd-submit-order').waitFor();
+    expect(await page.locator('#xd-addr-phone .uni-input-placeholder').innerText()).toBe('手机号或带区号的座机');
+    for (const [field, value] of Object.entries({ ...ADDRESS, phone: '010-12345678' })) await page.fill(`#xd-addr-${field} input`, value);
+    await page.click('#xd-submit-order');
+    await toast(page).filter({ hasText: '您有太多待付款订单，请先支付或取消' }).waitFor();
+    expect(await page.locator('.xd-checkout-error').innerText()).toBe('您有太多待付款订单，请先支付或取消');
+    await stack.screenshot(page, 'checkout-refused');
+    const unpaid = await call<{ items: Order[] }>(stack.world.api.url, 'GET', '/api/orders', { token });
+    expect(unpaid.body.items.filter((o) => o.status === 'PENDING_PAYMENT')).toHaveLength(5);
+    // The page handled the 409; the browser's own line for it is not an error of ours.
+    expect(stack.errors(page).filter((e) => !/status of 409/.test(e))).toEqual([]);
+  });
+});

@@ -17,6 +17,8 @@ import { forgeNotification, transactionFor } from '../test/wechat-forge';
 const NOTIFICATIONS = Number(process.env.XD_BENCH_NOTIFICATIONS ?? 400);
 const ORDERS = Number(process.env.XD_BENCH_ORDERS ?? 200);
 const CONCURRENCY = 8;
+/** Shoppers the measured orders are spread over (each holds several unpaid orders at once, within the lifted limit). */
+const SHOPPERS = 40;
 const FLOOD_LOGINS = 150;
 const FLOOD_ROUNDS = Number(process.env.XD_BENCH_FLOOD_ROUNDS ?? 10);
 const SHOPPER_TARGET_MS = 250;
@@ -143,17 +145,26 @@ async function main(): Promise<void> {
     const services = world.api.instance.services;
     const admin = await adminToken(world);
     const product = await createProduct(world, admin, { priceFen: 990, stock: NOTIFICATIONS + ORDERS + 10 });
-    const token = await shopperToken(world, 'bench');
-    const openid = (await world.sandbox.control.loginCode('bench')).openid;
+    // Orders come from many shoppers, as in a shop: one shopper's hundreds of unpaid orders would all contend
+    // on that shopper's pending-order slots (a real shopper holds at most MAX_PENDING_ORDERS).
+    const shoppers = await Promise.all(
+      Array.from({ length: SHOPPERS }, async (_, i) => ({
+        token: await shopperToken(world, `bench-${i}`),
+        openid: (await world.sandbox.control.loginCode(`bench-${i}`)).openid,
+      })),
+    );
+    let turn = 0;
+    const nextShopper = () => shoppers[turn++ % shoppers.length]!;
 
     // Orders to be paid by forged-but-valid notifications (signed with the sandbox's WeChat Pay key).
-    const orders: { id: string; outTradeNo: string }[] = [];
+    const orders: { id: string; outTradeNo: string; openid: string }[] = [];
     await inParallel(Array.from({ length: NOTIFICATIONS }, (_, i) => i), CONCURRENCY, async () => {
+      const { token, openid } = nextShopper();
       const res = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
       await call(world.api.url, 'POST', `/api/orders/${res.body.id}/pay`, { token });
-      orders.push({ id: res.body.id, outTradeNo: res.body.outTradeNo });
+      orders.push({ id: res.body.id, outTradeNo: res.body.outTradeNo, openid });
     });
-    const notifications = orders.map((o) => forgeNotification(world, transactionFor(world, o.outTradeNo, 990, openid)));
+    const notifications = orders.map((o) => forgeNotification(world, transactionFor(world, o.outTradeNo, 990, o.openid)));
 
     // 1. The floor: verification and decryption alone, in this process.
     let started = performance.now();
@@ -183,6 +194,7 @@ async function main(): Promise<void> {
     // 3. Orders + prepay against the sandbox.
     started = performance.now();
     await inParallel(Array.from({ length: ORDERS }, (_, i) => i), CONCURRENCY, async () => {
+      const { token } = nextShopper();
       const res = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
       const pay = await call(world.api.url, 'POST', `/api/orders/${res.body.id}/pay`, { token });
       if (pay.status !== 200) throw new Error(`pay answered ${pay.status}`);

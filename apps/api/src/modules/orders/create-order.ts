@@ -4,7 +4,7 @@ import { AppError, conflict } from '../../errors';
 import type { Models } from '../../collections';
 import type { OrderDoc } from './model';
 import type { ProductDoc } from '../catalog/model';
-import { passQuota } from '../../infra/quota';
+import { hit, secondsUntil } from '../../infra/rate-limit';
 import { releasePendingPlace, takePendingPlace } from './pending-orders';
 import { releaseStock, reserveStock } from './stock';
 
@@ -68,8 +68,9 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   }
 
   const userId = new Types.ObjectId(shopper.userId);
-  const rate = await passQuota(models, `create-order:${shopper.userId}`, deps.orderRateLimit ?? DEFAULT_ORDER_RATE_LIMIT, ORDER_RATE_WINDOW_MS);
-  if (!rate.passed) throw new TooManyOrdersError(rate.retryAfterSeconds);
+  // One atomic count per attempt, shared by every instance (the same counters as the sign-in limits).
+  const rate = await hit(models, `create-order:${shopper.userId}`, ORDER_RATE_WINDOW_MS);
+  if (rate.count > (deps.orderRateLimit ?? DEFAULT_ORDER_RATE_LIMIT)) throw new TooManyOrdersError(secondsUntil(rate.until));
   const orderId = new Types.ObjectId();
   const maxPending = deps.maxPendingOrders ?? DEFAULT_MAX_PENDING_ORDERS;
   if (!(await takePendingPlace(models, userId, orderId, maxPending))) {

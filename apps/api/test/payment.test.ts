@@ -300,6 +300,29 @@ describe('no payment is ever lost', () => {
     expect(late).toBeInstanceOf(Error);
   });
 
+  it('never closes an order under a payment being applied: an attempt already PAID makes the cancel finish the payment', async () => {
+    const { token, order } = await placeOrder('cancel-under-payment');
+    const { prepayId } = await pay(token, order.id);
+    // The shopper paid; the notification is still on its way. Applying it moves the attempt first, then the
+    // order: this is the moment between the two writes (or what a process that died there leaves).
+    await world.sandbox.control.pay(prepayId, 'SUCCESS', { notify: false });
+    await services().models.PaymentAttempt.updateOne({ outTradeNo: order.outTradeNo }, { $set: { status: 'PAID' } });
+    const cancel = await call(world.api.url, 'POST', `/api/orders/${order.id}/cancel`, { token });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error.code).toBe('ORDER_NOT_CANCELLABLE');
+    expect((await orderStatus(token, order.id)).status).toBe('PAID');
+    expect((await world.sandbox.control.trade(order.outTradeNo)).transaction.trade_state).toBe('SUCCESS');
+    expect(await services().models.Anomaly.countDocuments({ orderId: order.id })).toBe(0);
+    // The expiry job, meeting the same state, does the same.
+    const second = await placeOrder('expire-under-payment');
+    const paid = await pay(second.token, second.order.id);
+    await world.sandbox.control.pay(paid.prepayId, 'SUCCESS', { notify: false });
+    await services().models.PaymentAttempt.updateOne({ outTradeNo: second.order.outTradeNo }, { $set: { status: 'PAID' } });
+    await runOrderExpiry(services(), new Date(Date.now() + 3600_000));
+    expect((await orderStatus(second.token, second.order.id)).status).toBe('PAID');
+    expect(await services().models.Anomaly.countDocuments({ orderId: second.order.id })).toBe(0);
+  });
+
   it('finishes an automatic refund whose process died after recording the anomaly', async () => {
     const { token, order, openid } = await placeOrder('refund-after-crash');
     await pay(token, order.id);

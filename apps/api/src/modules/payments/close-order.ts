@@ -26,7 +26,10 @@ export async function closeOrder(s: Services, orderId: Types.ObjectId, reason: '
     return { closed: false, order, reason: order.status === 'PENDING_PAYMENT' ? 'BUSY' : order.status === 'CLOSED' ? 'NOT_PENDING' : 'PAID' };
   }
 
-  const attempts = await models.PaymentAttempt.find({ orderId: claimed._id, status: { $in: ['CREATED', 'PREPAID'] } }).lean<AttemptDoc[]>();
+  // PAID too: applying a payment moves the attempt before the order, so an attempt already PAID under a pending
+  // order is money arriving right now (or a process that died between the two writes). Skipping it would close
+  // the order under the payment and refund the shopper who just paid.
+  const attempts = await models.PaymentAttempt.find({ orderId: claimed._id, status: { $in: ['CREATED', 'PREPAID', 'PAID'] } }).lean<AttemptDoc[]>();
   try {
     for (const attempt of attempts) {
       if (await closeAttemptOrDetectPayment(s, attempt)) {

@@ -127,6 +127,10 @@ async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promis
 
 /** Closes an attempt at WeChat. Returns true when WeChat says it is paid (and the payment was applied). */
 export async function closeAttemptOrDetectPayment(s: Services, attempt: AttemptDoc): Promise<boolean> {
+  if (attempt.status === 'PAID') {
+    // Nothing to close: WeChat took the money. Its answer finishes applying the payment to the order.
+    return (await syncAttempt(s, attempt)).result === 'PAID';
+  }
   try {
     await s.wechatPay.close(attempt.outTradeNo);
   } catch (err) {

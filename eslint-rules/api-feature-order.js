@@ -11,6 +11,7 @@ export const API_FEATURE_ORDER = [
   'staff',
   'shoppers',
   'anomalies',
+  'images',
   'catalog',
   'orders',
   'payments',

@@ -50,6 +50,14 @@ export const ERROR_CODES = [
   'METHOD_NOT_ALLOWED',
   /** A method the API does not implement at all. */
   'NOT_IMPLEMENTED',
+  /** A category that still has products cannot be deleted: move or delete its products first. */
+  'CATEGORY_NOT_EMPTY',
+  /** An upload that is not a complete JPEG, PNG or WebP (judged by its bytes, not its name), or too many pixels. */
+  'UNSUPPORTED_IMAGE',
+  /** An upload over its size limit (images: 5 MB). */
+  'TOO_LARGE',
+  /** A shopper uploaded as many images today as a shopper may (the upload is not a file host). */
+  'UPLOAD_LIMIT_REACHED',
   /** Anything the API did not expect: the message says only the request id to quote; details are in the log. */
   'INTERNAL',
 ] as const;

@@ -37,6 +37,10 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: '提交的内容过大',
   METHOD_NOT_ALLOWED: '不支持的操作',
   NOT_IMPLEMENTED: '不支持的操作',
+  CATEGORY_NOT_EMPTY: '该分类下还有商品，请先移走或删除这些商品',
+  UNSUPPORTED_IMAGE: '只支持完整的 JPEG、PNG 或 WebP 图片',
+  TOO_LARGE: '文件太大了（图片最大 5 MB）',
+  UPLOAD_LIMIT_REACHED: '今天上传的图片已达上限，请明天再试',
   INTERNAL: '服务出错了，请稍后重试',
 };
 

@@ -5,6 +5,7 @@ import type { Connection } from 'mongoose';
 import { infraModels } from './infra/model';
 import { anomalyModels } from './modules/anomalies/model';
 import { catalogModels } from './modules/catalog/model';
+import { imageModels } from './modules/images/model';
 import { orderModels } from './modules/orders/model';
 import { paymentModels } from './modules/payments/model';
 import { reconciliationModels } from './modules/reconciliation/model';
@@ -21,6 +22,7 @@ export function defineModels(db: Connection) {
     ...shopperModels(db),
     ...staffModels(db),
     ...anomalyModels(db),
+    ...imageModels(db),
     ...catalogModels(db),
     ...orderModels(db),
     ...paymentModels(db),

@@ -23,8 +23,10 @@ import type {
   ShipInput,
   UpdateProductInput,
 } from '@xiaodian/shared';
+import { platform } from '@/platform';
+import { errorTextOf } from '@/utils/error-text';
 import { http } from './http';
-import { ApiError, isApiError, type RequestOptions } from './request';
+import { ApiError, buildUrl, isApiError, type RequestOptions } from './request';
 
 /** How the admin session plugs into these calls (connected by the admin store when it is created). */
 export interface AdminSessionHooks {
@@ -112,19 +114,140 @@ export function changeOwnPassword(input: ChangePasswordInput): Promise<unknown> 
 
 // ---- products ----
 
-/** `GET /api/admin/products?q=`: every product, on the shelf or not. */
-export async function listAdminProducts(q?: string): Promise<Product[]> {
-  return (await adminCall<{ items: Product[] }>('/api/admin/products', { query: { q: q || undefined } })).items;
+/** A category of the catalog (`sort` ascending, then name, is the shop's order). */
+export interface AdminCategory {
+  id: string;
+  name: string;
+  sort: number;
 }
 
-/** `POST /api/admin/products` → 201 Product. */
-export function createProduct(input: CreateProductInput): Promise<Product> {
-  return adminCall<Product>('/api/admin/products', { method: 'POST', data: input });
+/** One SKU of a product: a combination of spec values with its own price and stock. */
+export interface AdminSku {
+  id: string;
+  specs: Record<string, string>;
+  priceFen: number;
+  /** Available (on hand − reserved). */
+  stock: number;
+  imageUrl?: string;
+  reservedStock?: number;
+  onHandStock?: number;
+}
+
+/**
+ * A product as the catalog answers it (issue 12): images, category, specs and SKUs. The catalog fields are
+ * optional so that a product from before them (one SKU, no images) reads the same.
+ */
+export type CatalogProduct = Product & {
+  images?: string[];
+  categoryId?: string;
+  specs?: { name: string; values: string[] }[];
+  skus?: AdminSku[];
+};
+
+/** `POST /api/admin/products` with the catalog's fields: specs and their SKU matrix, images, category. */
+export type CatalogProductInput = Omit<CreateProductInput, 'priceFen' | 'stock'> & {
+  priceFen?: number;
+  stock?: number;
+  categoryId?: string;
+  images?: string[];
+  specs?: { name: string; values: string[] }[];
+  skus?: { specs: Record<string, string>; priceFen: number; stock: number; image?: string }[];
+};
+
+/** `PATCH /api/admin/products/:id` with the catalog's fields (`categoryId: null` takes it out of its category). */
+export type CatalogProductPatch = UpdateProductInput & { categoryId?: string | null; images?: string[] };
+
+/** `GET /api/admin/products?q=&categoryId=`: every product, on the shelf or not. */
+export async function listAdminProducts(filter: { q?: string; categoryId?: string } = {}): Promise<CatalogProduct[]> {
+  const query = { q: filter.q || undefined, categoryId: filter.categoryId || undefined };
+  return (await adminCall<{ items: CatalogProduct[] }>('/api/admin/products', { query })).items;
+}
+
+/** `GET /api/admin/products/:id`, read from the list (`q` narrows it) when the API has no single-product route. */
+export async function getAdminProduct(id: string): Promise<CatalogProduct | undefined> {
+  return (await listAdminProducts()).find((p) => p.id === id);
+}
+
+/** `POST /api/admin/products` → 201 Product; with `specs`, `skus` lists every combination once (400 otherwise). */
+export function createProduct(input: CatalogProductInput): Promise<CatalogProduct> {
+  return adminCall<CatalogProduct>('/api/admin/products', { method: 'POST', data: input });
 }
 
 /** `PATCH /api/admin/products/:id`; a stock change needs `stockReason` (audited before → after). */
-export function updateProduct(id: string, input: UpdateProductInput): Promise<Product> {
-  return adminCall<Product>(`/api/admin/products/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
+export function updateProduct(id: string, input: CatalogProductPatch): Promise<CatalogProduct> {
+  return adminCall<CatalogProduct>(`/api/admin/products/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
+}
+
+/** `PATCH /api/admin/products/:id/skus/:skuId {priceFen?, stock?, stockReason, image?}` → the product (stock audited). */
+export function updateSku(
+  productId: string,
+  skuId: string,
+  input: { priceFen?: number; stock?: number; stockReason?: string; image?: string | null },
+): Promise<CatalogProduct> {
+  return adminCall<CatalogProduct>(`/api/admin/products/${encodeURIComponent(productId)}/skus/${encodeURIComponent(skuId)}`, {
+    method: 'PATCH',
+    data: input,
+  });
+}
+
+/** An uploaded image: `url` is what products show (`/api/images/<id>`). */
+export interface UploadedImage {
+  id: string;
+  url: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * `POST /api/admin/images` (multipart, field `file`) → 201 {id, url, width, height}; 400 UNSUPPORTED_IMAGE,
+ * 413 TOO_LARGE. `filePath` is what uni.chooseImage gave (a blob: URL in H5). Not through the JSON wrapper:
+ * uni.uploadFile sends the multipart body, and answers the body as text.
+ */
+export function uploadAdminImage(filePath: string): Promise<UploadedImage> {
+  const token = session?.token();
+  return new Promise((resolve, reject) => {
+    uni.uploadFile({
+      url: buildUrl(platform.apiBase, '/api/admin/images'),
+      filePath,
+      name: 'file',
+      header: token ? { Authorization: `Bearer ${token}` } : {},
+      success: (res) => {
+        let body: unknown = res.data;
+        try {
+          body = typeof res.data === 'string' ? JSON.parse(res.data) : res.data;
+        } catch {
+          // A proxy's page, not the API's JSON: the status says enough.
+        }
+        if (res.statusCode === 201 || res.statusCode === 200) return resolve(body as UploadedImage);
+        const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+        const code = error?.code ?? (res.statusCode === 413 ? 'TOO_LARGE' : `HTTP_${res.statusCode}`);
+        const err = new ApiError('http', res.statusCode, code, errorTextOf(code) ?? `上传失败（${res.statusCode}）`, { apiMessage: error?.message });
+        if (res.statusCode === 401) session?.expired(err, token);
+        reject(err);
+      },
+      fail: (e) => reject(new ApiError('network', 0, 'NETWORK_ERROR', `上传失败：${e.errMsg}`)),
+    });
+  });
+}
+
+/** `GET /api/categories` → every category, in the shop's order. */
+export async function listCategories(): Promise<AdminCategory[]> {
+  return (await adminCall<{ items: AdminCategory[] }>('/api/categories')).items;
+}
+
+/** `POST /api/admin/categories {name, sort?}` → 201 category. */
+export function createCategory(input: { name: string; sort?: number }): Promise<AdminCategory> {
+  return adminCall<AdminCategory>('/api/admin/categories', { method: 'POST', data: input });
+}
+
+/** `PATCH /api/admin/categories/:id {name?, sort?}` → the category. */
+export function updateCategory(id: string, input: { name?: string; sort?: number }): Promise<AdminCategory> {
+  return adminCall<AdminCategory>(`/api/admin/categories/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
+}
+
+/** `DELETE /api/admin/categories/:id` → 204; 409 CATEGORY_NOT_EMPTY while products are in it. */
+export function deleteCategory(id: string): Promise<unknown> {
+  return adminCall(`/api/admin/categories/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }
 
 /** `GET /api/admin/audit?productId=&orderId=&page=&pageSize=`, newest first. */

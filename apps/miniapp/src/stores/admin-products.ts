@@ -3,7 +3,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { fenToYuan, type AuditEntry, type Product } from '@xiaodian/shared';
-import { createProduct, listAdminProducts, listAudit, updateProduct } from '@/api/admin';
+import { createProduct, listAdminProducts, listAudit, updateProduct, type CatalogProduct } from '@/api/admin';
 import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
 import { parseStockChange, productCreateInput, productUpdateInput, type FormErrors, type ProductForm } from '@/utils/admin-forms';
@@ -31,8 +31,10 @@ function belowReserved(reserved: number): string {
 export const useAdminProductsStore = defineStore('admin-products', () => {
   /** The search typed (name contains, case-insensitive), applied by `load`. */
   const q = ref('');
+  /** The category filter ('' for every product), applied by `load`. */
+  const categoryId = ref('');
   /** Products as last listed, newest first. */
-  const items = ref<Product[]>([]);
+  const items = ref<CatalogProduct[]>([]);
   const status = ref<LoadStatus>('loading');
   const error = ref('');
   /** Audit entries by product id, newest first. */
@@ -44,9 +46,11 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
     const mine = ++seq;
     status.value = 'loading';
     try {
-      const found = await listAdminProducts(q.value.trim() || undefined);
+      const filter = { q: q.value.trim() || undefined, categoryId: categoryId.value || undefined };
+      const found = await listAdminProducts(filter);
       if (mine !== seq) return;
-      items.value = found;
+      // The category is filtered here too, in case a list answers more than asked.
+      items.value = filter.categoryId ? found.filter((p) => p.categoryId === filter.categoryId) : found;
       status.value = 'ready';
     } catch (err) {
       if (mine !== seq) return;
@@ -55,7 +59,8 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
     }
   }
 
-  function put(product: Product): void {
+  /** A product as the API answered a change: replaces the listed one, or comes first. */
+  function put(product: CatalogProduct): void {
     const i = items.value.findIndex((p) => p.id === product.id);
     items.value = i >= 0 ? items.value.map((p, j) => (j === i ? product : p)) : [product, ...items.value];
   }
@@ -123,5 +128,5 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
     return res.items;
   }
 
-  return { q, items, status, error, audit, load, create, update, adjustStock, loadAudit };
+  return { q, categoryId, items, status, error, audit, load, put, create, update, adjustStock, loadAudit };
 });

@@ -15,7 +15,7 @@ export function paidOrder(id = 'order-1', totalFen = 1999): AdminOrderDetail {
     outTradeNo: `T${id}`,
     status: 'PAID',
     totalFen,
-    items: [{ productId: 'p1', name: '乌龙茶', priceFen: totalFen, quantity: 1 }],
+    items: [{ productId: 'p1', skuId: 's1', name: '乌龙茶', specs: {}, priceFen: totalFen, quantity: 1 }],
     createdAt: at,
     expiresAt: at,
     paidAt: at,
@@ -41,6 +41,7 @@ export class FakeAdminApi {
   readonly products = new Map<string, Product>();
   readonly audit: AuditEntry[] = [];
   readonly anomalies = new Map<string, AnomalyView>();
+  readonly categories = new Map<string, { id: string; name: string; sort: number }>();
   /** What `GET /api/admin/dashboard` answers. */
   dashboard: Dashboard = {
     today: { paidFen: 1999, orders: 1, refundedFen: 0, refunds: 0 },
@@ -69,11 +70,23 @@ export class FakeAdminApi {
     p.reservedStock = (p.reservedStock ?? 0) + units;
     p.stock = onHand - p.reservedStock;
     p.onHandStock = onHand;
+    const only = p.skus.length === 1 ? p.skus[0] : undefined;
+    if (only) Object.assign(only, { stock: p.stock, reservedStock: p.reservedStock, onHandStock: onHand });
   }
 
   /** Every session of one account ends (its password changed, or it was disabled). */
   private endSessions(username: string): void {
     for (const [t, u] of this.tokens) if (u === username) this.tokens.delete(t);
+  }
+
+  /** A product's figures from its SKUs, as the API answers them: the lowest price, the sums of stock. */
+  private summarise(p: Product): void {
+    if (p.skus.length === 0) return;
+    p.priceFen = Math.min(...p.skus.map((s) => s.priceFen));
+    p.stock = p.skus.reduce((n, s) => n + s.stock, 0);
+    p.reservedStock = p.skus.reduce((n, s) => n + (s.reservedStock ?? 0), 0);
+    p.onHandStock = p.stock + p.reservedStock;
+    if (p.images[0]) p.imageUrl = `${p.images[0]}/medium`;
   }
 
   /** Every session ends (as after logout on another device, or the 12 h expiry). */
@@ -93,7 +106,8 @@ export class FakeAdminApi {
   private handle(req: FakeRequest, url: URL): FakeAnswer {
     this.handled.push(req);
     const path = url.pathname;
-    const body = (req.data ?? {}) as Record<string, unknown>;
+    // As the wire would: the request body serialised (a draft may hold reactive proxies).
+    const body = JSON.parse(JSON.stringify(req.data ?? {})) as Record<string, unknown>;
     if (url.origin !== API) return err(404, 'NOT_FOUND', `wrong host ${url.origin}`);
 
     if (req.method === 'POST' && path === '/api/admin/login') {
@@ -216,12 +230,62 @@ export class FakeAdminApi {
     }
     if (path === '/api/admin/products' && req.method === 'GET') {
       const q = url.searchParams.get('q') ?? '';
-      return { status: 200, data: { items: [...this.products.values()].filter((p) => p.name.includes(q)) } };
+      const categoryId = url.searchParams.get('categoryId');
+      const items = [...this.products.values()].filter((p) => p.name.includes(q) && (!categoryId || p.categoryId === categoryId));
+      return { status: 200, data: { items: structuredClone(items), total: items.length } };
     }
     if (path === '/api/admin/products' && req.method === 'POST') {
-      const product = { id: `p${++this.seq}`, description: '', onShelf: true, ...body, reservedStock: 0, onHandStock: Number(body.stock) } as Product;
+      const { skus, stock, priceFen, images, ...fields } = body as { skus?: { specs: Record<string, string>; priceFen: number; stock: number; image?: string }[]; stock?: number; priceFen?: number; images?: string[] };
+      const rows = skus ?? [{ specs: {}, priceFen: Number(priceFen), stock: Number(stock) }];
+      const product = {
+        id: `p${++this.seq}`,
+        description: '',
+        onShelf: true,
+        specs: [],
+        ...fields,
+        images: (images ?? []).map((i) => `/api/images/${i}`),
+        skus: rows.map((r) => ({ id: `s${++this.seq}`, specs: r.specs, priceFen: r.priceFen, stock: r.stock, reservedStock: 0, onHandStock: r.stock, ...(r.image ? { imageUrl: `/api/images/${r.image}/medium` } : {}) })),
+      } as unknown as Product;
+      this.summarise(product);
       this.products.set(product.id, product);
-      return { status: 201, data: product };
+      return { status: 201, data: structuredClone(product) };
+    }
+    const sku = /^\/api\/admin\/products\/([^/]+)\/skus\/([^/]+)$/.exec(path);
+    if (sku && req.method === 'PATCH') {
+      const p = this.products.get(sku[1]!);
+      const s = p?.skus.find((x) => x.id === sku[2]);
+      if (!p || !s) return err(404, 'NOT_FOUND', 'SKU not found');
+      if (body.stock !== undefined && !body.stockReason) return err(400, 'VALIDATION_FAILED', 'stockReason: required when changing stock');
+      if (typeof body.priceFen === 'number') s.priceFen = body.priceFen;
+      if (typeof body.stock === 'number') {
+        this.audit.unshift({ id: `e${++this.seq}`, at: new Date().toISOString(), actor: username, action: 'product.stock', detail: String(body.stockReason), productId: p.id, stockBefore: s.onHandStock ?? s.stock, stockAfter: body.stock });
+        Object.assign(s, { onHandStock: body.stock, stock: body.stock - (s.reservedStock ?? 0) });
+      }
+      if (body.image === null) delete s.imageUrl;
+      else if (typeof body.image === 'string') s.imageUrl = `/api/images/${body.image}/medium`;
+      this.summarise(p);
+      return { status: 200, data: structuredClone(p) };
+    }
+    if (path === '/api/categories' && req.method === 'GET') {
+      return { status: 200, data: { items: [...this.categories.values()].sort((a, b) => a.sort - b.sort || a.name.localeCompare(b.name)) } };
+    }
+    if (path === '/api/admin/categories' && req.method === 'POST') {
+      const category = { id: `c${++this.seq}`, name: String(body.name), sort: Number(body.sort ?? 0) };
+      this.categories.set(category.id, category);
+      return { status: 201, data: { ...category } };
+    }
+    const category = /^\/api\/admin\/categories\/([^/]+)$/.exec(path);
+    if (category) {
+      const c = this.categories.get(category[1]!);
+      if (!c) return err(404, 'NOT_FOUND', 'Category not found');
+      if (req.method === 'DELETE') {
+        if ([...this.products.values()].some((p) => p.categoryId === c.id)) return err(409, 'CATEGORY_NOT_EMPTY', 'The category still has products');
+        this.categories.delete(c.id);
+        return { status: 204 };
+      }
+      if (typeof body.name === 'string') c.name = body.name;
+      if (typeof body.sort === 'number') c.sort = body.sort;
+      return { status: 200, data: { ...c } };
     }
     const product = /^\/api\/admin\/products\/([^/]+)$/.exec(path);
     if (product && req.method === 'PATCH') {
@@ -235,12 +299,22 @@ export class FakeAdminApi {
         if (body.stock < reserved) return err(409, 'STOCK_BELOW_RESERVED', `${reserved} are held by unpaid orders: on hand cannot be less than that`);
         this.audit.unshift({ id: `e${++this.seq}`, at: new Date().toISOString(), actor: username, action: 'product.stock', detail: String(body.stockReason), productId: p.id, stockBefore: onHandBefore, stockAfter: body.stock });
       }
-      const { stockReason: _reason, stock, maxPerOrder, ...fields } = body;
+      const { stockReason: _reason, stock, maxPerOrder, images, categoryId, ...fields } = body;
       Object.assign(p, fields);
       if (typeof stock === 'number') Object.assign(p, { onHandStock: stock, reservedStock: reserved, stock: stock - reserved });
+      // A product without specs: its one SKU follows the product's price and stock.
+      const only = p.skus.length === 1 ? p.skus[0] : undefined;
+      if (only) Object.assign(only, { priceFen: p.priceFen, stock: p.stock, reservedStock: p.reservedStock, onHandStock: p.onHandStock });
       if (maxPerOrder === null) delete p.maxPerOrder;
       else if (typeof maxPerOrder === 'number') p.maxPerOrder = maxPerOrder;
-      return { status: 200, data: { ...p } };
+      if (categoryId === null) delete p.categoryId;
+      else if (typeof categoryId === 'string') p.categoryId = categoryId;
+      if (Array.isArray(images)) {
+        p.images = images.map((i) => `/api/images/${String(i)}`);
+        if (p.images[0]) p.imageUrl = `${p.images[0]}/medium`;
+        else delete p.imageUrl;
+      }
+      return { status: 200, data: structuredClone(p) };
     }
     if (path === '/api/admin/audit' && req.method === 'GET') {
       const productId = url.searchParams.get('productId');

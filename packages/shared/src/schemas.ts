@@ -64,24 +64,90 @@ export type Address = z.infer<typeof address>;
 
 export const createOrderInput = z.object({
   items: z
-    .array(z.object({ productId: objectId, quantity: z.number().int().min(1).max(99) }))
+    .array(
+      z.object({
+        productId: objectId,
+        /** Required when the product has more than one SKU; a product without specs may omit it. */
+        skuId: objectId.optional(),
+        quantity: z.number().int().min(1).max(99),
+      }),
+    )
     .min(1)
     .max(20)
-    .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, 'each product at most once'),
+    .refine((items) => new Set(items.map((i) => `${i.productId}:${i.skuId ?? ''}`)).size === items.length, 'each product or SKU at most once'),
   address: address.optional(),
 });
 export type CreateOrderInput = z.infer<typeof createOrderInput>;
+
+// ---- Catalog: categories, specs (SKUs), images, search ----
+
+/** The catalog's limits, shared by the API's validation and the console's editor. */
+export const CATALOG_LIMITS = {
+  /** Spec dimensions per product (颜色 × 尺寸 × …). */
+  specs: 3,
+  specNameMax: 10,
+  /** Values per dimension. */
+  specValues: 20,
+  specValueMax: 20,
+  skus: 100,
+  images: 9,
+  categoryNameMax: 20,
+} as const;
+
+/** A SKU's choice in each dimension: `{颜色: '红', 尺寸: 'M'}`; `{}` for the one SKU of a product without specs. */
+export const skuSpecs = z.record(z.string(), z.string());
+export type SkuSpecs = z.infer<typeof skuSpecs>;
+
+/** A spec dimension: its name and the values it offers, in the order shoppers see them. */
+export const specDimension = z.object({
+  name: plainText({ min: 1, max: CATALOG_LIMITS.specNameMax }),
+  values: z
+    .array(plainText({ min: 1, max: CATALOG_LIMITS.specValueMax }))
+    .min(1)
+    .max(CATALOG_LIMITS.specValues)
+    .refine((values) => new Set(values).size === values.length, 'each value at most once'),
+});
+export type SpecDimension = z.infer<typeof specDimension>;
+
+/** An image as a client sends it back: the id an upload answered, or the url it answered (`/api/images/<id>`). */
+export const imageRef = z.string().trim().min(1).max(500);
+
+export const sku = z.object({
+  id: z.string(),
+  specs: skuSpecs,
+  priceFen: fen,
+  /** Available: what can still be ordered of this SKU. */
+  stock: z.number().int().nonnegative(),
+  /** The SKU's own image (medium size), when it has one. */
+  imageUrl: z.string().optional(),
+  /** Admin only: units of this SKU held by unpaid orders. */
+  reservedStock: z.number().int().nonnegative().optional(),
+  /** Admin only: units on the shelf (stock + reservedStock); a stock edit sets this figure. */
+  onHandStock: z.number().int().nonnegative().optional(),
+});
+export type Sku = z.infer<typeof sku>;
+
+export const category = z.object({ id: z.string(), name: z.string(), sort: z.number().int() });
+export type Category = z.infer<typeof category>;
 
 export const product = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
+  /** The lowest SKU price ("¥39 起"). */
   priceFen: fen,
-  /** Available: what can still be ordered (on hand minus what unpaid orders hold). */
+  /** Available: the sum of the SKUs' available stock (on hand minus what unpaid orders hold). */
   stock: z.number().int().nonnegative(),
+  /** The first image's medium size (or the url a product made before images had). */
   imageUrl: z.string().optional(),
+  /** The gallery, in order: urls the API serves (`/api/images/<id>`). */
+  images: z.array(z.string()),
+  categoryId: z.string().optional(),
+  /** Empty for a product without specs (which has exactly one SKU, whose specs are `{}`). */
+  specs: z.array(specDimension),
+  skus: z.array(sku),
   onShelf: z.boolean().optional(),
-  /** At most this many of the product in one order (absent: no limit but the order's own). */
+  /** At most this many of the product in one order, its SKUs together (absent: no limit but the order's own). */
   maxPerOrder: z.number().int().positive().optional(),
   /** Admin only: units held by unpaid orders. */
   reservedStock: z.number().int().nonnegative().optional(),
@@ -92,41 +158,177 @@ export type Product = z.infer<typeof product>;
 
 const page = z.coerce.number().int().min(1).max(10_000).default(1);
 
-/** `GET /api/products?page=&pageSize=` → `{items, total}`; without them, the first 500 as before paging. */
-export const productsQuery = z.object({ page, pageSize: z.coerce.number().int().min(1).max(500).default(500) });
+/** Products of one category and/or whose name contains `q` (literal text, any case). */
+const productFilters = {
+  categoryId: objectId.optional(),
+  q: z.string().trim().max(64).optional(),
+};
+
+/** `GET /api/products?categoryId=&q=&page=&pageSize=` → `{items, total}`; without paging, the first 500 as before paging. */
+export const productsQuery = z.object({ ...productFilters, page, pageSize: z.coerce.number().int().min(1).max(500).default(500) });
 export type ProductsQuery = z.infer<typeof productsQuery>;
+
+/** `GET /api/admin/products?categoryId=&q=&page=&pageSize=` → `{items, total}` (off-shelf products too). */
+export const adminProductsQuery = productsQuery;
+export type AdminProductsQuery = ProductsQuery;
 
 /** `GET /api/orders?page=&pageSize=` → `{items, total}` (own orders, newest first); without them, the newest 100 as before. */
 export const ownOrdersQuery = z.object({ page, pageSize: z.coerce.number().int().min(1).max(100).default(100) });
 export type OwnOrdersQuery = z.infer<typeof ownOrdersQuery>;
 
-export const createProductInput = z.object({
-  name: plainText({ min: 1, max: 100 }),
-  description: plainText({ max: 2000, multiline: true }).default(''),
+const stockFigure = z.number().int().nonnegative().max(1_000_000);
+
+/** A row of the SKU matrix as the console sends it. */
+export const skuInput = z.object({
+  specs: skuSpecs,
   priceFen: fen.min(1),
-  stock: z.number().int().nonnegative().max(1_000_000),
-  imageUrl: imageUrl.optional(),
-  onShelf: z.boolean().default(true),
-  maxPerOrder: z.number().int().min(1).max(99).optional(),
+  stock: stockFigure,
+  /** The SKU's own image: an uploaded image's id or url. */
+  image: imageRef.optional(),
 });
+export type SkuInput = z.infer<typeof skuInput>;
+
+/** Every combination of the dimensions' values, in the order of the dimensions (the console's matrix rows). */
+export function specCombinations(specs: readonly SpecDimension[]): SkuSpecs[] {
+  return specs.reduce<SkuSpecs[]>(
+    (rows, dim) => rows.flatMap((row) => dim.values.map((value) => ({ ...row, [dim.name]: value }))),
+    [{}],
+  );
+}
+
+/** A stable key of a SKU's specs in the dimensions' order: the same choice always gives the same key. */
+export function specsKey(specs: readonly SpecDimension[], choice: SkuSpecs): string {
+  return JSON.stringify(specs.map((dim) => choice[dim.name] ?? null));
+}
+
+/**
+ * What is wrong with a SKU matrix, if anything: the dimensions must have distinct names and be at most 3, their
+ * combinations at most 100, and `skus` must list every combination exactly once, naming each dimension and
+ * nothing else. Without dimensions the matrix is the one SKU whose specs are `{}`.
+ */
+export function skuMatrixProblem(specs: readonly SpecDimension[], skus: readonly { specs: SkuSpecs }[]): string | undefined {
+  if (specs.length > CATALOG_LIMITS.specs) return `at most ${CATALOG_LIMITS.specs} spec dimensions`;
+  if (new Set(specs.map((d) => d.name)).size !== specs.length) return 'spec names must differ';
+  const combinations = specs.reduce((n, d) => n * d.values.length, 1);
+  if (combinations > CATALOG_LIMITS.skus) return `at most ${CATALOG_LIMITS.skus} SKUs (the specs make ${combinations})`;
+  const names = new Set(specs.map((d) => d.name));
+  const seen = new Set<string>();
+  for (const sku of skus) {
+    const keys = Object.keys(sku.specs);
+    if (keys.length !== names.size || keys.some((k) => !names.has(k))) return `a SKU must name exactly the specs ${[...names].join(', ') || '(none)'}`;
+    for (const dim of specs) {
+      if (!dim.values.includes(sku.specs[dim.name]!)) return `${dim.name}: “${sku.specs[dim.name]}” is not one of its values`;
+    }
+    const key = specsKey(specs, sku.specs);
+    if (seen.has(key)) return `the combination ${key} is listed twice`;
+    seen.add(key);
+  }
+  if (seen.size !== combinations) return `skus must list every combination of the specs (${combinations}), ${combinations - seen.size} missing`;
+  return undefined;
+}
+
+/**
+ * `POST /api/admin/products`. With `specs`, `skus` lists every combination exactly once; without, `priceFen` and
+ * `stock` make its one SKU (or `skus` holds that one SKU with specs `{}`).
+ */
+export const createProductInput = z
+  .object({
+    name: plainText({ min: 1, max: 100 }),
+    description: plainText({ max: 2000, multiline: true }).default(''),
+    categoryId: objectId.optional(),
+    /** The gallery, in order: uploaded images' ids or urls. */
+    images: z.array(imageRef).max(CATALOG_LIMITS.images).optional(),
+    specs: z.array(specDimension).max(CATALOG_LIMITS.specs).optional(),
+    skus: z.array(skuInput).min(1).max(CATALOG_LIMITS.skus).optional(),
+    priceFen: fen.min(1).optional(),
+    stock: stockFigure.optional(),
+    /** An image url from before uploads (https: or /api/images/…); `images` is the way now. */
+    imageUrl: imageUrl.optional(),
+    onShelf: z.boolean().default(true),
+    maxPerOrder: z.number().int().min(1).max(99).optional(),
+  })
+  .superRefine((input, ctx) => {
+    const specs = input.specs ?? [];
+    if (input.skus === undefined) {
+      if (specs.length > 0) ctx.addIssue({ code: 'custom', path: ['skus'], message: 'required with specs: one per combination' });
+      else if (input.priceFen === undefined || input.stock === undefined) {
+        ctx.addIssue({ code: 'custom', path: [input.priceFen === undefined ? 'priceFen' : 'stock'], message: 'priceFen and stock are required without skus' });
+      }
+      return;
+    }
+    const problem = skuMatrixProblem(specs, input.skus);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['skus'], message: problem });
+  });
 export type CreateProductInput = z.infer<typeof createProductInput>;
 
+/**
+ * `PATCH /api/admin/products/:id`. `priceFen` and `stock` edit the one SKU of a product without specs; `specs`
+ * with `skus` replace the SKU matrix (refused while any SKU holds reservations).
+ */
 export const updateProductInput = z
   .object({
     name: plainText({ min: 1, max: 100 }),
     description: plainText({ max: 2000, multiline: true }),
     priceFen: fen.min(1),
     imageUrl: imageUrl.nullable(),
+    /** The gallery, in order (replaces it; `[]` removes every image). */
+    images: z.array(imageRef).max(CATALOG_LIMITS.images),
+    /** null: no category. */
+    categoryId: objectId.nullable(),
+    specs: z.array(specDimension).max(CATALOG_LIMITS.specs),
+    skus: z.array(skuInput).min(1).max(CATALOG_LIMITS.skus),
     onShelf: z.boolean(),
     /** At most this many in one order; null lifts the limit. */
     maxPerOrder: z.number().int().min(1).max(99).nullable(),
     /** Absolute on-hand stock (reserved units included), set with a reason for the audit log. */
-    stock: z.number().int().nonnegative().max(1_000_000),
+    stock: stockFigure,
     stockReason: plainText({ min: 1, max: 200 }),
   })
   .partial()
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change')
+  .superRefine((input, ctx) => {
+    if (input.specs === undefined && input.skus === undefined) return;
+    if (input.specs === undefined || input.skus === undefined) {
+      ctx.addIssue({ code: 'custom', path: [input.specs === undefined ? 'specs' : 'skus'], message: 'specs and skus change together' });
+      return;
+    }
+    if (input.priceFen !== undefined || input.stock !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['skus'], message: 'with skus, price and stock are set per SKU' });
+      return;
+    }
+    const problem = skuMatrixProblem(input.specs, input.skus);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['skus'], message: problem });
+  });
 export type UpdateProductInput = z.infer<typeof updateProductInput>;
+
+/** `PATCH /api/admin/products/:id/skus/:skuId`: a stock change needs a reason (the audit log's). */
+export const updateSkuInput = z
+  .object({
+    priceFen: fen.min(1),
+    /** Absolute on-hand stock of the SKU (reserved units included). */
+    stock: stockFigure,
+    stockReason: plainText({ min: 1, max: 200 }),
+    /** The SKU's own image (id or url); null removes it. */
+    image: imageRef.nullable(),
+  })
+  .partial()
+  .refine((v) => v.priceFen !== undefined || v.stock !== undefined || v.image !== undefined, 'nothing to change')
+  .refine((v) => v.stock === undefined || v.stockReason !== undefined, { path: ['stockReason'], message: 'required when changing stock' });
+export type UpdateSkuInput = z.infer<typeof updateSkuInput>;
+
+/** `POST /api/admin/categories`: shown by `sort` (ascending), then name. */
+export const createCategoryInput = z.object({
+  name: plainText({ min: 1, max: CATALOG_LIMITS.categoryNameMax }),
+  sort: z.number().int().min(-1_000_000).max(1_000_000).default(0),
+});
+export type CreateCategoryInput = z.input<typeof createCategoryInput>;
+
+/** `PATCH /api/admin/categories/:id`: rename and/or move. */
+export const updateCategoryInput = z
+  .object({ name: plainText({ min: 1, max: CATALOG_LIMITS.categoryNameMax }), sort: z.number().int().min(-1_000_000).max(1_000_000) })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateCategoryInput = z.infer<typeof updateCategoryInput>;
 
 export const orderStatus = z.enum(ORDER_STATUSES);
 
@@ -137,11 +339,17 @@ export const orderStatus = z.enum(ORDER_STATUSES);
 export const CLOSED_REASONS = ['EXPIRED', 'CANCELLED', 'PAYMENT_REFUSED'] as const;
 export type ClosedReason = (typeof CLOSED_REASONS)[number];
 
+/** An order line: a snapshot of the SKU at ordering (name, specs, price, thumbnail). */
 export const orderItem = z.object({
   productId: z.string(),
+  skuId: z.string(),
   name: z.string(),
+  /** The SKU's choice (`{}` for a product without specs). */
+  specs: skuSpecs,
   priceFen: fen,
   quantity: z.number().int().positive(),
+  /** The thumbnail of the SKU's image, else the product's first image. */
+  imageUrl: z.string().optional(),
 });
 export type OrderItem = z.infer<typeof orderItem>;
 

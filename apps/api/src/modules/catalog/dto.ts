@@ -19,6 +19,9 @@ export function toProduct(doc: ProductDoc, options: { admin?: boolean } = {}): P
     priceFen: doc.priceFen,
     stock: doc.stock,
     ...(doc.imageUrl ? { imageUrl: doc.imageUrl } : {}),
+    images: [],
+    specs: [],
+    skus: [{ id: String(doc._id), specs: {}, priceFen: doc.priceFen, stock: doc.stock }],
     ...(doc.maxPerOrder ? { maxPerOrder: doc.maxPerOrder } : {}),
     ...(options.admin ? { onShelf: doc.onShelf ?? true, reservedStock: reserved, onHandStock: doc.stock + reserved } : {}),
   };

@@ -12,7 +12,7 @@ export function toOrder(doc: OrderDoc): Order {
     status: doc.status as Order['status'],
     totalFen: doc.totalFen,
     refundedFen: doc.refundedFen ?? 0,
-    items: doc.items.map((i) => ({ productId: String(i.productId), name: i.name ?? '', priceFen: i.priceFen ?? 0, quantity: i.quantity ?? 0 })),
+    items: doc.items.map((i) => ({ productId: String(i.productId), skuId: String(i.productId), name: i.name ?? '', specs: {}, priceFen: i.priceFen ?? 0, quantity: i.quantity ?? 0 })),
     ...(a && a.name
       ? {
           address: {

@@ -230,6 +230,11 @@ export function uploadAdminImage(filePath: string): Promise<UploadedImage> {
   });
 }
 
+/** An image url the API answered (`/api/images/…`) as the page loads it: on the API's origin when that is another. */
+export function assetUrl(url: string): string {
+  return url.startsWith('/') ? buildUrl(platform.apiBase, url) : url;
+}
+
 /** `GET /api/categories` → every category, in the shop's order. */
 export async function listCategories(): Promise<AdminCategory[]> {
   return (await adminCall<{ items: AdminCategory[] }>('/api/categories')).items;

@@ -3,7 +3,7 @@
 import { fenToYuan, type AdminRole } from '@xiaodian/shared';
 
 /** The console's sections: each is a page `pages/admin/<section>` and a link of the navigation. */
-export type AdminSection = 'dashboard' | 'orders' | 'products' | 'anomalies' | 'reconciliation' | 'staff';
+export type AdminSection = 'dashboard' | 'orders' | 'products' | 'categories' | 'anomalies' | 'reconciliation' | 'staff';
 
 /** Sections only some roles may open (absent: every signed-in admin). The API refuses the rest anyway (403). */
 const SECTION_ROLES: Partial<Record<AdminSection, AdminRole>> = { staff: 'owner' };

@@ -1,7 +1,7 @@
 // A small in-memory model of the API's public contract (docs/openapi.yaml), answering the fake uni.request.
 // It keeps just enough behaviour to test the client: one-time login codes, tokens that can be revoked,
 // stock reserved by orders, payment parameters, cancel, and a status that tests move by hand.
-import type { Address, Order, OrderStatus, PayParams, Product } from '@xiaodian/shared';
+import type { Address, Category, Order, OrderItem, OrderStatus, PayParams, Product, Sku } from '@xiaodian/shared';
 import type { FakeAnswer, FakeRequest } from './fake-uni';
 
 export const API = 'http://127.0.0.1:3000';
@@ -10,6 +10,7 @@ const err = (status: number, code: string, message: string): FakeAnswer => ({ st
 
 export class FakeApi {
   readonly products = new Map<string, Product>();
+  readonly categories: Category[] = [];
   readonly orders = new Map<string, Order & { userId: string }>();
   /** Valid tokens → user id. */
   readonly tokens = new Map<string, string>();
@@ -22,8 +23,16 @@ export class FakeApi {
   orderRetryAfter: number | undefined;
   private seq = 0;
 
-  constructor(products: Product[] = []) {
-    for (const p of products) this.products.set(p.id, { ...p });
+  constructor(products: Product[] = [], categories: Category[] = []) {
+    for (const p of products) this.products.set(p.id, JSON.parse(JSON.stringify(p)) as Product);
+    this.categories.push(...categories);
+  }
+
+  /** Sets one SKU's stock, and the product's (the sum), as an admin's change would. */
+  setSkuStock(productId: string, skuId: string, stock: number): void {
+    const p = this.products.get(productId)!;
+    p.skus.find((s) => s.id === skuId)!.stock = stock;
+    p.stock = p.skus.reduce((n, s) => n + s.stock, 0);
   }
 
   /** Forget every token (as after a restart with a new JWT key): the next call answers 401. */
@@ -55,7 +64,18 @@ export class FakeApi {
       return { status: 200, data: { token, user: { id: 'user-1', openid: 'openid-alice' } } };
     }
     if (req.method === 'GET' && path === '/api/products') {
-      return { status: 200, data: { items: [...this.products.values()] } };
+      // The API's filters: a category, a literal piece of the name in any case, pages.
+      const q = (url.searchParams.get('q') ?? '').trim().toLowerCase();
+      const categoryId = url.searchParams.get('categoryId');
+      const matching = [...this.products.values()].filter(
+        (p) => (!categoryId || p.categoryId === categoryId) && (!q || p.name.toLowerCase().includes(q)),
+      );
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const pageSize = Number(url.searchParams.get('pageSize') ?? 500);
+      return { status: 200, data: { items: matching.slice((page - 1) * pageSize, page * pageSize), total: matching.length } };
+    }
+    if (req.method === 'GET' && path === '/api/categories') {
+      return { status: 200, data: { items: this.categories } };
     }
     const product = /^\/api\/products\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && product) {
@@ -74,22 +94,37 @@ export class FakeApi {
         const error = { code: 'TOO_MANY_ATTEMPTS', message: `Too many orders in a short time; try again in ${wait} s` };
         return { status: 429, data: { error }, headers: { 'Retry-After': String(wait) } };
       }
-      const items = body.items as { productId: string; quantity: number }[];
+      const items = body.items as { productId: string; skuId?: string; quantity: number }[];
+      const picked: { p: Product; sku: Sku; quantity: number }[] = [];
       for (const i of items) {
         const p = this.products.get(i.productId);
-        if (p?.maxPerOrder !== undefined && i.quantity > p.maxPerOrder) {
+        if (!p) return err(409, 'OUT_OF_STOCK', 'Only 0 left');
+        // The API's rule: a product with several SKUs is ordered by SKU, and only by one of its own.
+        const sku = i.skuId === undefined ? (p.skus.length === 1 ? p.skus[0] : undefined) : p.skus.find((s) => s.id === i.skuId);
+        if (!sku) return err(400, 'VALIDATION_FAILED', i.skuId ? 'skuId is not one of the product’s SKUs' : 'skuId is required');
+        const ofProduct = items.filter((o) => o.productId === p.id).reduce((n, o) => n + o.quantity, 0);
+        if (p.maxPerOrder !== undefined && ofProduct > p.maxPerOrder) {
           return err(409, 'LIMIT_PER_ORDER_EXCEEDED', `At most ${p.maxPerOrder} of “${p.name}” per order`);
         }
-        if (!p || p.stock < i.quantity) return err(409, 'OUT_OF_STOCK', `Only ${p?.stock ?? 0} left`);
+        if (sku.stock < i.quantity) return err(409, 'OUT_OF_STOCK', `Only ${sku.stock} left`);
+        picked.push({ p, sku, quantity: i.quantity });
       }
       const pending = [...this.orders.values()].filter((o) => o.userId === userId && o.status === 'PENDING_PAYMENT').length;
       if (pending >= this.maxPendingOrders) {
         return err(409, 'TOO_MANY_PENDING_ORDERS', `You already have ${pending} unpaid orders; pay or cancel one first`);
       }
-      const lines = items.map((i) => {
-        const p = this.products.get(i.productId)!;
-        p.stock -= i.quantity;
-        return { productId: p.id, name: p.name, priceFen: p.priceFen, quantity: i.quantity };
+      const lines = picked.map(({ p, sku, quantity }): OrderItem => {
+        this.setSkuStock(p.id, sku.id, sku.stock - quantity);
+        const image = sku.imageUrl ?? p.imageUrl;
+        return {
+          productId: p.id,
+          skuId: sku.id,
+          name: p.name,
+          specs: sku.specs,
+          priceFen: sku.priceFen,
+          quantity,
+          ...(image ? { imageUrl: image.replace(/\/medium$/, '/thumb') } : {}),
+        };
       });
       const now = new Date();
       const order: Order & { userId: string } = {
@@ -130,7 +165,10 @@ export class FakeApi {
       if (req.method === 'POST' && one[2] === '/cancel') {
         if (order.status !== 'PENDING_PAYMENT') return err(409, 'ORDER_NOT_CANCELLABLE', '订单不可取消');
         order.status = 'CLOSED';
-        for (const l of order.items) this.products.get(l.productId)!.stock += l.quantity;
+        for (const l of order.items) {
+          const sku = this.products.get(l.productId)!.skus.find((s) => s.id === l.skuId)!;
+          this.setSkuStock(l.productId, sku.id, sku.stock + l.quantity);
+        }
         return { status: 200, data: this.view(order) };
       }
     }
@@ -143,8 +181,51 @@ export class FakeApi {
   }
 }
 
+/** A product without specs, as the API answers it: one SKU whose specs are `{}`. */
+export function plainProduct(p: Pick<Product, 'id' | 'name' | 'description' | 'priceFen' | 'stock'> & Partial<Product>): Product {
+  return { images: [], specs: [], skus: [{ id: `${p.id.slice(0, 20)}5a5a`, specs: {}, priceFen: p.priceFen, stock: p.stock }], ...p };
+}
+
+export const CATEGORIES: Category[] = [
+  { id: 'e'.repeat(24), name: '咖啡', sort: 1 },
+  { id: 'f'.repeat(24), name: '服饰', sort: 2 },
+];
+
+const shirtSku = (id: string, color: string, size: string, priceFen: number, stock: number): Sku => ({
+  id,
+  specs: { 颜色: color, 尺寸: size },
+  priceFen,
+  stock,
+  imageUrl: `/api/images/${color === '红色' ? 'red' : 'blue'}shirt/medium`,
+});
+
+/** 2 × 3 specs: red M and every blue but L sold out; L costs more. */
+export const SHIRT: Product = {
+  id: 'd'.repeat(24),
+  name: '纯棉 T 恤',
+  description: '2 色 3 码',
+  priceFen: 3900,
+  stock: 9,
+  imageUrl: '/api/images/shirt1/medium',
+  images: ['/api/images/shirt1', '/api/images/shirt2'],
+  categoryId: CATEGORIES[1]!.id,
+  specs: [
+    { name: '颜色', values: ['红色', '蓝色'] },
+    { name: '尺寸', values: ['S', 'M', 'L'] },
+  ],
+  skus: [
+    shirtSku('d1'.padEnd(24, '0'), '红色', 'S', 3900, 2),
+    shirtSku('d2'.padEnd(24, '0'), '红色', 'M', 3900, 0),
+    shirtSku('d3'.padEnd(24, '0'), '红色', 'L', 4500, 4),
+    shirtSku('d4'.padEnd(24, '0'), '蓝色', 'S', 3900, 0),
+    shirtSku('d5'.padEnd(24, '0'), '蓝色', 'M', 3900, 0),
+    shirtSku('d6'.padEnd(24, '0'), '蓝色', 'L', 5900, 3),
+  ],
+};
+
 export const PRODUCTS: Product[] = [
-  { id: 'a'.repeat(24), name: '云南小粒咖啡', description: '250g 中度烘焙', priceFen: 4990, stock: 3 },
-  { id: 'b'.repeat(24), name: '手冲滤杯', description: '陶瓷', priceFen: 12900, stock: 10 },
-  { id: 'c'.repeat(24), name: '限量马克杯', description: '已售罄', priceFen: 5900, stock: 0 },
+  plainProduct({ id: 'a'.repeat(24), name: '云南小粒咖啡', description: '250g 中度烘焙', priceFen: 4990, stock: 3, categoryId: CATEGORIES[0]!.id, imageUrl: '/api/images/coffee/medium', images: ['/api/images/coffee'] }),
+  plainProduct({ id: 'b'.repeat(24), name: '手冲滤杯', description: '陶瓷', priceFen: 12900, stock: 10, categoryId: CATEGORIES[0]!.id }),
+  plainProduct({ id: 'c'.repeat(24), name: '限量马克杯', description: '已售罄', priceFen: 5900, stock: 0 }),
+  SHIRT,
 ];

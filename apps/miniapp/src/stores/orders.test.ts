@@ -1,13 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Address } from '@xiaodian/shared';
-import { FakeApi, PRODUCTS } from '../../test/fake-api';
+import { FakeApi, PRODUCTS, SHIRT } from '../../test/fake-api';
 import { fakeUni } from '../../test/fake-uni';
 import { listProducts } from '@/api/products';
 import { confirmPayment } from '@/utils/payment';
 import { STORAGE_KEYS } from '@/utils/storage';
 import { useAddressStore } from './address';
 import { useCartStore } from './cart';
+import { useProductsStore } from './products';
 import { isLimitRefusal, useOrdersStore } from './orders';
 import { connectHttpSession, useSessionStore } from './session';
 
@@ -30,10 +31,10 @@ beforeEach(() => {
 });
 
 async function orderTwoProducts() {
-  const [coffee, dripper] = await listProducts(false);
+  const [coffee, dripper] = (await listProducts({}, false)).items;
   const cart = useCartStore();
-  cart.add(coffee!, 2);
-  cart.add(dripper!, 1);
+  cart.add(coffee!, coffee!.skus[0]!, 2);
+  cart.add(dripper!, dripper!.skus[0]!, 1);
   const orders = useOrdersStore();
   const order = await orders.create({ items: cart.orderItems, address: ADDRESS });
   cart.removeOrdered(order.items);
@@ -47,8 +48,8 @@ describe('orders store', () => {
     const create = fakeUni().requests.find((r) => r.method === 'POST' && r.url.endsWith('/api/orders'))!;
     expect(create.data).toEqual({
       items: [
-        { productId: PRODUCTS[0]!.id, quantity: 2 },
-        { productId: PRODUCTS[1]!.id, quantity: 1 },
+        { productId: PRODUCTS[0]!.id, skuId: PRODUCTS[0]!.skus[0]!.id, quantity: 2 },
+        { productId: PRODUCTS[1]!.id, skuId: PRODUCTS[1]!.skus[0]!.id, quantity: 1 },
       ],
       address: ADDRESS,
     });
@@ -57,6 +58,35 @@ describe('orders store', () => {
 
     await orders.loadList();
     expect(orders.list().map((o) => o.id)).toEqual([order.id]);
+  });
+
+  it('orders two sizes of one product as two SKUs; the order snapshots their specs and images', async () => {
+    const shirt = (await useProductsStore().load(SHIRT.id))!;
+    const [redL, blueL] = [shirt.skus[2]!, shirt.skus[5]!];
+    const cart = useCartStore();
+    cart.add(shirt, redL, 2);
+    cart.add(shirt, blueL, 1);
+    const order = await useOrdersStore().create({ items: cart.orderItems, address: ADDRESS });
+    expect(fakeUni().requests.at(-1)!.data).toMatchObject({
+      items: [
+        { productId: SHIRT.id, skuId: redL.id, quantity: 2 },
+        { productId: SHIRT.id, skuId: blueL.id, quantity: 1 },
+      ],
+    });
+    expect(order.items).toEqual([
+      { productId: SHIRT.id, skuId: redL.id, name: '纯棉 T 恤', specs: { 颜色: '红色', 尺寸: 'L' }, priceFen: 4500, quantity: 2, imageUrl: '/api/images/redshirt/thumb' },
+      { productId: SHIRT.id, skuId: blueL.id, name: '纯棉 T 恤', specs: { 颜色: '蓝色', 尺寸: 'L' }, priceFen: 5900, quantity: 1, imageUrl: '/api/images/blueshirt/thumb' },
+    ]);
+    expect(order.totalFen).toBe(2 * 4500 + 5900);
+    expect(api.products.get(SHIRT.id)!.skus.map((s) => s.stock)).toEqual([2, 0, 2, 0, 0, 2]);
+    cart.removeOrdered(order.items);
+    expect(cart.lines).toHaveLength(0);
+
+    // Without a SKU, a product with several is refused.
+    await expect(useOrdersStore().create({ items: [{ productId: SHIRT.id, quantity: 1 }], address: ADDRESS })).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
   });
 
   it('pays with exactly the parameters the API signed and signType RSA', async () => {

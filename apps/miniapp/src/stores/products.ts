@@ -1,21 +1,80 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { Product } from '@xiaodian/shared';
-import { getProduct, listProducts } from '@/api/products';
+import { computed, ref } from 'vue';
+import type { Category, Product } from '@xiaodian/shared';
+import { getProduct, listCategories, listProducts } from '@/api/products';
+import { isApiError } from '@/api/request';
 
-/** The shop's catalog as the shopper sees it (on the shelf only): the list and each product's page. */
+/** Products per page of the home list. */
+export const PAGE_SIZE = 20;
+
+/** What the home list shows: one category (none = 全部) and/or the names containing a search text. */
+export interface ListFilter {
+  categoryId?: string;
+  q: string;
+}
+
+/** The shop's catalog as the shopper sees it (on the shelf only): categories, the paged list, each product's page. */
 export const useProductsStore = defineStore('products', () => {
-  /** Products as `GET /api/products` last listed them. */
+  /** The categories, in the owner's order (`GET /api/categories`). */
+  const categories = ref<Category[]>([]);
+  /** What the list is filtered by now. */
+  const filter = ref<ListFilter>({ q: '' });
+  /** The list's products, pages 1…`page` in order. */
   const items = ref<Product[]>([]);
+  /** How many products the filter matches (the API's `total`). */
+  const total = ref(0);
+  /** The last page loaded (0: none yet). */
+  const page = ref(0);
+  /** A next page is on its way. */
+  const loadingMore = ref(false);
   /** Every product seen, by id (list and detail). */
   const byId = ref<Record<string, Product>>({});
+  /** Whether the filter matches more than the list holds. */
+  const hasMore = computed(() => items.value.length < total.value);
+  // Answers for an older filter (the shopper switched tabs meanwhile) are dropped.
+  let generation = 0;
 
-  /** `GET /api/products`, no toast: the page shows the error. */
-  async function loadList(): Promise<Product[]> {
-    const found = await listProducts(false);
-    items.value = found;
-    for (const p of found) byId.value[p.id] = p;
-    return found;
+  function remember(products: Product[]): void {
+    for (const p of products) byId.value[p.id] = p;
+  }
+
+  /** `GET /api/categories`, no toast. */
+  async function loadCategories(): Promise<Category[]> {
+    categories.value = await listCategories(false);
+    return categories.value;
+  }
+
+  /** The first page of a filter (the current one when none is given), replacing the list; no toast. */
+  async function loadFirst(next: ListFilter = filter.value): Promise<Product[]> {
+    const mine = ++generation;
+    filter.value = { ...next, q: next.q.trim() };
+    loadingMore.value = false;
+    const res = await listProducts({ ...filter.value, page: 1, pageSize: PAGE_SIZE }, false);
+    if (mine !== generation) return items.value;
+    remember(res.items);
+    items.value = res.items;
+    total.value = res.total;
+    page.value = 1;
+    return items.value;
+  }
+
+  /** The next page of the same filter, appended (once at a time, and only while there is more). */
+  async function loadMore(): Promise<void> {
+    if (loadingMore.value || !hasMore.value || page.value === 0) return;
+    const mine = generation;
+    loadingMore.value = true;
+    try {
+      const res = await listProducts({ ...filter.value, page: page.value + 1, pageSize: PAGE_SIZE }, false);
+      if (mine !== generation) return;
+      remember(res.items);
+      // A product added meanwhile shifts the pages: skip what the list already shows.
+      const shown = new Set(items.value.map((p) => p.id));
+      items.value = [...items.value, ...res.items.filter((p) => !shown.has(p.id))];
+      total.value = res.total;
+      page.value += 1;
+    } finally {
+      if (mine === generation) loadingMore.value = false;
+    }
   }
 
   /** `GET /api/products/:id`, no toast. */
@@ -25,5 +84,27 @@ export const useProductsStore = defineStore('products', () => {
     return product;
   }
 
-  return { items, byId, loadList, load };
+  /**
+   * Today's state of the products a cart holds: the shop's list (its first 500), then each product it did not
+   * list by its id. A product the API no longer has (404) is left out: the cart shows it sold out.
+   */
+  async function loadForCart(ids: readonly string[]): Promise<Product[]> {
+    const { items: listed } = await listProducts({}, false);
+    const found = new Map(listed.map((p) => [p.id, p]));
+    const missing = [...new Set(ids)].filter((id) => !found.has(id));
+    const fetched = await Promise.all(
+      missing.map((id) =>
+        getProduct(id, false).catch((err: unknown) => {
+          if (isApiError(err) && err.status === 404) return undefined;
+          throw err;
+        }),
+      ),
+    );
+    for (const p of fetched) if (p) found.set(p.id, p);
+    const products = [...found.values()];
+    remember(products);
+    return products;
+  }
+
+  return { categories, filter, items, total, page, loadingMore, hasMore, byId, loadCategories, loadFirst, loadMore, load, loadForCart };
 });

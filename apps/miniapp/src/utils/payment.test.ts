@@ -9,7 +9,7 @@ const order = (status: OrderStatus): Order => ({
   outTradeNo: 'XD1',
   status,
   totalFen: 4990,
-  items: [{ productId: 'p', name: 'n', priceFen: 4990, quantity: 1 }],
+  items: [{ productId: 'p', skuId: 's', name: 'n', specs: {}, priceFen: 4990, quantity: 1 }],
   createdAt: '2026-01-01T00:00:00Z',
   expiresAt: '2026-01-01T00:15:00Z',
 });

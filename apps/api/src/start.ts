@@ -6,6 +6,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { startMetricsListener, type MetricsListener } from './http/metrics-listener';
 import { startJobs, type JobRunner } from './infra/job-runner';
+import { seedDemoWhenListening } from './dev/seed-when-listening';
 import { JOBS } from './jobs';
 import type { Logger } from './logger';
 import { registerDatabaseGauges } from './modules/monitoring/database-gauges';
@@ -32,6 +33,7 @@ export async function startInstance(
   // A merchant with only the public key has no certificates to refresh.
   if (await loadPlatformCertificates(services)) services.certificates.start(12 * 3600_000);
   server.on('request', createApp({ services, db: deps.db }).callback());
+  if (deps.config.env === 'development') seedDemoWhenListening(server, services, deps);
   registerDatabaseGauges(services, deps.db);
   const metrics = deps.config.metrics ? await startMetricsListener(services.metrics, deps.config.metrics, deps.logger) : undefined;
   const jobs = (deps.jobs ?? deps.config.jobsEnabled) ? startJobs(services, JOBS) : undefined;

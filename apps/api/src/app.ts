@@ -12,6 +12,8 @@ import { adminProductRoutes } from './modules/catalog/admin-routes';
 import { catalogRoutes } from './modules/catalog/routes';
 import { dashboardAdminRoutes } from './modules/dashboard/admin-routes';
 import { healthRoutes } from './modules/health/routes';
+import { adminImageRoutes } from './modules/images/admin-routes';
+import { imageRoutes } from './modules/images/routes';
 import { orderRoutes } from './modules/orders/routes';
 import { paymentRoutes } from './modules/payments/routes';
 import { reconciliationAdminRoutes } from './modules/reconciliation/admin-routes';
@@ -34,10 +36,12 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     healthRoutes(db),
     shopperRoutes(services),
     staffRoutes(services),
+    imageRoutes(services),
     catalogRoutes(services.models),
     orderRoutes(services),
     paymentRoutes(services),
     refundRoutes(services),
+    adminImageRoutes(services),
     adminProductRoutes(services),
     staffAdminRoutes(services),
     dashboardAdminRoutes(services),

@@ -52,6 +52,8 @@ const schema = z
     MAX_PENDING_ORDERS: z.coerce.number().int().min(1).max(10_000).default(5),
     /** Orders one shopper may place per 10 minutes, across every instance. */
     ORDER_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Images one shopper may upload per 24 hours (after-sale photos), across every instance. */
+    SHOPPER_IMAGE_UPLOADS_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(20),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Development only: 1 = human-readable logs, 0 = JSON; unset = readable when stdout is a terminal. */
     LOG_PRETTY: z.enum(['0', '1']).optional(),
@@ -104,6 +106,8 @@ export interface Config {
   maxPendingOrders: number;
   /** Orders per shopper per 10 minutes. */
   orderRateLimit: number;
+  /** Images per shopper per 24 hours. */
+  shopperImageUploadsPerDay: number;
   logLevel: string;
   /** Human-readable logs (development only); undefined: when stdout is a terminal. */
   logPretty?: boolean;
@@ -270,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     orderTtlSeconds: e.ORDER_TTL_SECONDS,
     maxPendingOrders: e.MAX_PENDING_ORDERS,
     orderRateLimit: e.ORDER_RATE_LIMIT,
+    shopperImageUploadsPerDay: e.SHOPPER_IMAGE_UPLOADS_PER_DAY,
     logLevel: e.LOG_LEVEL,
     logPretty: e.NODE_ENV !== 'development' ? false : e.LOG_PRETTY === undefined ? undefined : e.LOG_PRETTY === '1',
     metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },

@@ -7,6 +7,7 @@ import type { Models } from './collections';
 import type { EventBus } from './events';
 import type { Metrics } from './infra/metrics';
 import type { TokenService } from './infra/session-tokens';
+import type { ImageStore } from './modules/images/image-store';
 import type { WechatOpenApi } from './modules/wechat/open-api';
 
 export interface Services {
@@ -25,6 +26,8 @@ export interface Services {
   refreshKeysFor(serial: string): Promise<void>;
   /** This instance's Prometheus registry (`GET /metrics` on METRICS_PORT). */
   metrics: Metrics;
+  /** Where uploaded images' bytes are kept (GridFS on the API's database). */
+  imageStore: ImageStore;
   /** Identifies this process in leases, so several instances can share jobs safely. */
   instanceId: string;
   /** Runs work after the HTTP answer has gone (notifications must be answered within 5 s). */

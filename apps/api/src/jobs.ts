@@ -1,6 +1,7 @@
 // Every background job of the API. Each lives with the feature whose work it does; every job claims its work
 // item by item in the database, so every instance may run all of them.
 import type { Job } from './infra/job-runner';
+import { runOrphanImages } from './modules/images/orphan-images-job';
 import { runReservationSweeper } from './modules/orders/reservation-sweeper-job';
 import { runOrderExpiry } from './modules/payments/order-expiry-job';
 import { runPaymentSync } from './modules/payments/payment-sync-job';
@@ -14,6 +15,8 @@ export const JOBS: readonly Job[] = [
   { name: 'refund-sync', everyMs: 15_000, run: runRefundSync },
   { name: 'reservation-sweeper', everyMs: 30_000, run: runReservationSweeper },
   { name: 'shipping-upload', everyMs: 15_000, run: runShippingUpload },
+  // Uploads never attached are deleted a day after; a late run costs nothing but storage.
+  { name: 'orphan-images', everyMs: 10 * 60_000, run: runOrphanImages },
   // Cheap when there is nothing to do (one query); the bill of yesterday is picked up soon after 10:00 Beijing.
   { name: 'reconciliation', everyMs: 5 * 60_000, run: runReconciliationJob },
 ];

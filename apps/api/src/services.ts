@@ -20,6 +20,7 @@ import { isShopperSessionCurrent } from './modules/shoppers/check-shopper-sessio
 import { isAdminSessionCurrent } from './modules/staff/check-admin-session';
 import { endpointOf, Metrics } from './infra/metrics';
 import { TokenService } from './infra/session-tokens';
+import { gridFsImageStore } from './modules/images/image-store';
 import { WechatOpenApi } from './modules/wechat/open-api';
 
 export interface BuiltServices extends Services {
@@ -76,6 +77,7 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
     keyRing,
     merchantKey,
     metrics,
+    imageStore: gridFsImageStore(db),
     instanceId: randomUUID(),
     certificates,
     refreshKeysFor,

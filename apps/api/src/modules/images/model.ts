@@ -8,6 +8,8 @@ export type ImageSize = (typeof IMAGE_SIZES)[number];
 /** Every size is stored twice: in the fallback format (JPEG, or PNG when it has transparency) and as WebP. */
 const variantSchema = new Schema(
   {
+    /** `<size>` (fallback format) or `<size>.webp`. */
+    name: { type: String, required: true },
     /** The ImageStore key. */
     key: { type: String, required: true },
     contentType: { type: String, required: true },
@@ -27,8 +29,8 @@ const imageSchema = new Schema({
   /** The original's size after re-encoding (capped at 1600 px). */
   width: { type: Number, required: true },
   height: { type: Number, required: true },
-  /** `<size>` and `<size>.webp` → its stored file. */
-  variants: { type: Map, of: variantSchema, required: true },
+  /** Its stored files: every size in the fallback format and as WebP. */
+  variants: { type: [variantSchema], required: true },
   /**
    * What uses it, by kind ('product', later 'after-sale'): set by attachImages. An image nothing ever attached is
    * deleted by the orphan job after a day; one attached once is kept (products keep old versions in orders).

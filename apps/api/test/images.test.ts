@@ -345,4 +345,17 @@ describe('attaching and the orphan job', () => {
     // An orphan deleted cannot be attached any more.
     await expect(attachImages(services.models, [orphan.id])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
+
+  it('refuses to attach an image being deleted, and finishes a deletion an instance left half-way', async () => {
+    const services = world.api.instance.services;
+    const late = (await upload(await noiseJpeg(80, 60))).body;
+    const later = new Date(Date.now() + 25 * 3600_000);
+    // Another instance claimed it and died before deleting anything.
+    await services.models.Image.updateOne({ _id: late.id }, { $set: { deletingAt: new Date(later.getTime() - 11 * 60_000) } });
+    await expect(attachImages(services.models, [late.url])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await get(late.url)).status).toBe(200);
+    expect(await runOrphanImages(services, later)).toBe(1);
+    expect((await get(late.url)).status).toBe(404);
+    expect(await world.db.collection(`${GRIDFS_BUCKET}.files`).countDocuments({ _id: { $regex: `^${late.id}/` } } as never)).toBe(0);
+  });
 });

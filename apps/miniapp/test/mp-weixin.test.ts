@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeApi, PRODUCTS } from './fake-api';
+import { CATEGORIES, FakeApi, PRODUCTS, SHIRT } from './fake-api';
 import { appRoot, uniBuild } from './uni-build';
 import { formatKiB, inspectMpWeixin, MAIN_PACKAGE_BUDGET } from '../scripts/build-output.mjs';
 
@@ -20,6 +20,7 @@ interface SimNode {
   attach(parent: Element): void;
   detach(): void;
   querySelector(selector: string): SimNode | null;
+  querySelectorAll(selector: string): SimNode[];
   dispatchEvent(name: string, options?: Record<string, unknown>): void;
 }
 interface Simulate {
@@ -110,6 +111,7 @@ function installWx() {
     removeTabBarBadge: stub('removeTabBarBadge', () => undefined),
     stopPullDownRefresh: stub('stopPullDownRefresh', () => undefined),
     setNavigationBarTitle: stub('setNavigationBarTitle', () => undefined),
+    previewImage: stub('previewImage', () => undefined),
   });
 }
 
@@ -170,7 +172,7 @@ afterAll(() => {
 });
 
 beforeEach(() => {
-  api = new FakeApi(PRODUCTS);
+  api = new FakeApi(PRODUCTS, CATEGORIES);
   payOutcome = 'success';
 });
 
@@ -195,11 +197,14 @@ describe('mp-weixin build output', () => {
     expect(code).toContain('requestPayment');
   });
 
-  it('keeps the main package under 1 MB', () => {
+  it('keeps the main package under 300 KB (images are served by the API, never bundled)', () => {
     const { mainBytes, totalBytes } = inspectMpWeixin(outDir);
     console.log(`mp-weixin main package: ${formatKiB(mainBytes)} (budget ${formatKiB(MAIN_PACKAGE_BUDGET)}, WeChat limit 2048 KiB); total ${formatKiB(totalBytes)}`);
     expect(mainBytes).toBeGreaterThan(10_000);
     expect(mainBytes).toBeLessThan(MAIN_PACKAGE_BUDGET);
+    expect(MAIN_PACKAGE_BUDGET).toBe(300 * 1024);
+    const { files } = inspectMpWeixin(outDir);
+    expect(files.filter((f) => /\.(png|jpe?g|webp|gif)$/i.test(f))).toEqual([]);
   });
 
   it("passes WeChat's own compilers: wcc for every WXML file, wcsc for every WXSS file", () => {
@@ -235,7 +240,7 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
   });
 
   it('checkout takes the address from wx.chooseAddress and pays with exactly the API parameters', async () => {
-    // The cart as the product pages leave it on the device.
+    // A cart stored before products had SKUs: its lines order their product's one SKU without naming it.
     storage.set(
       'xd.cart',
       JSON.stringify([
@@ -321,4 +326,190 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
     await until('paid', () => page.dom.textContent!.includes('支付成功'), 8000);
     expect(page.dom.textContent).toContain('¥49.90');
   });
+
+  it('the home page shows category tabs, lists a category and searches by name', async () => {
+    calls.length = 0;
+    const page = mountPage('pages/index/index');
+    page.instance.onLoad!({});
+    await until('the tabs', () => byClass(page, 'xd-category-tab').length === 3);
+    expect(byClass(page, 'xd-category-tab').map((t) => t.textContent!.trim())).toEqual(['全部', '咖啡', '服饰']);
+    expect(activeTab(page)).toBe('全部');
+    await until('the list', () => byClass(page, 'xd-product').length === 4);
+    // The lowest SKU price with 起, 已售罄, and thumbnails loaded from the API (nothing bundled).
+    expect(cardText(page, SHIRT.id)).toContain('¥39.00 起');
+    expect(cardText(page, PRODUCTS[0]!.id)).toContain('¥49.90');
+    expect(cardText(page, PRODUCTS[0]!.id)).not.toContain('起');
+    expect(cardText(page, PRODUCTS[2]!.id)).toContain('已售罄');
+    expect(byClass(page, 'xd-thumb').map((i) => i.getAttribute('data-src'))).toEqual([
+      'http://127.0.0.1:3000/api/images/coffee/thumb',
+      'http://127.0.0.1:3000/api/images/shirt1/thumb',
+    ]);
+
+    tap(byClass(page, 'xd-category-tab')[2]!);
+    await until('the 服饰 tab', () => byClass(page, 'xd-product').length === 1 && activeTab(page) === '服饰');
+    expect(cardText(page, SHIRT.id)).toContain('纯棉 T 恤');
+    expect(lastRequest('/api/products?')).toBe(`http://127.0.0.1:3000/api/products?categoryId=${CATEGORIES[1]!.id}&page=1&pageSize=20`);
+
+    tap(byClass(page, 'xd-category-tab')[0]!);
+    await until('全部 again', () => byClass(page, 'xd-product').length === 4 && activeTab(page) === '全部');
+    page.querySelector('.search-input')!.dispatchEvent('input', { detail: { value: '杯' } });
+    await simulate.sleep(50);
+    page.querySelector('#xd-search-submit')!.dispatchEvent('tap');
+    await until('the search', () => byClass(page, 'xd-product').length === 2);
+    expect(byClass(page, 'xd-product-name').map((n) => n.textContent)).toEqual(['手冲滤杯', '限量马克杯']);
+    expect(lastRequest('/api/products?')).toBe(`http://127.0.0.1:3000/api/products?q=${encodeURIComponent('杯')}&page=1&pageSize=20`);
+    expect(byClass(page, 'more')[0]!.getAttribute('data-state')).toBe('end');
+  });
+
+  it('the spec picker: sold-out values cannot be chosen, price, stock and image follow the choice, the cart gets the SKU', async () => {
+    calls.length = 0;
+    const page = mountPage('pages/product/detail');
+    page.instance.onLoad!({ id: SHIRT.id });
+    await until('the product', () => byClass(page, 'xd-spec-row').length === 1);
+    expect(byClass(page, 'xd-product-price')[0]!.textContent!.trim()).toBe('¥39.00 起');
+    expect(byClass(page, 'xd-spec-row')[0]!.textContent).toContain('选择 颜色 尺寸');
+    // The gallery: the medium size, from the API.
+    expect(byClass(page, 'xd-gallery-image').map((i) => i.getAttribute('data-src'))).toEqual([
+      'http://127.0.0.1:3000/api/images/shirt1/medium',
+      'http://127.0.0.1:3000/api/images/shirt2/medium',
+    ]);
+
+    page.querySelector('#xd-add-to-cart')!.dispatchEvent('tap');
+    await until('the sheet', () => byClass(page, 'xd-spec-value').length === 5);
+    // M is sold out in both colours. Nothing chosen yet: the range of prices, every unit in stock, no button.
+    expect(valueStates(page)).toEqual({ '颜色:红色': 'available', '颜色:蓝色': 'available', '尺寸:S': 'available', '尺寸:M': 'disabled', '尺寸:L': 'available' });
+    expect(sheetText(page, 'xd-spec-price')).toBe('¥39.00 - ¥59.00');
+    expect(sheetText(page, 'xd-spec-stock')).toBe('库存 9 件');
+    expect(sheetText(page, 'xd-spec-missing')).toBe('请选择 颜色 尺寸');
+    expect(byClass(page, 'xd-spec-confirm')[0]!.getAttribute('data-ready')).toBe('0');
+
+    tapValue(page, '颜色', '蓝色');
+    await until('blue chosen', () => valueStates(page)['颜色:蓝色'] === 'selected');
+    expect(valueStates(page)).toMatchObject({ '尺寸:S': 'disabled', '尺寸:M': 'disabled', '尺寸:L': 'available' });
+    expect(byClass(page, 'xd-spec-image')[0]!.getAttribute('data-src')).toBe('/api/images/blueshirt/medium');
+    expect(sheetText(page, 'xd-spec-price')).toBe('¥39.00 - ¥59.00');
+    expect(sheetText(page, 'xd-spec-stock')).toBe('库存 3 件');
+    // A tap on a value that leads only to sold-out SKUs changes nothing.
+    tapValue(page, '尺寸', 'S');
+    await simulate.sleep(100);
+    expect(valueStates(page)['尺寸:S']).toBe('disabled');
+    expect(sheetText(page, 'xd-spec-missing')).toBe('请选择 尺寸');
+
+    tapValue(page, '颜色', '红色');
+    await until('red chosen', () => valueStates(page)['颜色:红色'] === 'selected');
+    tapValue(page, '尺寸', 'L');
+    await until('red L chosen', () => valueStates(page)['尺寸:L'] === 'selected');
+    expect(sheetText(page, 'xd-spec-price')).toBe('¥45.00');
+    expect(sheetText(page, 'xd-spec-stock')).toBe('库存 4 件');
+    expect(sheetText(page, 'xd-spec-chosen')).toBe('已选 红色 / L');
+    expect(byClass(page, 'xd-spec-image')[0]!.getAttribute('data-src')).toBe('/api/images/redshirt/medium');
+    expect(byClass(page, 'xd-spec-confirm')[0]!.getAttribute('data-ready')).toBe('1');
+
+    // The stepper stops at the SKU's stock (4), however often + is tapped.
+    for (let i = 0; i < 5; i++) {
+      tap(byClass(page, 'xd-qty-plus')[0]!);
+      await simulate.sleep(40);
+    }
+    await until('4 pieces', () => byClass(page, 'xd-qty-value')[0]!.textContent!.trim() === '4');
+    await simulate.sleep(100);
+    expect(byClass(page, 'xd-qty-value')[0]!.textContent!.trim()).toBe('4');
+    expect(called('showToast').map((c) => c.args.title)).toContain('最多可买 4 件');
+    tap(byClass(page, 'xd-spec-confirm')[0]!);
+    await until('the sheet closes', () => byClass(page, 'xd-spec-value').length === 0);
+    expect(called('showToast').at(-1)!.args.title).toBe('已加入购物车');
+    expect(byClass(page, 'xd-spec-row')[0]!.textContent).toContain('已选 红色 / L');
+    const stored = JSON.parse(String(storage.get('xd.cart'))) as unknown[];
+    expect(stored).toEqual([
+      expect.objectContaining({ productId: SHIRT.id, skuId: SHIRT.skus[2]!.id, specs: { 颜色: '红色', 尺寸: 'L' }, priceFen: 4500, stock: 4, quantity: 4 }),
+    ]);
+
+    // The same product in another colour is another line; the sheet reopens on the last choice.
+    page.querySelector('#xd-add-to-cart')!.dispatchEvent('tap');
+    await until('the sheet again', () => valueStates(page)['尺寸:L'] === 'selected');
+    tapValue(page, '颜色', '蓝色');
+    await until('blue L chosen', () => sheetText(page, 'xd-spec-chosen') === '已选 蓝色 / L');
+    tap(byClass(page, 'xd-spec-confirm')[0]!);
+    await until('two lines', () => (JSON.parse(String(storage.get('xd.cart'))) as unknown[]).length === 2);
+  });
+
+  it('checkout orders the cart by SKU, and the order page shows the specs and images of the snapshot', async () => {
+    // The cart as the spec picker left it: red L × 4, blue L × 1.
+    const [redL, blueL] = [SHIRT.skus[2]!, SHIRT.skus[5]!];
+    calls.length = 0;
+    const checkout = mountPage('pages/checkout/index');
+    await until('the checkout', () => checkout.dom.textContent!.includes('提交订单并支付'));
+    expect(byClass(checkout, 'item-specs').map((e) => e.textContent!.trim())).toEqual(['红色 / L', '蓝色 / L']);
+    expect(checkout.dom.textContent).toContain('¥239.00');
+    checkout.querySelector('#xd-choose-address')!.dispatchEvent('tap');
+    await until('the address', () => checkout.dom.textContent!.includes('新港中路397号'));
+    checkout.querySelector('#xd-submit-order')!.dispatchEvent('tap');
+    await until('the cashier', () => called('requestPayment').length > 0);
+    const create = called('request').find((c) => c.args.method === 'POST' && String(c.args.url).endsWith('/api/orders'))!;
+    expect((create.args.data as { items: unknown }).items).toEqual([
+      { productId: SHIRT.id, skuId: redL.id, quantity: 4 },
+      { productId: SHIRT.id, skuId: blueL.id, quantity: 1 },
+    ]);
+    expect(JSON.parse(String(storage.get('xd.cart')))).toEqual([]);
+
+    const order = [...api.orders.values()][0]!;
+    const detail = mountPage('pages/orders/detail');
+    detail.instance.onLoad!({ id: order.id });
+    await until('the order', () => byClass(detail, 'xd-order-item').length === 2);
+    expect(byClass(detail, 'xd-order-item-specs').map((e) => e.textContent!.trim())).toEqual(['红色 / L', '蓝色 / L']);
+    expect(byClass(detail, 'xd-thumb').map((i) => i.getAttribute('data-src'))).toEqual([
+      'http://127.0.0.1:3000/api/images/redshirt/thumb',
+      'http://127.0.0.1:3000/api/images/blueshirt/thumb',
+    ]);
+  });
 });
+
+/**
+ * Elements of a page by class, its components' included. j-component renders each class with its component's
+ * prefix (`product-card--xd-product`), and a page's selectors do not reach into its components.
+ */
+function byClass(page: SimNode, cls: string): Element[] {
+  return [...page.dom.querySelectorAll('*')].filter((e) => [...e.classList].some((c) => c === cls || c.endsWith(`--${cls}`)));
+}
+
+/** WeChat's component tree (exparser), as j-component runs it. */
+interface Exparser {
+  Event: { create(name: string, detail: object, options: object): unknown; dispatchEvent(node: unknown, event: unknown): void };
+}
+let exparser: Exparser | undefined;
+
+/**
+ * A tap on a rendered element, wherever it is: dispatched on its exparser node as j-component's own
+ * dispatchEvent does, since a page's querySelector cannot name an element inside one of its components.
+ */
+function tap(el: Element) {
+  const node = (el as unknown as { __wxElement?: unknown }).__wxElement;
+  if (!node) throw new Error(`not a rendered element: ${el.outerHTML.slice(0, 120)}`);
+  exparser ??= createRequire(createRequire(require.resolve('miniprogram-simulate')).resolve('j-component'))('miniprogram-exparser') as Exparser;
+  exparser.Event.dispatchEvent(node, exparser.Event.create('tap', {}, { bubbles: true, composed: true, capturePhase: true }));
+}
+
+function activeTab(page: SimNode): string {
+  return byClass(page, 'xd-category-tab').find((t) => [...t.classList].some((c) => c.endsWith('--active')))?.textContent?.trim() ?? '';
+}
+
+function cardText(page: SimNode, productId: string): string {
+  return byClass(page, 'xd-product').find((c) => c.getAttribute('data-id') === productId)?.textContent ?? '';
+}
+
+function lastRequest(prefix: string): string {
+  return String(called('request').filter((c) => String(c.args.url).includes(prefix)).at(-1)?.args.url);
+}
+
+function sheetText(page: SimNode, cls: string): string {
+  return byClass(page, cls)[0]?.textContent?.trim() ?? '';
+}
+
+function valueStates(page: SimNode): Record<string, string | null> {
+  return Object.fromEntries(byClass(page, 'xd-spec-value').map((v) => [`${v.getAttribute('data-spec')}:${v.getAttribute('data-value')}`, v.getAttribute('data-state')]));
+}
+
+function tapValue(page: SimNode, spec: string, value: string) {
+  const el = byClass(page, 'xd-spec-value').find((v) => v.getAttribute('data-spec') === spec && v.getAttribute('data-value') === value);
+  if (!el) throw new Error(`no value ${spec}:${value}`);
+  tap(el);
+}

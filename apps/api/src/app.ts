@@ -9,7 +9,8 @@ import { errorHandler } from './http/error-handler';
 import { requestContext } from './http/request-context';
 import { anomalyAdminRoutes } from './modules/anomalies/admin-routes';
 import { adminProductRoutes } from './modules/catalog/admin-routes';
-import { catalogRoutes } from './modules/catalog/routes';
+import { adminCategoryRoutes } from './modules/catalog/category-admin-routes';
+import { catalogRoutes, categoryRoutes } from './modules/catalog/routes';
 import { dashboardAdminRoutes } from './modules/dashboard/admin-routes';
 import { healthRoutes } from './modules/health/routes';
 import { adminImageRoutes } from './modules/images/admin-routes';
@@ -37,11 +38,13 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     shopperRoutes(services),
     staffRoutes(services),
     imageRoutes(services),
+    categoryRoutes(services.models),
     catalogRoutes(services.models),
     orderRoutes(services),
     paymentRoutes(services),
     refundRoutes(services),
     adminImageRoutes(services),
+    adminCategoryRoutes(services),
     adminProductRoutes(services),
     staffAdminRoutes(services),
     dashboardAdminRoutes(services),

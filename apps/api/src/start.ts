@@ -9,6 +9,7 @@ import { startJobs, type JobRunner } from './infra/job-runner';
 import { seedDemoWhenListening } from './dev/seed-when-listening';
 import { JOBS } from './jobs';
 import type { Logger } from './logger';
+import { migrateProductsToSkus } from './modules/catalog/migrate-skus';
 import { registerDatabaseGauges } from './modules/monitoring/database-gauges';
 import { ensureBootstrapAdmin } from './modules/staff/admin-login';
 import { buildServices, loadPlatformCertificates, type BuiltServices } from './services';
@@ -29,6 +30,8 @@ export async function startInstance(
   // Unique indexes are the product's guard against duplicates: they must exist before the first request.
   await Promise.all(Object.values(services.models).map((model) => model.createIndexes()));
   await ensureBootstrapAdmin(services, deps.config.admin);
+  // Products from before SKUs get their one SKU before any order can name it.
+  await migrateProductsToSkus(services.models);
   // WeChat asks for a refresh at least every 12 h (docs/wechat-pay.md §4); failures are logged by the refresher.
   // A merchant with only the public key has no certificates to refresh.
   if (await loadPlatformCertificates(services)) services.certificates.start(12 * 3600_000);

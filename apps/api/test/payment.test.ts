@@ -117,7 +117,7 @@ describe('payment notifications', () => {
     await services().drain();
     const stored = await services().models.Product.findById(product.id).lean();
     expect(stored?.stock).toBe(8);
-    expect(stored?.reservations).toHaveLength(0);
+    expect((await services().models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(0);
   });
 
   it('applies duplicate and concurrent duplicate notifications once', async () => {

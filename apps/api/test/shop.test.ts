@@ -84,7 +84,17 @@ describe('catalog and admin products', () => {
     const list = await call(world.api.url, 'GET', '/api/products');
     expect(list.body.items.map((p: { id: string }) => p.id)).toContain(product.id);
     const one = await call(world.api.url, 'GET', `/api/products/${product.id}`);
-    expect(one.body).toEqual({ id: product.id, name: 'Longjing', description: 'Fujian', priceFen: 8800, stock: 5 });
+    // A product without specs is sold as one SKU, whose id is the product's.
+    expect(one.body).toEqual({
+      id: product.id,
+      name: 'Longjing',
+      description: 'Fujian',
+      priceFen: 8800,
+      stock: 5,
+      images: [],
+      specs: [],
+      skus: [{ id: product.id, specs: {}, priceFen: 8800, stock: 5 }],
+    });
 
     const bad = await call(world.api.url, 'PATCH', `/api/admin/products/${product.id}`, { token: admin, body: { priceFen: 12.5 } });
     expect(bad.status).toBe(400);
@@ -155,7 +165,7 @@ describe('orders and stock', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(30);
     const after = await world.api.instance.services.models.Product.findById(product.id).lean();
     expect(after?.stock).toBe(0);
-    expect(after?.reservations).toHaveLength(10);
+    expect((await world.api.instance.services.models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(10);
   });
 
   it('shows a shopper only their own orders (404 for others)', async () => {
@@ -229,7 +239,7 @@ describe('orders and stock', () => {
     await runReservationSweeper(world.api.instance.services);
     const after = await models.Product.findById(product.id).lean();
     expect(after?.stock).toBe(4); // the closed order's 2 are back; the paid order's 2 stay sold
-    expect(after?.reservations).toHaveLength(0);
+    expect((await models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(0);
     expect((await models.Order.findById(closing.id).lean())?.stockSettled).toBe('RELEASED');
     expect((await models.Order.findById(paying.id).lean())?.stockSettled).toBe('COMMITTED');
 

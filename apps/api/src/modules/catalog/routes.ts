@@ -5,29 +5,31 @@ import { notFound } from '../../errors';
 import type { Models } from '../../collections';
 import { queryOf } from '../../http/query';
 import { parseInput } from '../../http/validate';
-import type { ProductDoc } from './model';
-import { toProduct } from './dto';
+import type { CategoryDoc, ProductDoc } from './model';
+import { toCategory, toProduct } from './dto';
+import { listProducts } from './list-products';
+import { skusByProduct } from './load-skus';
 
 export function catalogRoutes(models: Models): Router {
   const router = new Router({ prefix: '/api/products' });
   router.get('/', async (ctx) => {
-    const { page, pageSize } = parseInput(productsQuery, queryOf(ctx));
-    const onShelf = { onShelf: true };
-    const [products, total] = await Promise.all([
-      models.Product.find(onShelf, { reservations: 0 })
-        .sort({ createdAt: -1, _id: -1 })
-        .skip((page - 1) * pageSize)
-        .limit(pageSize)
-        .lean<ProductDoc[]>(),
-      models.Product.countDocuments(onShelf),
-    ]);
-    ctx.body = { items: products.map((p) => toProduct(p)), total };
+    ctx.body = await listProducts(models, parseInput(productsQuery, queryOf(ctx)));
   });
   router.get('/:id', async (ctx) => {
     if (!isValidObjectId(ctx.params.id)) throw notFound('Product');
     const product = await models.Product.findOne({ _id: ctx.params.id, onShelf: true }, { reservations: 0 }).lean<ProductDoc>();
     if (!product) throw notFound('Product');
-    ctx.body = toProduct(product);
+    const skus = await skusByProduct(models, [product._id]);
+    ctx.body = toProduct(product, skus.get(String(product._id)) ?? []);
+  });
+  return router;
+}
+
+export function categoryRoutes(models: Models): Router {
+  const router = new Router({ prefix: '/api/categories' });
+  router.get('/', async (ctx) => {
+    const categories = await models.Category.find({}).sort({ sort: 1, name: 1 }).lean<CategoryDoc[]>();
+    ctx.body = { items: categories.map(toCategory) };
   });
   return router;
 }

@@ -3,9 +3,9 @@ import type { CreateOrderInput } from '@xiaodian/shared';
 import { AppError, conflict } from '../../errors';
 import type { Models } from '../../collections';
 import type { OrderDoc } from './model';
-import type { ProductDoc } from '../catalog/model';
 import { hit, secondsUntil } from '../../infra/rate-limit';
 import { releasePendingPlace, takePendingPlace } from './pending-orders';
+import { orderItemsOf } from './order-items';
 import { releaseStock, reserveStock } from './stock';
 
 /** Defaults of MAX_PENDING_ORDERS and ORDER_RATE_LIMIT (config.ts), for callers that pass none. */
@@ -35,8 +35,8 @@ export interface CreateOrderDeps {
   maxPendingOrders?: number;
   /** Orders one shopper may place per 10 minutes (config ORDER_RATE_LIMIT). */
   orderRateLimit?: number;
-  /** Runs after each item is reserved: lets a test stall the process there, as a slow database would. */
-  afterReserve?: (productId: Types.ObjectId) => Promise<void>;
+  /** Runs after each item is reserved (with its product): lets a test stall the process there, as a slow database would. */
+  afterReserve?: (productId: Types.ObjectId, skuId: Types.ObjectId) => Promise<void>;
 }
 
 /**
@@ -49,24 +49,7 @@ export interface CreateOrderDeps {
  */
 export async function createOrder(deps: CreateOrderDeps, shopper: { userId: string; openid: string }, input: CreateOrderInput): Promise<OrderDoc> {
   const { models } = deps;
-  const ids = input.items.map((i) => new Types.ObjectId(i.productId));
-  const products = await models.Product.find({ _id: { $in: ids } }, { reservations: 0 }).lean<ProductDoc[]>();
-  const byId = new Map(products.map((p) => [String(p._id), p]));
-  const items = input.items.map((i) => {
-    const product = byId.get(i.productId);
-    if (!product || product.onShelf === false) {
-      throw new AppError('PRODUCT_UNAVAILABLE', { status: 409, message: `Product ${i.productId} is not for sale` });
-    }
-    if (product.maxPerOrder && i.quantity > product.maxPerOrder) {
-      throw conflict('LIMIT_PER_ORDER_EXCEEDED', `At most ${product.maxPerOrder} of “${product.name}” per order`);
-    }
-    return { productId: product._id, name: product.name, priceFen: product.priceFen, quantity: i.quantity };
-  });
-  for (const item of items) {
-    const product = byId.get(String(item.productId))!;
-    if (product.stock < item.quantity) throw conflict('OUT_OF_STOCK', `Only ${product.stock} of “${product.name}” left`);
-  }
-
+  const items = await orderItemsOf(models, input);
   const userId = new Types.ObjectId(shopper.userId);
   // One atomic count per attempt, shared by every instance (the same counters as the sign-in limits).
   const rate = await hit(models, `create-order:${shopper.userId}`, ORDER_RATE_WINDOW_MS);
@@ -82,7 +65,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   const reserved: typeof items = [];
   // Everything this call took goes back before it answers with a failure.
   const abandon = async () => {
-    for (const taken of reserved) await releaseStock(models, taken.productId, orderId, taken.quantity);
+    for (const taken of reserved) await releaseStock(models, taken.skuId, orderId, taken.quantity);
     await models.Order.deleteOne({ _id: orderId, stage: 'RESERVING' });
     await releasePendingPlace(models, userId, orderId);
   };
@@ -108,9 +91,9 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   }
 
   for (const item of items) {
-    if (await reserveStock(models, item.productId, orderId, item.quantity)) {
+    if (await reserveStock(models, item.skuId, orderId, item.quantity)) {
       reserved.push(item);
-      await deps.afterReserve?.(item.productId);
+      await deps.afterReserve?.(item.productId, item.skuId);
       continue;
     }
     // All or nothing: give back what this order took, then forget the order.

@@ -2,6 +2,7 @@ import type { AdminOrder, Order } from '@xiaodian/shared';
 import { iso } from '../../iso-time';
 import { closedReasonOf } from './closed-reason';
 import type { OrderDoc } from './model';
+import { skuOf } from './stock';
 
 /** The shopper's view: shopper-facing fields only (the timeline without operators' notes and names). */
 export function toOrder(doc: OrderDoc): Order {
@@ -12,7 +13,15 @@ export function toOrder(doc: OrderDoc): Order {
     status: doc.status as Order['status'],
     totalFen: doc.totalFen,
     refundedFen: doc.refundedFen ?? 0,
-    items: doc.items.map((i) => ({ productId: String(i.productId), skuId: String(i.productId), name: i.name ?? '', specs: {}, priceFen: i.priceFen ?? 0, quantity: i.quantity ?? 0 })),
+    items: doc.items.map((i) => ({
+      productId: String(i.productId),
+      skuId: String(skuOf(i)),
+      name: i.name ?? '',
+      specs: (i.specs as Record<string, string> | undefined) ?? {},
+      priceFen: i.priceFen ?? 0,
+      quantity: i.quantity ?? 0,
+      ...(i.imageUrl ? { imageUrl: i.imageUrl } : {}),
+    })),
     ...(a && a.name
       ? {
           address: {

@@ -22,9 +22,15 @@ const orderSchema = new Schema({
     {
       _id: false,
       productId: { type: Schema.Types.ObjectId, required: true },
+      /** The SKU whose stock the item reserves; absent on orders from before SKUs (their SKU has the product's id). */
+      skuId: { type: Schema.Types.ObjectId },
       name: String,
+      /** The SKU's choice at ordering, `{颜色: '红'}` (absent: a product without specs). */
+      specs: { type: Schema.Types.Mixed },
       priceFen: Number,
       quantity: Number,
+      /** The thumbnail at ordering. */
+      imageUrl: String,
     },
   ],
   totalFen: { type: Number, required: true },

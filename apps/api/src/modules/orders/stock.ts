@@ -1,48 +1,63 @@
-// Stock moves only through guarded single-document updates on the product: the stock count and the
-// order's reservation entry change together, so each of take / release / commit happens exactly once.
+// Stock moves only through guarded single-document updates on the SKU: the stock count and the order's
+// reservation entry change together, so each of take / release / commit happens exactly once. The product's
+// summary (its stock in total) follows each change; it is for display, the SKU is what sells.
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
+import { refreshProductSummary } from '../catalog/sku-summary';
 import { releasePendingPlace } from './pending-orders';
 
-/** Takes `quantity` for the order unless the stock is short or the order already holds a reservation. */
-export async function reserveStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
-  const res = await models.Product.updateOne(
-    { _id: productId, onShelf: true, stock: { $gte: quantity }, 'reservations.orderId': { $ne: orderId } },
-    { $inc: { stock: -quantity }, $push: { reservations: { orderId, quantity, at: new Date() } } },
-  );
-  return res.modifiedCount === 1;
+type OrderItemRef = { productId: Types.ObjectId; skuId?: Types.ObjectId | null; quantity?: number | null };
+
+/** The SKU an order item holds stock on: orders from before SKUs name none, and their SKU has the product's id. */
+export function skuOf(item: { productId: Types.ObjectId; skuId?: Types.ObjectId | null }): Types.ObjectId {
+  return item.skuId ?? item.productId;
 }
 
-/** Puts the order's reserved quantity back on the shelf; a no-op when it holds none (already released). */
-export async function releaseStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
-  const res = await models.Product.updateOne(
-    { _id: productId, 'reservations.orderId': orderId },
+/** Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation. */
+export async function reserveStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
+  const sku = await models.Sku.findOneAndUpdate(
+    { _id: skuId, stock: { $gte: quantity }, 'reservations.orderId': { $ne: orderId } },
+    { $inc: { stock: -quantity }, $push: { reservations: { orderId, quantity, at: new Date() } } },
+    { projection: { productId: 1 } },
+  ).lean();
+  if (!sku) return false;
+  await refreshProductSummary(models, sku.productId);
+  return true;
+}
+
+/** Puts the order's reserved quantity back on the SKU; a no-op when it holds none (already released). */
+export async function releaseStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
+  const sku = await models.Sku.findOneAndUpdate(
+    { _id: skuId, 'reservations.orderId': orderId },
     { $inc: { stock: quantity }, $pull: { reservations: { orderId } } },
-  );
-  return res.modifiedCount === 1;
+    { projection: { productId: 1 } },
+  ).lean();
+  if (!sku) return false;
+  await refreshProductSummary(models, sku.productId);
+  return true;
 }
 
 /** A paid order's reservation becomes a sale: the entry goes, the stock stays taken. */
-export async function commitStock(models: Models, productId: Types.ObjectId, orderId: Types.ObjectId): Promise<void> {
-  await models.Product.updateOne({ _id: productId, 'reservations.orderId': orderId }, { $pull: { reservations: { orderId } } });
+export async function commitStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId): Promise<void> {
+  await models.Sku.updateOne({ _id: skuId, 'reservations.orderId': orderId }, { $pull: { reservations: { orderId } } });
 }
 
-export async function releaseOrderStock(models: Models, order: { _id: Types.ObjectId; items: { productId: Types.ObjectId; quantity?: number | null }[] }): Promise<void> {
-  for (const item of order.items) await releaseStock(models, item.productId, order._id, item.quantity ?? 0);
+export async function releaseOrderStock(models: Models, order: { _id: Types.ObjectId; items: OrderItemRef[] }): Promise<void> {
+  for (const item of order.items) await releaseStock(models, skuOf(item), order._id, item.quantity ?? 0);
 }
 
-export async function commitOrderStock(models: Models, order: { _id: Types.ObjectId; items: { productId: Types.ObjectId }[] }): Promise<void> {
-  for (const item of order.items) await commitStock(models, item.productId, order._id);
+export async function commitOrderStock(models: Models, order: { _id: Types.ObjectId; items: OrderItemRef[] }): Promise<void> {
+  for (const item of order.items) await commitStock(models, skuOf(item), order._id);
 }
 
 /**
  * Settles an order's reservations once it has left PENDING_PAYMENT: back on the shelf when it closed, a sale
- * when it was paid. Safe to repeat and to race (every step is exactly-once on the product), which is what lets
+ * when it was paid. Safe to repeat and to race (every step is exactly-once on the SKU), which is what lets
  * the sweeper finish the job of a process that died between the status change and this.
  */
 export async function settleOrderStock(
   models: Models,
-  order: { _id: Types.ObjectId; userId?: Types.ObjectId; status: string; items: { productId: Types.ObjectId; quantity?: number | null }[] },
+  order: { _id: Types.ObjectId; userId?: Types.ObjectId; status: string; items: OrderItemRef[] },
 ): Promise<void> {
   if (order.status === 'PENDING_PAYMENT') return;
   // No longer unpaid: the shopper's place among MAX_PENDING_ORDERS goes back with the stock.
@@ -59,16 +74,16 @@ export async function settleOrderStock(
  * reservation and giving it back (or between the sweeper deleting a stuck order and releasing its stock).
  */
 export async function releaseOrphanReservations(models: Models, cutoff: Date, limit: number): Promise<number> {
-  const products = await models.Product.find({ 'reservations.at': { $lte: cutoff } }, { reservations: 1 }).limit(limit).lean();
-  const held = products.flatMap((p) =>
-    (p.reservations ?? []).filter((r) => r.at && r.at <= cutoff).map((r) => ({ productId: p._id, orderId: r.orderId, quantity: r.quantity ?? 0 })),
+  const skus = await models.Sku.find({ 'reservations.at': { $lte: cutoff } }, { reservations: 1 }).limit(limit).lean();
+  const held = skus.flatMap((s) =>
+    (s.reservations ?? []).filter((r) => r.at && r.at <= cutoff).map((r) => ({ skuId: s._id, orderId: r.orderId, quantity: r.quantity ?? 0 })),
   );
   if (held.length === 0) return 0;
   const existing = await models.Order.find({ _id: { $in: held.map((h) => h.orderId) } }, { _id: 1 }).lean();
   const exists = new Set(existing.map((o) => String(o._id)));
   let released = 0;
   for (const r of held) {
-    if (!exists.has(String(r.orderId)) && (await releaseStock(models, r.productId, r.orderId, r.quantity))) released++;
+    if (!exists.has(String(r.orderId)) && (await releaseStock(models, r.skuId, r.orderId, r.quantity))) released++;
   }
   return released;
 }

@@ -1,0 +1,33 @@
+import { Types } from 'mongoose';
+import type { Product, ProductsQuery } from '@xiaodian/shared';
+import type { Models } from '../../collections';
+import { toProduct } from './dto';
+import { skusByProduct } from './load-skus';
+import type { ProductDoc } from './model';
+
+/** Escapes every character a regular expression gives a meaning to: `q` is matched as the literal text typed. */
+export function literalPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/**
+ * A page of products, newest first: on shelf only for shoppers, every product for the console; in one category
+ * and/or whose name contains `q` (any case). `{onShelf, createdAt}` and `{categoryId, onShelf, createdAt}` serve
+ * the filters and the order; the name match scans what they select.
+ */
+export async function listProducts(models: Models, query: ProductsQuery, options: { admin?: boolean } = {}): Promise<{ items: Product[]; total: number }> {
+  const filter: Record<string, unknown> = {};
+  if (query.categoryId) filter.categoryId = new Types.ObjectId(query.categoryId);
+  if (!options.admin) filter.onShelf = true;
+  if (query.q) filter.name = { $regex: literalPattern(query.q), $options: 'i' };
+  const [products, total] = await Promise.all([
+    models.Product.find(filter, { reservations: 0 })
+      .sort({ createdAt: -1, _id: -1 })
+      .skip((query.page - 1) * query.pageSize)
+      .limit(query.pageSize)
+      .lean<ProductDoc[]>(),
+    models.Product.countDocuments(filter),
+  ]);
+  const skus = await skusByProduct(models, products.map((p) => p._id), { reservations: options.admin });
+  return { items: products.map((p) => toProduct(p, skus.get(String(p._id)) ?? [], options)), total };
+}

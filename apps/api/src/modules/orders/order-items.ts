@@ -1,0 +1,72 @@
+import { Types } from 'mongoose';
+import type { CreateOrderInput } from '@xiaodian/shared';
+import type { Models } from '../../collections';
+import { AppError, badRequest, conflict } from '../../errors';
+import { itemImageOf } from '../catalog/dto';
+import type { ProductDoc, SkuDoc } from '../catalog/model';
+
+/** An order line as stored: the SKU it reserves, and a snapshot of what the shopper saw. */
+export interface OrderItemDraft {
+  productId: Types.ObjectId;
+  skuId: Types.ObjectId;
+  name: string;
+  specs?: Record<string, string>;
+  priceFen: number;
+  quantity: number;
+  imageUrl?: string;
+}
+
+/**
+ * Resolves each line to its SKU and snapshots it (name, specs, price, thumbnail), refusing what cannot be ordered:
+ * a product not for sale (409), a product with several SKUs and no `skuId`, or a `skuId` of another product
+ * (400), more than `maxPerOrder` of a product over its SKUs together, or a SKU short of stock as read (409; the
+ * reservation is what decides).
+ */
+export async function orderItemsOf(models: Models, input: CreateOrderInput): Promise<OrderItemDraft[]> {
+  const productIds = [...new Set(input.items.map((i) => i.productId))].map((id) => new Types.ObjectId(id));
+  const [products, skus] = await Promise.all([
+    models.Product.find({ _id: { $in: productIds } }, { reservations: 0 }).lean<ProductDoc[]>(),
+    models.Sku.find({ productId: { $in: productIds } }, { reservations: 0 }).lean<SkuDoc[]>(),
+  ]);
+  const productById = new Map(products.map((p) => [String(p._id), p]));
+  const items = input.items.map((line): OrderItemDraft => {
+    const product = productById.get(line.productId);
+    const own = skus.filter((s) => String(s.productId) === line.productId);
+    if (!product || product.onShelf === false || own.length === 0) {
+      throw new AppError('PRODUCT_UNAVAILABLE', { status: 409, message: `Product ${line.productId} is not for sale` });
+    }
+    let sku: SkuDoc | undefined;
+    if (line.skuId) {
+      sku = own.find((s) => String(s._id) === line.skuId);
+      if (!sku) throw badRequest(`skuId: ${line.skuId} is not a SKU of product ${line.productId}`);
+    } else {
+      if (own.length > 1) throw badRequest(`skuId: required for “${product.name}”, which has ${own.length} SKUs`);
+      sku = own[0]!;
+    }
+    const specs = sku.specs ?? {};
+    const image = itemImageOf(product, sku);
+    return {
+      productId: product._id,
+      skuId: sku._id,
+      name: product.name,
+      ...(Object.keys(specs).length > 0 ? { specs } : {}),
+      priceFen: sku.priceFen,
+      quantity: line.quantity,
+      ...(image ? { imageUrl: image } : {}),
+    };
+  });
+  // Without skuId, a line names the product's one SKU: the same SKU twice would be two reservations of one order.
+  if (new Set(items.map((i) => String(i.skuId))).size !== items.length) throw badRequest('items: each SKU at most once');
+  for (const product of products) {
+    const units = items.filter((i) => i.productId.equals(product._id)).reduce((sum, i) => sum + i.quantity, 0);
+    if (product.maxPerOrder && units > product.maxPerOrder) {
+      throw conflict('LIMIT_PER_ORDER_EXCEEDED', `At most ${product.maxPerOrder} of “${product.name}” per order`);
+    }
+  }
+  const skuById = new Map(skus.map((s) => [String(s._id), s]));
+  for (const item of items) {
+    const sku = skuById.get(String(item.skuId))!;
+    if (sku.stock < item.quantity) throw conflict('OUT_OF_STOCK', `Only ${sku.stock} of “${item.name}” left`);
+  }
+  return items;
+}

@@ -1,5 +1,7 @@
 // `pnpm bench`: throughput of the payment core, measured in one run on this machine and printed as ratios,
-// so that the figures compare like with like whatever the hardware.
+// so that the figures compare like with like whatever the hardware. The devdb server, the sandbox and the API run
+// as processes of their own, as deployed (stack.ts); the load comes from this process. Each phase also prints
+// the CPU time every process spent per request: where the time goes.
 //  1. the crypto floor: verify + decrypt of a notification, nothing else;
 //  2. notifications through HTTP: verify + decrypt + apply (compare-and-set) + record, for distinct orders;
 //  3. orders + prepay against the sandbox: create an order (stock reserved) and get signed payment parameters;
@@ -10,9 +12,12 @@
 //  5. login flood: a shopper's signed-in request during bursts of 150 parallel bad admin logins, against a 250 ms target
 //     (`XD_BENCH_ONLY=login-flood` runs this section alone).
 import { createHash, randomBytes, sign } from 'node:crypto';
-import { parseNotification } from '@xiaodian/wechatpay';
-import { adminToken, call, createProduct, shopperToken, startWorld, type World } from '../test/harness';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { keyRingFromConfig, loadPrivateKey, parseNotification } from '@xiaodian/wechatpay';
+import { adminToken, call, createProduct, shopperToken, type World } from '../test/harness';
 import { forgeNotification, transactionFor } from '../test/wechat-forge';
+import { startStack, type CpuSeconds, type Stack } from './stack';
 
 const NOTIFICATIONS = Number(process.env.XD_BENCH_NOTIFICATIONS ?? 400);
 const ORDERS = Number(process.env.XD_BENCH_ORDERS ?? 200);
@@ -118,7 +123,7 @@ function rsaSignaturesPerSecond(key: Parameters<typeof sign>[2]): number {
  * FLASH_BUYERS shoppers (each signed in) press "buy" on a product with FLASH_UNITS units, FLASH_CONCURRENCY at the
  * same moment: exactly FLASH_UNITS orders must be placed, the rest told OUT_OF_STOCK, nothing oversold.
  */
-async function flashSale(world: World, admin: string) {
+async function flashSale(stack: Stack, world: World, admin: string) {
   const product = await createProduct(world, admin, { priceFen: 100, stock: FLASH_UNITS });
   const tokens: string[] = [];
   await inParallel(Array.from({ length: FLASH_BUYERS }, (_, i) => i), 16, async (i) => {
@@ -127,22 +132,60 @@ async function flashSale(world: World, admin: string) {
   let placed = 0;
   let soldOut = 0;
   let other = 0;
-  const { latencies } = await timed(tokens, FLASH_CONCURRENCY, async (token) => {
+  const measured = phase(stack, 'flash sale');
+  const { latencies, rate } = await timed(tokens, FLASH_CONCURRENCY, async (token) => {
     const res = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
     if (res.status === 201) placed++;
     else if (res.status === 409 && res.body?.error?.code === 'OUT_OF_STOCK') soldOut++;
     else other++;
   });
-  const stored = await world.api.instance.services.models.Product.findById(product.id).lean();
-  return { placed, soldOut, other, latencies, stockLeft: stored?.stock ?? -1, held: stored?.reservations?.length ?? -1 };
+  const cpu = measured(tokens.length);
+  const stored = await stack.models.Product.findById(product.id).lean();
+  return { placed, soldOut, other, latencies, rate, cpu, stockLeft: stored?.stock ?? -1, held: stored?.reservations?.length ?? -1 };
 }
+
+/** The measured phases on the monotonic clock V8's CPU profiles use, to cut a profile into them (µs). */
+const phases: { name: string; fromUs: number; toUs: number }[] = [];
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Starts a phase; its end answers the CPU milliseconds each process spent per item of it. */
+function phase(stack: Stack, name: string): (items: number) => CpuSeconds {
+  const before = stack.cpu();
+  const fromUs = monotonicUs();
+  return (items) => {
+    const after = stack.cpu();
+    phases.push({ name, fromUs, toUs: monotonicUs() });
+    const per = (k: keyof CpuSeconds) => ((after[k] - before[k]) * 1000) / items;
+    return { client: per('client'), api: per('api'), devdb: per('devdb'), sandbox: per('sandbox') };
+  };
+}
+
+const cpuText = (c: CpuSeconds) =>
+  `${c.api.toFixed(2)} / ${c.devdb.toFixed(2)} / ${c.sandbox.toFixed(2)} / ${c.client.toFixed(2)}  (Σ ${(c.api + c.devdb + c.sandbox + c.client).toFixed(2)})`;
+
+/**
+ * The harness's helpers (tokens, products, forged notifications) read only the API's URL, the sandbox's control
+ * client and identities, and its data folder; the bench's processes answer those.
+ */
+function harnessView(stack: Stack): World {
+  return { api: { url: stack.apiUrl }, sandbox: { control: stack.control, apiEnv: stack.sandboxApiEnv }, dataDir: stack.sandboxDir } as unknown as World;
+}
+
+/** XD_BENCH_CPU_PROF=<folder>: profile the server processes (see stack.ts). */
+const profileDir = process.env.XD_BENCH_CPU_PROF;
 
 async function main(): Promise<void> {
   // One shopper places every order here: lift the per-shopper limits that guard a real shop against hoarding.
-  const world = await startWorld({ env: { MAX_PENDING_ORDERS: '1000', ORDER_RATE_LIMIT: '10000' } });
+  const stack = await startStack({
+    apiEnv: { MAX_PENDING_ORDERS: '1000', ORDER_RATE_LIMIT: '10000' },
+    ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+  });
+  const world = harnessView(stack);
   try {
     if (process.env.XD_BENCH_ONLY === 'login-flood') return await loginFlood(world);
-    const services = world.api.instance.services;
+    const { config, models } = stack;
+    const keyRing = keyRingFromConfig({ publicKeyId: config.wechatPay.publicKeyId, publicKey: config.wechatPay.publicKey });
+    const merchantKey = loadPrivateKey(config.wechatPay.privateKey);
     const admin = await adminToken(world);
     const product = await createProduct(world, admin, { priceFen: 990, stock: NOTIFICATIONS + ORDERS + 10 });
     // Orders come from many shoppers, as in a shop: one shopper's hundreds of unpaid orders would all contend
@@ -150,7 +193,7 @@ async function main(): Promise<void> {
     const shoppers = await Promise.all(
       Array.from({ length: SHOPPERS }, async (_, i) => ({
         token: await shopperToken(world, `bench-${i}`),
-        openid: (await world.sandbox.control.loginCode(`bench-${i}`)).openid,
+        openid: (await stack.control.loginCode(`bench-${i}`)).openid,
       })),
     );
     let turn = 0;
@@ -169,29 +212,36 @@ async function main(): Promise<void> {
     // 1. The floor: verification and decryption alone, in this process.
     let started = performance.now();
     for (const n of notifications) {
-      const parsed = parseNotification({ headers: n.headers, rawBody: n.raw }, { keyRing: services.keyRing, apiV3Key: services.config.wechatPay.apiV3Key });
+      const parsed = parseNotification({ headers: n.headers, rawBody: n.raw }, { keyRing, apiV3Key: config.wechatPay.apiV3Key });
       if (!parsed.ok) throw new Error(parsed.reason);
     }
     const floor = perSecond(notifications.length, performance.now() - started);
+    // Forging and the floor held this event loop for seconds: let it see the keep-alive sockets the API closed
+    // meanwhile, or the next request goes out on a dead one ("other side closed").
+    await new Promise((resolve) => setTimeout(resolve, 200));
 
     // The yardsticks of the targets, measured now, under the same conditions: bare health checks, RSA signing.
+    let measured = phase(stack, 'health');
     const health = await timed(Array.from({ length: HEALTH_REQUESTS }, (_, i) => i), CONCURRENCY, async () => {
       const res = await call(world.api.url, 'GET', '/api/health');
       if (res.status !== 200) throw new Error(`health answered ${res.status}`);
     });
-    const rsaPerSecond = rsaSignaturesPerSecond(services.merchantKey);
+    const healthCpu = measured(HEALTH_REQUESTS);
+    const rsaPerSecond = rsaSignaturesPerSecond(merchantKey);
 
     // 2. The whole notification path through HTTP.
+    measured = phase(stack, 'notifications');
     const notified = await timed(notifications, CONCURRENCY, async (n) => {
       const res = await call(world.api.url, 'POST', '/api/pay/notify', { headers: n.headers, raw: n.raw });
       if (res.status !== 204) throw new Error(`notify answered ${res.status}`);
     });
+    const notifyCpu = measured(notifications.length);
     const applied = notified.rate;
-    await services.drain();
-    const paid = await services.models.Order.countDocuments({ _id: { $in: orders.map((o) => o.id) }, status: 'PAID' });
+    const paid = await models.Order.countDocuments({ _id: { $in: orders.map((o) => o.id) }, status: 'PAID' });
     if (paid !== orders.length) throw new Error(`only ${paid} of ${orders.length} orders paid`);
 
     // 3. Orders + prepay against the sandbox.
+    measured = phase(stack, 'orders + prepay');
     started = performance.now();
     await inParallel(Array.from({ length: ORDERS }, (_, i) => i), CONCURRENCY, async () => {
       const { token } = nextShopper();
@@ -200,15 +250,19 @@ async function main(): Promise<void> {
       if (pay.status !== 200) throw new Error(`pay answered ${pay.status}`);
     });
     const ordersPerSecond = perSecond(ORDERS, performance.now() - started);
+    const orderCpu = measured(ORDERS);
 
-    console.log(`\nXiaodian payment-core benchmark (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded database'}, API + sandbox in one process, concurrency ${CONCURRENCY})`);
+    console.log(
+      `\nXiaodian payment-core benchmark (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'devdb server'}, sandbox and API each a process of its own, ` +
+        `the load from the bench process, concurrency ${CONCURRENCY})`,
+    );
     row('crypto floor: verify + decrypt (notifications/s)', floor.toFixed(0));
     row('notifications verified + decrypted + applied via HTTP (/s)', applied.toFixed(0));
     row('ratio applied / floor', (applied / floor).toFixed(3));
     row('orders + prepay against the sandbox (/s)', ordersPerSecond.toFixed(1));
     row('ratio orders+prepay / applied notifications', (ordersPerSecond / applied).toFixed(3));
 
-    const flash = await flashSale(world, admin);
+    const flash = await flashSale(stack, world, admin);
     console.log('\nSpeed targets (ratios of figures measured above, in this run)');
     row('bare GET /api/health (/s)', health.rate.toFixed(0));
     row('ratio notifications applied / health — target ≥ 0.5', `${(applied / health.rate).toFixed(3)}  (${applied.toFixed(0)} / ${health.rate.toFixed(0)})`);
@@ -219,9 +273,21 @@ async function main(): Promise<void> {
     row('flash sale p50 / p99 (ms) — target p99 < 1000', `${percentile(flash.latencies, 50).toFixed(1)} / ${percentile(flash.latencies, 99).toFixed(1)}`);
     row('flash sale stock left / held', `${flash.stockLeft} / ${flash.held}`);
 
+    // Where the time goes: CPU each process spent per request in each phase. On a machine shared with other
+    // work, a rate is bounded by these sums and by the cores the processes actually got.
+    console.log('\nWhere the time goes: CPU ms per request — API / devdb / sandbox / load client (Σ)');
+    row('bare GET /api/health', cpuText(healthCpu));
+    row('notification (verify, decrypt, apply, record)', cpuText(notifyCpu));
+    row('order + prepay (two requests)', cpuText(orderCpu));
+    row(`flash-sale buyer (${FLASH_BUYERS} buyers, ${flash.rate.toFixed(0)}/s)`, cpuText(flash.cpu));
+
     await loginFlood(world);
   } finally {
-    await world.stop();
+    await stack.stop();
+    if (profileDir) {
+      writeFileSync(join(profileDir, 'phases.json'), JSON.stringify(phases));
+      console.log(`\nCPU profiles of the API, devdb and the sandbox, and the phases (phases.json), in ${profileDir}`);
+    }
   }
 }
 

@@ -138,7 +138,7 @@ describe('products', () => {
     await page.locator('.xd-page-admin-products .xd-admin-product').first().waitFor();
 
     await page.click('#xd-admin-product-new');
-    await page.locator('#xd-admin-product-form').waitFor();
+    await page.locator('.xd-page-admin-product-edit #xd-admin-product-form').waitFor();
     await page.locator('#xd-admin-product-name input').fill('白毫银针');
     await page.locator('#xd-admin-product-description textarea').fill('2019 年福鼎白茶，50g');
     await page.locator('#xd-admin-product-price input').fill('0.29');
@@ -153,6 +153,8 @@ describe('products', () => {
 
     // Edit: the price typed in yuan is stored in fen, exactly.
     await row.locator('.xd-admin-product-edit').click();
+    await page.locator(`.xd-page-admin-product-edit #xd-admin-product-form[data-id="${id}"]`).waitFor();
+    await expect.poll(() => page.locator('#xd-admin-product-price input').inputValue()).toBe('0.29');
     await page.locator('#xd-admin-product-price input').fill('128.8');
     await page.click('#xd-admin-product-save');
     await page.locator('.xd-admin-product[data-price-fen="12880"]').waitFor();

@@ -60,7 +60,8 @@ export async function readUploadedFile(ctx: Context, field: string, maxBytes: nu
     });
     parser.on('close', () => finish());
     parser.on('error', () => finish(badRequest('The multipart/form-data body is malformed')));
-    req.on('aborted', () => finish(badRequest('The upload was interrupted')));
+    req.once('aborted', () => finish(badRequest('The upload was interrupted')));
+    req.once('error', () => finish(badRequest('The upload was interrupted')));
     req.pipe(parser);
   });
 }

@@ -468,7 +468,7 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
  * prefix (`product-card--xd-product`), and a page's selectors do not reach into its components.
  */
 function byClass(page: SimNode, cls: string): Element[] {
-  return [...page.dom.querySelectorAll('*')].filter((e) => [...e.classList].some((c) => c === cls || c.endsWith(`--${cls}`)));
+  return Array.from(page.dom.querySelectorAll('*')).filter((e) => Array.from(e.classList).some((c) => c === cls || c.endsWith(`--${cls}`)));
 }
 
 /** WeChat's component tree (exparser), as j-component runs it. */
@@ -489,7 +489,7 @@ function tap(el: Element) {
 }
 
 function activeTab(page: SimNode): string {
-  return byClass(page, 'xd-category-tab').find((t) => [...t.classList].some((c) => c.endsWith('--active')))?.textContent?.trim() ?? '';
+  return byClass(page, 'xd-category-tab').find((t) => Array.from(t.classList).some((c) => c.endsWith('--active')))?.textContent?.trim() ?? '';
 }
 
 function cardText(page: SimNode, productId: string): string {

@@ -327,6 +327,12 @@ describe('indexes answer every query shape exactly as a scan does', () => {
           { deleteOne: { filter: { outTradeNo: 'T20' } } },
         ] as never),
       (c) => c.updateOne({ outTradeNo: 'T1' }, { $set: { outTradeNo: 'T1b' } }),
+      // One entry of an array leaves or joins a multikey index while the other entries' keys stay (only the keys
+      // a write changes move), and a write that leaves the indexed fields alone keeps them.
+      (c) => c.updateOne({ outTradeNo: 'T11' }, { $pull: { items: { sku: 'b' } } as never, $push: { tags: 'y' } as never }),
+      (c) => c.updateOne({ outTradeNo: 'T14' }, { $push: { items: { sku: 'n', qty: 2 } } as never }),
+      (c) => c.findOneAndUpdate({ outTradeNo: 'T14' }, { $set: { 'items.0.qty': 9, note: 'x' } }, { returnDocument: 'before' }),
+      (c) => c.updateOne({ outTradeNo: 'T12' }, { $inc: { 'items.1.qty': 1 } }),
       // (firstMove) Moves along the ordered indexes: new keys, equal keys (1 and 1.0, null and missing), other types,
       // arrays and NaN (which make a field scan) and back.
       (c) => c.updateOne({ outTradeNo: 'T3' }, { $set: { createdAt: at(50), paidAt: at(50), n: 1 } }),
@@ -370,7 +376,8 @@ describe('indexes answer every query shape exactly as a scan does', () => {
     await rangesAfter();
     await expectSameSortedReads(indexed, plain);
     const strip = (docs: Doc[]) => docs.map(({ _id, ...rest }) => (typeof _id === 'string' || _id instanceof Types.ObjectId && ids.some((i) => i.equals(_id)) ? { _id, ...rest } : rest));
-    for (const query of [...QUERIES, { tags: 'z' }, { outTradeNo: { $in: ['T99', 'T98', 'T50', 'T1b'] } }, {}]) {
+    const arrays = [{ 'items.sku': { $in: ['b', 'n', 'q', null] } }, { 'items.qty': { $in: [2, 3, 9] } }, { tags: 'y' }];
+    for (const query of [...QUERIES, ...arrays, { tags: 'z' }, { outTradeNo: { $in: ['T99', 'T98', 'T50', 'T1b'] } }, {}]) {
       const label = JSON.stringify(query);
       const sortKey = (d: Doc) => String(d.outTradeNo);
       const [a, b] = await Promise.all([indexed.find(query).toArray(), plain.find(query).toArray()]);

@@ -590,6 +590,22 @@ describe('updates', () => {
     expect(await Doc.findOneAndUpdate({ _id: d._id, v: 999 }, { $inc: { v: 1 } }, { returnDocument: 'after' })).toBeNull();
   });
 
+  it('an update leaves the document it started from as it was, nested fields included, and counts only real changes', async () => {
+    const c = conn.collection(`c${++modelCount}_copy_on_write`);
+    await c.insertOne({ _id: 1 as never, a: { b: 1, list: [{ x: 1 }, { x: 2 }] }, keep: { deep: [1, 2] }, n: 1, old: { name: 'r' } });
+    const before = await c.findOneAndUpdate(
+      { _id: 1 as never },
+      { $set: { 'a.b': 2 }, $pull: { 'a.list': { x: 1 } } as never, $inc: { n: 1 }, $rename: { 'old.name': 'renamed' } },
+      { returnDocument: 'before' },
+    );
+    expect(before).toEqual({ _id: 1, a: { b: 1, list: [{ x: 1 }, { x: 2 }] }, keep: { deep: [1, 2] }, n: 1, old: { name: 'r' } });
+    const pushed = await c.findOneAndUpdate({ _id: 1 as never }, { $push: { 'keep.deep': 3 } as never }, { returnDocument: 'before' });
+    expect(pushed?.keep).toEqual({ deep: [1, 2] });
+    expect(await c.findOne({ _id: 1 as never })).toEqual({ _id: 1, a: { b: 2, list: [{ x: 2 }] }, keep: { deep: [1, 2, 3] }, n: 2, old: {}, renamed: 'r' });
+    expect((await c.updateOne({ _id: 1 as never }, { $set: { n: 2, 'a.b': 2, keep: { deep: [1, 2, 3] } } })).modifiedCount).toBe(0);
+    expect((await c.updateOne({ _id: 1 as never }, { $set: { 'keep.deep.2': 4 } })).modifiedCount).toBe(1);
+  });
+
   it('findOneAndUpdate with sort picks the first document in that order', async () => {
     const Job = await model<{ priority: number; taken: boolean }>({ priority: Number, taken: Boolean });
     await Job.create([{ priority: 2, taken: false }, { priority: 9, taken: false }, { priority: 5, taken: false }]);

@@ -167,6 +167,62 @@ export function indexValues(doc: unknown, path: string): { values: unknown[]; mi
   return { values: out, missing: false };
 }
 
+/**
+ * Whether two values are the same in the sense of canonicalKey (numbers by value across types, null and missing
+ * alike, fields in order), without building the two strings: identical references answer at once and the first
+ * difference ends the walk. Writes share the fields an update left alone (see copyForUpdate), so comparing a
+ * document before and after an update costs what the update touched, not the document's size.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || a === null || b === undefined || b === null) return (a === undefined || a === null) && (b === undefined || b === null);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    for (let i = 0; i < ka.length; i++) {
+      const k = ka[i] as string;
+      if (k !== kb[i] || !sameValue(a[k], b[k])) return false;
+    }
+    return true;
+  }
+  return canonicalKey(a) === canonicalKey(b);
+}
+
+/** The top-level field a dotted update path starts with. */
+const topField = (path: string): string => {
+  const dot = path.indexOf('.');
+  return dot < 0 ? path : path.slice(0, dot);
+};
+
+/**
+ * The copy of `doc` an operator update may change in place: a new top-level object whose fields named by the
+ * update's paths are deep copies, the others the very values `doc` holds. Stored documents are never changed in
+ * place, so sharing what an update left alone is safe, and it lets the writes after it (change detection, index
+ * maintenance) skip those fields by reference. Anything but operator documents of paths is copied whole.
+ */
+export function copyForUpdate(doc: Doc, ops: Doc): Doc {
+  const touched = new Set<string>();
+  for (const [op, operand] of Object.entries(ops)) {
+    if (!isPlainObject(operand)) return cloneDoc(doc);
+    for (const [path, value] of Object.entries(operand)) {
+      touched.add(topField(path));
+      if (op === '$rename') {
+        if (typeof value !== 'string') return cloneDoc(doc);
+        touched.add(topField(value));
+      }
+    }
+  }
+  const copy: Doc = { ...doc };
+  for (const field of touched) if (field in doc) copy[field] = cloneDoc(doc[field]);
+  return copy;
+}
+
 /** Deep copy of a document, keeping Dates and bson values (they are immutable) as they are. */
 export function cloneDoc<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => cloneDoc(v)) as T;

@@ -6,9 +6,9 @@ import {
   Long,
   ObjectId,
   QueryEngine,
-  UpdateEngine,
 } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import type { Doc } from './bson-values';
+import { applyOperators } from './patches';
 
 export { Long, ObjectId };
 
@@ -19,6 +19,7 @@ export const engine = {
   matches: (doc: Doc, filter: Doc): boolean => QueryEngine.matches(doc, filter),
   sort: (docs: Doc[], sort: Doc): Doc[] => QueryEngine.sort(docs as Loose, sort as Loose) as Doc[],
   project: (docs: Doc[], projection: Doc): Doc[] => QueryEngine.project(docs as Loose, projection) as Doc[],
-  applyUpdate: (doc: Doc, update: Doc): Doc => UpdateEngine.applyUpdate(doc as Loose, update) as Doc,
+  /** Operator updates on a copy that shares the fields they leave alone (patches.ts). */
+  applyUpdate: (doc: Doc, update: Doc): Doc => applyOperators(doc, update),
   aggregate: (docs: Doc[], pipeline: Doc[]): Doc[] => AggregationEngine.aggregate(docs as Loose, pipeline) as Doc[],
 };

@@ -4,7 +4,7 @@
 // every CongoServer in the process (a second server with the same database name sees the first one's indexes
 // and never stores its own). These versions keep all state in the server's own storage adapter.
 import type { IHandlerContext, ICommandHandler } from '@push.rocks/smartmongo/dist_ts/congodb/server/CommandRouter.js';
-import { canonicalKey, cloneDoc, isPlainObject, type Doc } from './bson-values';
+import { canonicalKey, cloneDoc, isPlainObject, sameValue, type Doc } from './bson-values';
 import { engine, Long, ObjectId } from './engine';
 import { CommandError, resolveArrayPaths } from './positional';
 import { documentsMatching, documentsOf, indexesOf, type StorageInternals } from './storage';
@@ -110,7 +110,7 @@ function upsertDocument(filter: Doc, update: unknown, arrayFilters: Doc[] | unde
 }
 
 function changed(before: Doc, after: Doc): boolean {
-  return canonicalKey(before) !== canonicalKey(after);
+  return !sameValue(before, after);
 }
 
 export class InsertHandler implements ICommandHandler {

@@ -109,6 +109,53 @@ function addDoc(index: KeyIndex, id: string, doc: Doc): void {
   if (index.fields.some((f) => isIrregular(doc, f))) index.irregular.add(id);
 }
 
+/** Each prefix's keys of `doc` in `index` (none when the index leaves it out). */
+function prefixKeysOf(index: KeyIndex, doc: Doc): Array<Set<string>> {
+  if (!isIndexed(index.spec, doc)) return index.byPrefix.map(() => new Set());
+  const keys = indexKeys(index.spec, doc);
+  return index.byPrefix.map((_, n) => new Set(keys.map((k) => prefixKey(k.values.slice(0, n + 1)))));
+}
+
+/**
+ * Moves an updated document in `index`: only the keys it lost and gained change, so an update of one entry of
+ * a long array (a multikey index) leaves the other entries' keys where they are.
+ */
+function moveDoc(index: KeyIndex, id: string, before: Doc, after: Doc): void {
+  const was = prefixKeysOf(index, before);
+  const now = prefixKeysOf(index, after);
+  index.byPrefix.forEach((map, n) => {
+    for (const key of was[n]!) {
+      if (now[n]!.has(key)) continue;
+      const owners = map.get(key);
+      owners?.delete(id);
+      if (owners?.size === 0) map.delete(key);
+    }
+    for (const key of now[n]!) {
+      if (was[n]!.has(key)) continue;
+      const owners = map.get(key);
+      if (owners) owners.add(id);
+      else map.set(key, new Set([id]));
+    }
+  });
+  if (isIndexed(index.spec, after) && index.fields.some((f) => isIrregular(after, f))) index.irregular.add(id);
+  else index.irregular.delete(id);
+}
+
+/**
+ * True when an update cannot have moved `doc` in an index of `fields`: each field's top-level value is the very
+ * same object or value (updates share what they leave alone; see copyForUpdate). A partial index depends on
+ * other fields too, so it never counts as untouched.
+ */
+function untouched(fields: readonly string[], before: Doc, after: Doc, partial: boolean): boolean {
+  if (partial) return false;
+  for (const field of fields) {
+    const dot = field.indexOf('.');
+    const top = dot < 0 ? field : field.slice(0, dot);
+    if (before[top] !== after[top] || (top in before) !== (top in after)) return false;
+  }
+  return true;
+}
+
 function removeDoc(index: KeyIndex, id: string, doc: Doc): void {
   if (!isIndexed(index.spec, doc)) return;
   const keys = indexKeys(index.spec, doc);
@@ -200,13 +247,17 @@ export function noteWrite(
   for (const [field, index] of state.ordered) {
     // Dropped when no index starts with the field any more, or (never expected) when out of step: the next
     // read that wants it builds it afresh from the documents.
-    if (!indexes.some((spec) => Object.keys(spec.key)[0] === field) || !updateOrdered(index, id, seq, before, after)) {
-      state.ordered.delete(field);
-    }
+    if (!indexes.some((spec) => Object.keys(spec.key)[0] === field)) state.ordered.delete(field);
+    else if (before && after && untouched([field], before, after, false)) continue;
+    else if (!updateOrdered(index, id, seq, before, after)) state.ordered.delete(field);
   }
   for (const [name, index] of state.indexes) {
     if (!indexes.includes(index.spec)) {
       state.indexes.delete(name); // the index was dropped or replaced
+      continue;
+    }
+    if (before && after) {
+      if (!untouched(index.fields, before, after, index.spec.partialFilterExpression !== undefined)) moveDoc(index, id, before, after);
       continue;
     }
     if (before) removeDoc(index, id, before);

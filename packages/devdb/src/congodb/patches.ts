@@ -1,9 +1,27 @@
 // Process-wide corrections to CongoDB's engines (static classes, so they apply to every CongoServer in the
 // process; applied once, on the first start).
 import { QueryEngine, UpdateEngine } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
-import { cloneDoc, compareBson, type Doc } from './bson-values';
+import { cloneDoc, compareBson, copyForUpdate, type Doc } from './bson-values';
 
 let applied = false;
+
+/** The document applyOperators handed UpdateEngine already copied (copyForUpdate): it must not be copied again. */
+let preparedCopy: unknown;
+
+/**
+ * Applies operator updates to a copy of `doc` that shares the fields the update does not name (copyForUpdate):
+ * UpdateEngine.applyUpdate starts with a deep copy of the whole document, which for a product holding hundreds
+ * of reservations was most of the cost of every write to it.
+ */
+export function applyOperators(doc: Doc, ops: Doc): Doc {
+  const copy = copyForUpdate(doc, ops);
+  preparedCopy = copy;
+  try {
+    return UpdateEngine.applyUpdate(copy as never, ops) as Doc;
+  } finally {
+    preparedCopy = undefined;
+  }
+}
 
 export function applyEnginePatches(): void {
   if (applied) return;
@@ -24,8 +42,9 @@ export function applyEnginePatches(): void {
 
   // Every operator update starts from UpdateEngine.deepClone of the document, which rebuilt Binary, Long and
   // Decimal128 values as plain objects (a GridFS chunk or a Buffer written through an upsert came back as
-  // `{ buffer, sub_type }`). Our copy keeps bson values as they are.
-  update.deepClone = cloneDoc;
+  // `{ buffer, sub_type }`). Our copy keeps bson values as they are, and leaves alone the copy applyOperators
+  // prepared.
+  update.deepClone = (value) => (value === preparedCopy ? value : cloneDoc(value));
 
   // An exclusion projection on a nested path (`{ 'address.secret': 0 }`) deleted the field from the *stored*
   // document, because the result was only a shallow copy of it.

@@ -432,6 +432,38 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
     await until('two lines', () => (JSON.parse(String(storage.get('xd.cart'))) as unknown[]).length === 2);
   });
 
+  it('立即购买 orders the chosen SKU alone and leaves the cart as it is', async () => {
+    const blueL = SHIRT.skus[5]!;
+    calls.length = 0;
+    const page = mountPage('pages/product/detail');
+    page.instance.onLoad!({ id: SHIRT.id });
+    await until('the product', () => byClass(page, 'xd-spec-row').length === 1);
+    page.querySelector('#xd-buy-now')!.dispatchEvent('tap');
+    await until('the sheet', () => byClass(page, 'xd-spec-value').length === 5);
+    expect(byClass(page, 'xd-spec-confirm').map((b) => b.getAttribute('data-action'))).toEqual(['buy']);
+    tapValue(page, '颜色', '蓝色');
+    await until('blue chosen', () => valueStates(page)['颜色:蓝色'] === 'selected');
+    tapValue(page, '尺寸', 'L');
+    await until('blue L chosen', () => sheetText(page, 'xd-spec-chosen') === '已选 蓝色 / L');
+    tap(byClass(page, 'xd-spec-confirm')[0]!);
+    await until('the checkout', () => called('navigateTo').length > 0);
+    expect(called('navigateTo')[0]!.args.url).toBe('/pages/checkout/index?buy=1');
+
+    const checkout = mountPage('pages/checkout/index');
+    checkout.instance.onLoad!({ buy: '1' });
+    await until('the one SKU', () => byClass(checkout, 'item-specs').length === 1);
+    expect(byClass(checkout, 'item-specs')[0]!.textContent!.trim()).toBe('蓝色 / L');
+    expect(checkout.dom.textContent).toContain('¥59.00');
+    checkout.querySelector('#xd-choose-address')!.dispatchEvent('tap');
+    await until('the address', () => checkout.dom.textContent!.includes('新港中路397号'));
+    checkout.querySelector('#xd-submit-order')!.dispatchEvent('tap');
+    await until('the cashier', () => called('requestPayment').length > 0);
+    const create = called('request').find((c) => c.args.method === 'POST' && String(c.args.url).endsWith('/api/orders'))!;
+    expect((create.args.data as { items: unknown }).items).toEqual([{ productId: SHIRT.id, skuId: blueL.id, quantity: 1 }]);
+    // The cart still holds what the spec picker put in it.
+    expect((JSON.parse(String(storage.get('xd.cart'))) as unknown[]).length).toBe(2);
+  });
+
   it('checkout orders the cart by SKU, and the order page shows the specs and images of the snapshot', async () => {
     // The cart as the spec picker left it: red L × 4, blue L × 1.
     const [redL, blueL] = [SHIRT.skus[2]!, SHIRT.skus[5]!];

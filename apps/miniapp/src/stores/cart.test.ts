@@ -4,7 +4,7 @@ import type { Product, Sku } from '@xiaodian/shared';
 import { fakeUni } from '../../test/fake-uni';
 import { clampQuantity, maxQuantity, MAX_LINES } from '@/utils/cart';
 import { STORAGE_KEYS } from '@/utils/storage';
-import { lineKey, useCartStore } from './cart';
+import { itemsOf, lineKey, useCartStore } from './cart';
 
 /** A product without specs: its one SKU is `<id>-sku`. */
 const product = (id: string, stock: number, priceFen = 1000, extra: Partial<Product> = {}): Product => ({
@@ -252,5 +252,23 @@ describe('cart store', () => {
     ]);
     expect(cart.lines.map(lineKey)).toEqual(['shirt/bL']);
     expect(fakeUni().stored(STORAGE_KEYS.cart)).toHaveLength(1);
+  });
+});
+
+describe('立即购买', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('orders one SKU on its own, leaving the cart and the stored cart as they are', () => {
+    const cart = useCartStore();
+    const p = shirt();
+    cart.add(p, skuOf(p, 'rM'), 1);
+    cart.setBuyNow(p, skuOf(p, 'bL'), 2);
+    expect(cart.buyNow).toMatchObject({ productId: 'shirt', skuId: 'bL', specs: { 颜色: '蓝色', 尺寸: 'L' }, priceFen: 4500, quantity: 2 });
+    expect(itemsOf([cart.buyNow!])).toEqual([{ productId: 'shirt', skuId: 'bL', quantity: 2 }]);
+    expect(cart.lines.map(lineKey)).toEqual(['shirt/rM']);
+    expect(fakeUni().stored(STORAGE_KEYS.cart)).toHaveLength(1);
+    cart.clearBuyNow();
+    expect(cart.buyNow).toBeUndefined();
+    expect(cart.lines).toHaveLength(1);
   });
 });

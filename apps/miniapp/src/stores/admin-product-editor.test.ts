@@ -143,4 +143,23 @@ describe('the product editor', () => {
     expect(api.audit[0]).toMatchObject({ action: 'product.stock', detail: '盘点', stockBefore: 10, stockAfter: 4 });
     expect(await editor.save()).toEqual({ ok: false, error: '没有修改' });
   });
+
+  it('takes an optional 每单限购 (1–99) on create, and lifts it when emptied', async () => {
+    const editor = await start();
+    await editor.open();
+    editor.draft.name = '茶';
+    editor.draft.rows[0]!.priceYuan = '10';
+    editor.draft.maxPerOrder = '100';
+    expect(await editor.save()).toMatchObject({ ok: false, errors: { maxPerOrder: '每单限购须为 1–99 的整数，不限购请留空' } });
+    editor.draft.maxPerOrder = '2';
+    const created = await editor.save();
+    expect(posted()).toMatchObject({ maxPerOrder: 2 });
+    if (!created.ok) throw new Error(created.error);
+    expect(editor.draft.maxPerOrder).toBe('2');
+
+    editor.draft.maxPerOrder = '';
+    const lifted = await editor.save();
+    expect(fakeUni().requests.filter((r) => r.method === 'PATCH').at(-1)!.data).toEqual({ maxPerOrder: null });
+    expect(lifted.ok && lifted.product.maxPerOrder).toBeUndefined();
+  });
 });

@@ -4,7 +4,9 @@ import { fakeUni } from '../../test/fake-uni';
 import { FakeAdminApi } from './admin.fake';
 import { useAdminStore } from './admin';
 import { stockFiguresOf } from '@/utils/admin-view';
-import { productFormOf, useAdminProductsStore } from './admin-products';
+import type { Product } from '@xiaodian/shared';
+import { useAdminProductEditorStore } from './admin-product-editor';
+import { useAdminProductsStore } from './admin-products';
 
 let api: FakeAdminApi;
 
@@ -20,65 +22,58 @@ beforeEach(() => {
   fakeUni().responder = api.respond;
 });
 
+/** A product without specs, created through the editor as the console does. */
+async function created(name: string, priceYuan: string, stock: string): Promise<Product> {
+  const editor = useAdminProductEditorStore();
+  await editor.open();
+  editor.draft.name = name;
+  editor.draft.rows[0]!.priceYuan = priceYuan;
+  editor.draft.rows[0]!.stock = stock;
+  const result = await editor.save();
+  if (!result.ok) throw new Error(result.error);
+  return result.product;
+}
+
 describe('products in the console', () => {
-  it('creates a product with the price typed in yuan stored in fen', async () => {
+  it('lists by search and category; what the editor saves is put into the list', async () => {
     const products = await start();
-    const form = { ...productFormOf(), name: ' 乌龙茶 ', priceYuan: '19.9', stock: '12', imageUrl: '' };
-    const result = await products.create(form);
-    expect(result.ok).toBe(true);
-    const call = fakeUni().requests.find((r) => r.method === 'POST' && r.url.endsWith('/api/admin/products'))!;
-    expect(call.data).toEqual({ name: '乌龙茶', description: '', priceFen: 1990, stock: 12, onShelf: true });
+    await created('乌龙茶', '19.9', '12');
+    expect(products.items.map((p) => [p.name, p.priceFen, p.stock])).toEqual([['乌龙茶', 1990, 12]]);
+    const tea = [...api.products.values()][0]!;
+    tea.categoryId = 'c-tea';
+    await created('茶杯', '30', '2');
+
+    products.categoryId = 'c-tea';
+    await products.load();
     expect(products.items.map((p) => p.name)).toEqual(['乌龙茶']);
-  });
-
-  it('refuses a bad price before calling the API', async () => {
-    const products = await start();
-    const result = await products.create({ ...productFormOf(), name: 'x', priceYuan: '19.999', stock: '1' });
-    expect(result).toMatchObject({ ok: false, errors: { priceYuan: expect.stringMatching(/格式/) } });
-    expect(fakeUni().requests.filter((r) => r.method === 'POST' && r.url.endsWith('/products'))).toHaveLength(0);
-  });
-
-  it('edits only what changed; an emptied image URL removes it', async () => {
-    const products = await start();
-    const created = await products.create({ ...productFormOf(), name: '茶', priceYuan: '10', stock: '1', imageUrl: 'https://img.example/a.png' });
-    if (!created.ok) throw new Error(created.error);
-    const form = productFormOf(created.product);
-    expect(form.priceYuan).toBe('10.00');
-    form.priceYuan = '12.5';
-    form.imageUrl = '';
-    form.onShelf = false;
-    const saved = await products.update(created.product, form);
-    expect(saved.ok).toBe(true);
-    const patch = fakeUni().requests.find((r) => r.method === 'PATCH')!;
-    expect(patch.data).toEqual({ priceFen: 1250, imageUrl: null, onShelf: false });
-
-    expect(await products.update(products.items[0]!, productFormOf(products.items[0]))).toMatchObject({ ok: false, error: '没有修改' });
+    expect(new URL(fakeUni().requests.at(-1)!.url).searchParams.get('categoryId')).toBe('c-tea');
+    products.categoryId = '';
+    products.q = ' 杯 ';
+    await products.load();
+    expect(products.items.map((p) => p.name)).toEqual(['茶杯']);
   });
 
   it('adjusts stock relative to what is shown, with a reason, and shows the audit entry (before → after)', async () => {
     const products = await start();
-    const created = await products.create({ ...productFormOf(), name: '茶', priceYuan: '10', stock: '12' });
-    if (!created.ok) throw new Error(created.error);
+    const tea = await created('茶', '10', '12');
 
-    expect(await products.adjustStock(created.product, '+5', '')).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
-    expect(await products.adjustStock(created.product, '-13', '损耗')).toMatchObject({ ok: false, errors: { change: expect.any(String) } });
+    expect(await products.adjustStock(tea, '+5', '')).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
+    expect(await products.adjustStock(tea, '-13', '损耗')).toMatchObject({ ok: false, errors: { change: expect.any(String) } });
     expect(fakeUni().requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
 
-    const result = await products.adjustStock(created.product, '+5', ' 到货入库 ');
+    const result = await products.adjustStock(tea, '+5', ' 到货入库 ');
     expect(result.ok).toBe(true);
     const patch = fakeUni().requests.find((r) => r.method === 'PATCH')!;
     expect(patch.data).toEqual({ stock: 17, stockReason: '到货入库' });
     expect(products.items[0]!.stock).toBe(17);
-    expect(products.audit[created.product.id]).toEqual([
+    expect(products.audit[tea.id]).toEqual([
       expect.objectContaining({ actor: 'staff', action: 'product.stock', detail: '到货入库', stockBefore: 12, stockAfter: 17 }),
     ]);
   });
 
   it('edits what is on hand: available follows (on hand − reserved), never below what unpaid orders hold', async () => {
     const products = await start();
-    const created = await products.create({ ...productFormOf(), name: '茶', priceYuan: '10', stock: '10' });
-    if (!created.ok) throw new Error(created.error);
-    api.reserve(created.product.id, 3);
+    api.reserve((await created('茶', '10', '10')).id, 3);
     await products.load();
     const tea = products.items[0]!;
     expect(stockFiguresOf(tea)).toEqual({ onHand: 10, reserved: 3, available: 7 });
@@ -98,21 +93,5 @@ describe('products in the console', () => {
     const refused = await products.adjustStock(stale, '11', '盘点');
     expect(refused).toMatchObject({ ok: false, error: '未支付订单已预留 12 件，现货不能少于 12' });
     expect(stockFiguresOf(products.items[0]!)).toEqual({ onHand: 15, reserved: 12, available: 3 });
-  });
-
-  it('takes an optional 每单限购 on create and edit (emptied: lifted)', async () => {
-    const products = await start();
-    const created = await products.create({ ...productFormOf(), name: '茶', priceYuan: '10', stock: '5', maxPerOrder: '2' });
-    if (!created.ok) throw new Error(created.error);
-    expect(fakeUni().requests.find((r) => r.method === 'POST' && r.url.endsWith('/api/admin/products'))!.data).toMatchObject({ maxPerOrder: 2 });
-    expect(productFormOf(created.product).maxPerOrder).toBe('2');
-
-    expect(await products.update(created.product, { ...productFormOf(created.product), maxPerOrder: '100' })).toMatchObject({
-      ok: false,
-      errors: { maxPerOrder: '每单限购须为 1–99 的整数，不限购请留空' },
-    });
-    const lifted = await products.update(created.product, { ...productFormOf(created.product), maxPerOrder: '' });
-    expect(fakeUni().requests.filter((r) => r.method === 'PATCH').at(-1)!.data).toEqual({ maxPerOrder: null });
-    expect(lifted.ok && lifted.product.maxPerOrder).toBeUndefined();
   });
 });

@@ -1,28 +1,16 @@
-// The admin console's products: every product (on the shelf or not) with search, create and edit (price typed
-// in yuan, stored in fen), stock adjustments with a reason, and each product's audit log.
+// The admin console's products: every product (on the shelf or not) with search and a category filter, stock
+// adjustments of a product without specs with a reason, and each product's audit log. Creating and editing a
+// product is the editor's (admin-product-editor.ts), which puts what it saved back into this list.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { fenToYuan, type AuditEntry, type Product } from '@xiaodian/shared';
-import { createProduct, listAdminProducts, listAudit, updateProduct, type CatalogProduct } from '@/api/admin';
+import type { AuditEntry, Product } from '@xiaodian/shared';
+import { listAdminProducts, listAudit, updateProduct, type CatalogProduct } from '@/api/admin';
 import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
-import { parseStockChange, productCreateInput, productUpdateInput, type FormErrors, type ProductForm } from '@/utils/admin-forms';
+import { parseStockChange, type FormErrors } from '@/utils/admin-forms';
 import { stockFiguresOf } from '@/utils/admin-view';
 
 export type SaveResult<K extends string> = { ok: true; product: Product } | { ok: false; error: string; errors?: FormErrors<K> };
-
-/** The form for a new product, or filled from an existing one. */
-export function productFormOf(p?: Product): ProductForm {
-  return {
-    name: p?.name ?? '',
-    description: p?.description ?? '',
-    priceYuan: p ? fenToYuan(p.priceFen) : '',
-    imageUrl: p?.imageUrl ?? '',
-    onShelf: p?.onShelf ?? true,
-    stock: p ? String(p.stock) : '0',
-    maxPerOrder: p?.maxPerOrder !== undefined ? String(p.maxPerOrder) : '',
-  };
-}
 
 function belowReserved(reserved: number): string {
   return `未支付订单已预留 ${reserved} 件，现货不能少于 ${reserved}`;
@@ -65,31 +53,6 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
     items.value = i >= 0 ? items.value.map((p, j) => (j === i ? product : p)) : [product, ...items.value];
   }
 
-  async function create(form: ProductForm): Promise<SaveResult<keyof ProductForm>> {
-    const parsed = productCreateInput(form);
-    if (!parsed.ok) return { ok: false, error: parsed.error, ...(parsed.errors ? { errors: parsed.errors } : {}) };
-    try {
-      const product = await createProduct(parsed.value);
-      put(product);
-      return { ok: true, product };
-    } catch (err) {
-      return { ok: false, error: errorMessage(err) };
-    }
-  }
-
-  async function update(product: Product, form: ProductForm): Promise<SaveResult<keyof ProductForm>> {
-    const parsed = productUpdateInput(form, product);
-    if (!parsed.ok) return { ok: false, error: parsed.error, ...(parsed.errors ? { errors: parsed.errors } : {}) };
-    try {
-      const saved = await updateProduct(product.id, parsed.value);
-      put(saved);
-      void loadAudit(product.id);
-      return { ok: true, product: saved };
-    } catch (err) {
-      return { ok: false, error: errorMessage(err) };
-    }
-  }
-
   /**
    * Sets the ON-HAND stock (what a count finds on the shelf, reserved units included) from a typed change
    * ("+20", "-3" or "17") with a reason; the API keeps available = on hand − reserved and writes who, when and
@@ -128,5 +91,5 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
     return res.items;
   }
 
-  return { q, categoryId, items, status, error, audit, load, put, create, update, adjustStock, loadAudit };
+  return { q, categoryId, items, status, error, audit, load, put, adjustStock, loadAudit };
 });

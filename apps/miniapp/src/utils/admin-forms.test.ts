@@ -6,8 +6,6 @@ import {
   parseStock,
   parseStockChange,
   parseYuan,
-  productCreateInput,
-  productUpdateInput,
   refundInputOf,
   shipInputOf,
   staffInputOf,
@@ -73,36 +71,6 @@ it('每单限购 is optional: empty is no limit, else 1–99', () => {
   expect(parseMaxPerOrder(' ')).toEqual({ ok: true, value: undefined });
   expect(parseMaxPerOrder('3')).toEqual({ ok: true, value: 3 });
   for (const bad of ['0', '100', '2.5', '-1', 'x']) expect(parseMaxPerOrder(bad).ok).toBe(false);
-});
-
-describe('product form', () => {
-  const form = { name: ' 乌龙茶 ', description: '福建', priceYuan: '19.9', imageUrl: '', onShelf: true, stock: '10', maxPerOrder: '' };
-
-  it('builds the create body', () => {
-    expect(productCreateInput(form)).toEqual({
-      ok: true,
-      value: { name: '乌龙茶', description: '福建', priceFen: 1990, stock: 10, onShelf: true },
-    });
-    expect(productCreateInput({ ...form, imageUrl: ' https://img.example/t.png ' })).toMatchObject({ ok: true, value: { imageUrl: 'https://img.example/t.png' } });
-  });
-
-  it('says what is wrong with each field', () => {
-    const r = productCreateInput({ ...form, name: ' ', priceYuan: '0', imageUrl: 'ftp://x', stock: '-1' });
-    expect(r.ok).toBe(false);
-    expect(Object.keys(r.errors ?? {}).sort()).toEqual(['imageUrl', 'name', 'priceYuan', 'stock']);
-  });
-
-  it('builds a patch with only what changed', () => {
-    const before = { name: '乌龙茶', description: '福建', priceFen: 1990, imageUrl: 'https://img.example/t.png', onShelf: true };
-    expect(productUpdateInput({ ...form, imageUrl: 'https://img.example/t.png', priceYuan: '19.90' }, before)).toEqual({ ok: false, error: '没有修改' });
-    expect(productUpdateInput({ ...form, priceYuan: '21', onShelf: false }, before)).toEqual({
-      ok: true,
-      value: { priceFen: 2100, imageUrl: null, onShelf: false },
-    });
-    expect(productUpdateInput({ ...form, imageUrl: 'https://img.example/t.png', maxPerOrder: '3' }, before)).toEqual({ ok: true, value: { maxPerOrder: 3 } });
-    expect(productUpdateInput({ ...form, imageUrl: 'https://img.example/t.png' }, { ...before, maxPerOrder: 3 })).toEqual({ ok: true, value: { maxPerOrder: null } });
-    expect(productCreateInput({ ...form, maxPerOrder: '4' })).toMatchObject({ ok: true, value: { maxPerOrder: 4 } });
-  });
 });
 
 describe('refund, ship and staff forms', () => {

@@ -5,11 +5,9 @@ import {
   passwordProblem,
   PASSWORD_MIN_LENGTH,
   yuanToFen,
-  type CreateProductInput,
   type CreateStaffInput,
   type RefundInput,
   type ShipInput,
-  type UpdateProductInput,
 } from '@xiaodian/shared';
 
 /** The largest amount the API accepts (`fen` in packages/shared: ¥100,000,000.00). */
@@ -64,24 +62,7 @@ export function parseStockChange(input: string, current: number): Parsed<{ stock
   return { ok: true, value: { stock, delta: stock - current } };
 }
 
-export interface ProductForm {
-  name: string;
-  description: string;
-  /** Price in yuan, as typed. */
-  priceYuan: string;
-  imageUrl: string;
-  onShelf: boolean;
-  /** Initial stock (creation only; later changes go through a stock adjustment with a reason). */
-  stock: string;
-  /** 每单限购: at most this many in one order, 1–99; empty for no limit. */
-  maxPerOrder: string;
-}
-
 export type FormErrors<K extends string> = Partial<Record<K, string>>;
-
-function isHttpUrl(text: string): boolean {
-  return /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(text) && text.length <= 500;
-}
 
 /** 每单限购 as typed: empty is no limit (undefined), else a whole number 1–99 (the API's range). */
 export function parseMaxPerOrder(input: string): Parsed<number | undefined> {
@@ -91,63 +72,6 @@ export function parseMaxPerOrder(input: string): Parsed<number | undefined> {
   return { ok: true, value: Number(text) };
 }
 
-function checkProductFields(form: ProductForm, errors: FormErrors<keyof ProductForm>) {
-  const name = form.name.trim();
-  if (!name) errors.name = '请输入商品名称';
-  else if (name.length > 100) errors.name = '名称最多 100 个字';
-  if (form.description.length > 2000) errors.description = '描述最多 2000 个字';
-  const price = parseYuan(form.priceYuan);
-  if (!price.ok) errors.priceYuan = price.error;
-  const imageUrl = form.imageUrl.trim();
-  if (imageUrl && !isHttpUrl(imageUrl)) errors.imageUrl = '图片地址须以 http:// 或 https:// 开头';
-  const limit = parseMaxPerOrder(form.maxPerOrder);
-  if (!limit.ok) errors.maxPerOrder = limit.error;
-  return { name, price, imageUrl, maxPerOrder: limit.ok ? limit.value : undefined };
-}
-
-/** The `POST /api/admin/products` body, or the errors to show next to each field. */
-export function productCreateInput(form: ProductForm): Parsed<CreateProductInput> & { errors?: FormErrors<keyof ProductForm> } {
-  const errors: FormErrors<keyof ProductForm> = {};
-  const { name, price, imageUrl, maxPerOrder } = checkProductFields(form, errors);
-  const stock = parseStock(form.stock);
-  if (!stock.ok) errors.stock = stock.error;
-  if (Object.keys(errors).length > 0 || !price.ok || !stock.ok) return { ok: false, error: firstError(errors), errors };
-  return {
-    ok: true,
-    value: {
-      name,
-      description: form.description,
-      priceFen: price.value,
-      stock: stock.value,
-      onShelf: form.onShelf,
-      ...(imageUrl ? { imageUrl } : {}),
-      ...(maxPerOrder !== undefined ? { maxPerOrder } : {}),
-    },
-  };
-}
-
-/**
- * The `PATCH /api/admin/products/:id` body with only what changed (an emptied image URL is `null`: removed);
- * stock is not edited here.
- */
-export function productUpdateInput(
-  form: ProductForm,
-  before: { name: string; description: string; priceFen: number; imageUrl?: string; onShelf?: boolean; maxPerOrder?: number },
-): Parsed<UpdateProductInput> & { errors?: FormErrors<keyof ProductForm> } {
-  const errors: FormErrors<keyof ProductForm> = {};
-  const { name, price, imageUrl, maxPerOrder } = checkProductFields(form, errors);
-  if (Object.keys(errors).length > 0 || !price.ok) return { ok: false, error: firstError(errors), errors };
-  const patch: UpdateProductInput = {};
-  if (name !== before.name) patch.name = name;
-  if (form.description !== before.description) patch.description = form.description;
-  if (price.value !== before.priceFen) patch.priceFen = price.value;
-  if (imageUrl !== (before.imageUrl ?? '')) patch.imageUrl = imageUrl || null;
-  if (form.onShelf !== (before.onShelf ?? true)) patch.onShelf = form.onShelf;
-  // An emptied limit is `null`: lifted.
-  if (maxPerOrder !== before.maxPerOrder) patch.maxPerOrder = maxPerOrder ?? null;
-  if (Object.keys(patch).length === 0) return { ok: false, error: '没有修改' };
-  return { ok: true, value: patch };
-}
 
 export interface RefundForm {
   amountYuan: string;

@@ -10,6 +10,8 @@ import type {
   AnomalyView,
   AuditEntry,
   ChangePasswordInput,
+  Category,
+  CreateCategoryInput,
   CreateProductInput,
   CreateStaffInput,
   Dashboard,
@@ -21,7 +23,9 @@ import type {
   RefundStarted,
   ResetStaffPasswordInput,
   ShipInput,
+  UpdateCategoryInput,
   UpdateProductInput,
+  UpdateSkuInput,
 } from '@xiaodian/shared';
 import { platform } from '@/platform';
 import { errorTextOf } from '@/utils/error-text';
@@ -114,77 +118,30 @@ export function changeOwnPassword(input: ChangePasswordInput): Promise<unknown> 
 
 // ---- products ----
 
-/** A category of the catalog (`sort` ascending, then name, is the shop's order). */
-export interface AdminCategory {
-  id: string;
-  name: string;
-  sort: number;
-}
-
-/** One SKU of a product: a combination of spec values with its own price and stock. */
-export interface AdminSku {
-  id: string;
-  specs: Record<string, string>;
-  priceFen: number;
-  /** Available (on hand − reserved). */
-  stock: number;
-  imageUrl?: string;
-  reservedStock?: number;
-  onHandStock?: number;
-}
-
-/**
- * A product as the catalog answers it (issue 12): images, category, specs and SKUs. The catalog fields are
- * optional so that a product from before them (one SKU, no images) reads the same.
- */
-export type CatalogProduct = Product & {
-  images?: string[];
-  categoryId?: string;
-  specs?: { name: string; values: string[] }[];
-  skus?: AdminSku[];
-};
-
-/** `POST /api/admin/products` with the catalog's fields: specs and their SKU matrix, images, category. */
-export type CatalogProductInput = Omit<CreateProductInput, 'priceFen' | 'stock'> & {
-  priceFen?: number;
-  stock?: number;
-  categoryId?: string;
-  images?: string[];
-  specs?: { name: string; values: string[] }[];
-  skus?: { specs: Record<string, string>; priceFen: number; stock: number; image?: string }[];
-};
-
-/** `PATCH /api/admin/products/:id` with the catalog's fields (`categoryId: null` takes it out of its category). */
-export type CatalogProductPatch = UpdateProductInput & { categoryId?: string | null; images?: string[] };
-
 /** `GET /api/admin/products?q=&categoryId=`: every product, on the shelf or not. */
-export async function listAdminProducts(filter: { q?: string; categoryId?: string } = {}): Promise<CatalogProduct[]> {
+export async function listAdminProducts(filter: { q?: string; categoryId?: string } = {}): Promise<Product[]> {
   const query = { q: filter.q || undefined, categoryId: filter.categoryId || undefined };
-  return (await adminCall<{ items: CatalogProduct[] }>('/api/admin/products', { query })).items;
+  return (await adminCall<{ items: Product[] }>('/api/admin/products', { query })).items;
 }
 
-/** `GET /api/admin/products/:id`, read from the list (`q` narrows it) when the API has no single-product route. */
-export async function getAdminProduct(id: string): Promise<CatalogProduct | undefined> {
+/** One product as the console lists it (the API has no single-product admin route: it is found in the list). */
+export async function getAdminProduct(id: string): Promise<Product | undefined> {
   return (await listAdminProducts()).find((p) => p.id === id);
 }
 
 /** `POST /api/admin/products` → 201 Product; with `specs`, `skus` lists every combination once (400 otherwise). */
-export function createProduct(input: CatalogProductInput): Promise<CatalogProduct> {
-  return adminCall<CatalogProduct>('/api/admin/products', { method: 'POST', data: input });
+export function createProduct(input: CreateProductInput): Promise<Product> {
+  return adminCall<Product>('/api/admin/products', { method: 'POST', data: input });
 }
 
 /** `PATCH /api/admin/products/:id`; a stock change needs `stockReason` (audited before → after). */
-export function updateProduct(id: string, input: CatalogProductPatch): Promise<CatalogProduct> {
-  return adminCall<CatalogProduct>(`/api/admin/products/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
+export function updateProduct(id: string, input: UpdateProductInput): Promise<Product> {
+  return adminCall<Product>(`/api/admin/products/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
 }
 
 /** `PATCH /api/admin/products/:id/skus/:skuId {priceFen?, stock?, stockReason, image?}` → the product (stock audited). */
-export function updateSku(
-  productId: string,
-  skuId: string,
-  input: { priceFen?: number; stock?: number; stockReason?: string; image?: string | null },
-): Promise<CatalogProduct> {
-  return adminCall<CatalogProduct>(`/api/admin/products/${encodeURIComponent(productId)}/skus/${encodeURIComponent(skuId)}`, {
+export function updateSku(productId: string, skuId: string, input: UpdateSkuInput): Promise<Product> {
+  return adminCall<Product>(`/api/admin/products/${encodeURIComponent(productId)}/skus/${encodeURIComponent(skuId)}`, {
     method: 'PATCH',
     data: input,
   });
@@ -236,18 +193,18 @@ export function assetUrl(url: string): string {
 }
 
 /** `GET /api/categories` → every category, in the shop's order. */
-export async function listCategories(): Promise<AdminCategory[]> {
-  return (await adminCall<{ items: AdminCategory[] }>('/api/categories')).items;
+export async function listCategories(): Promise<Category[]> {
+  return (await adminCall<{ items: Category[] }>('/api/categories')).items;
 }
 
 /** `POST /api/admin/categories {name, sort?}` → 201 category. */
-export function createCategory(input: { name: string; sort?: number }): Promise<AdminCategory> {
-  return adminCall<AdminCategory>('/api/admin/categories', { method: 'POST', data: input });
+export function createCategory(input: CreateCategoryInput): Promise<Category> {
+  return adminCall<Category>('/api/admin/categories', { method: 'POST', data: input });
 }
 
 /** `PATCH /api/admin/categories/:id {name?, sort?}` → the category. */
-export function updateCategory(id: string, input: { name?: string; sort?: number }): Promise<AdminCategory> {
-  return adminCall<AdminCategory>(`/api/admin/categories/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
+export function updateCategory(id: string, input: UpdateCategoryInput): Promise<Category> {
+  return adminCall<Category>(`/api/admin/categories/${encodeURIComponent(id)}`, { method: 'PATCH', data: input });
 }
 
 /** `DELETE /api/admin/categories/:id` → 204; 409 CATEGORY_NOT_EMPTY while products are in it. */

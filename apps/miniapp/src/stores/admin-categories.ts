@@ -2,13 +2,14 @@
 // delete — a category that still has products is refused by the API (409 CATEGORY_NOT_EMPTY), shown in Chinese.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { createCategory, deleteCategory, listCategories, updateCategory, type AdminCategory } from '@/api/admin';
+import { CATALOG_LIMITS, type Category } from '@xiaodian/shared';
+import { createCategory, deleteCategory, listCategories, updateCategory } from '@/api/admin';
 import { errorMessage } from '@/composables/useLoad';
 
-export type CategoryResult = { ok: true; category?: AdminCategory } | { ok: false; error: string };
+export type CategoryResult = { ok: true; category?: Category } | { ok: false; error: string };
 
 /** The API's limit on a category name. */
-export const CATEGORY_NAME_MAX = 20;
+export const CATEGORY_NAME_MAX = CATALOG_LIMITS.categoryNameMax;
 
 function nameProblem(name: string): string | undefined {
   if (!name) return '请输入分类名称';
@@ -16,16 +17,16 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function inShopOrder(list: AdminCategory[]): AdminCategory[] {
+function inShopOrder(list: Category[]): Category[] {
   return [...list].sort((a, b) => a.sort - b.sort || a.name.localeCompare(b.name, 'zh-CN'));
 }
 
 export const useAdminCategoriesStore = defineStore('admin-categories', () => {
   /** Every category, in the order the shop shows them. */
-  const items = ref<AdminCategory[]>([]);
+  const items = ref<Category[]>([]);
 
   /** `GET /api/categories`; rejects with the API's error (the page shows it). */
-  async function load(): Promise<AdminCategory[]> {
+  async function load(): Promise<Category[]> {
     items.value = inShopOrder(await listCategories());
     return items.value;
   }

@@ -3,16 +3,13 @@
 // product: its fields in one PATCH, then each SKU that changed (a stock change with the reason, audited).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { fenToYuan } from '@xiaodian/shared';
+import { fenToYuan, type CreateProductInput, type Product, type SkuInput, type UpdateProductInput } from '@xiaodian/shared';
 import {
   createProduct,
   getAdminProduct,
   updateProduct,
   updateSku,
   uploadAdminImage,
-  type CatalogProduct,
-  type CatalogProductInput,
-  type CatalogProductPatch,
 } from '@/api/admin';
 import { errorMessage } from '@/composables/useLoad';
 import { parseMaxPerOrder, type FormErrors } from '@/utils/admin-forms';
@@ -37,7 +34,7 @@ export interface ProductDraft {
 export type DraftField = 'name' | 'description' | 'maxPerOrder' | 'specs' | 'stockReason' | 'images';
 
 export type EditorResult =
-  | { ok: true; product: CatalogProduct }
+  | { ok: true; product: Product }
   | { ok: false; error: string; errors?: FormErrors<DraftField>; rowErrors?: RowErrors };
 
 /** The image id in a url the API serves (`/api/images/<id>`, `/api/images/<id>/medium`), or the text itself (an id). */
@@ -51,7 +48,7 @@ function onHandOf(sku: { stock: number; reservedStock?: number; onHandStock?: nu
 }
 
 /** The draft of a new product, or of an existing one as the API answered it. */
-export function draftOf(p?: CatalogProduct): ProductDraft {
+export function draftOf(p?: Product): ProductDraft {
   const skus = p?.skus ?? [];
   const rows: SkuRow[] = skus.length
     ? skus.map((s) => ({
@@ -66,7 +63,8 @@ export function draftOf(p?: CatalogProduct): ProductDraft {
     name: p?.name ?? '',
     description: p?.description ?? '',
     categoryId: p?.categoryId ?? '',
-    images: p?.images ?? (p?.imageUrl ? [p.imageUrl] : []),
+    // Only uploaded images: a product from before uploads may still show an outside imageUrl, never sent back.
+    images: p?.images ?? [],
     specs: (p?.specs ?? []).map((s) => ({ name: s.name, values: [...s.values] })),
     rows,
     onShelf: p?.onShelf ?? true,
@@ -79,7 +77,7 @@ const sameSpecs = (a: SpecDraft[], b: SpecDraft[]) => JSON.stringify(usableSpecs
 
 export const useAdminProductEditorStore = defineStore('admin-product-editor', () => {
   /** The product being edited as last read or saved (undefined: a new one). */
-  const original = ref<CatalogProduct | undefined>();
+  const original = ref<Product | undefined>();
   const draft = ref<ProductDraft>(draftOf());
   /** Uploads under way (the gallery shows a placeholder each). */
   const uploading = ref(0);
@@ -178,7 +176,7 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
     }
   }
 
-  function newProductInput(specs: SpecDraft[], skus: CatalogProductInput['skus'] & object, images: string[], maxPerOrder?: number): CatalogProductInput {
+  function newProductInput(specs: SpecDraft[], skus: SkuInput[], images: string[], maxPerOrder?: number): CreateProductInput {
     const d = draft.value;
     return {
       name: d.name.trim(),
@@ -193,8 +191,8 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
 
   /** An existing product: its own fields in one PATCH, then each SKU that changed; the last answer is the product. */
   async function saveEdits(
-    before: CatalogProduct,
-    next: { specs: SpecDraft[]; skus: NonNullable<CatalogProductInput['skus']>; images: string[]; maxPerOrder?: number },
+    before: Product,
+    next: { specs: SpecDraft[]; skus: SkuInput[]; images: string[]; maxPerOrder?: number },
   ): Promise<EditorResult> {
     const d = draft.value;
     const beforeDraft = draftOf(before);
@@ -204,7 +202,7 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
     const stockChanged = matrixChanged ? next.skus.some((s, i) => String(s.stock) !== beforeDraft.rows[i]?.stock) : skuEdits.some((e) => e.input.stock !== undefined);
     if (stockChanged && !reason) return { ok: false, error: '库存有变化，请填写调整原因（写入操作记录）', errors: { stockReason: '请填写库存调整原因' } };
 
-    const patch: CatalogProductPatch = {};
+    const patch: UpdateProductInput = {};
     if (d.name.trim() !== before.name) patch.name = d.name.trim();
     if (d.description !== before.description) patch.description = d.description;
     if (d.categoryId !== (before.categoryId ?? '')) patch.categoryId = d.categoryId || null;
@@ -223,7 +221,7 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
   }
 
   /** Per SKU, what changed: price, on-hand stock, its own image. */
-  function skuChanges(before: CatalogProduct, skus: NonNullable<CatalogProductInput['skus']>) {
+  function skuChanges(before: Product, skus: SkuInput[]) {
     const edits: { skuId: string; input: { priceFen?: number; stock?: number; image?: string | null } }[] = [];
     draft.value.rows.forEach((row, i) => {
       const old = before.skus?.find((s) => s.id === row.skuId);

@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AuditEntry, Product } from '@xiaodian/shared';
-import { listAdminProducts, listAudit, updateProduct, type CatalogProduct } from '@/api/admin';
+import { listAdminProducts, listAudit, updateProduct } from '@/api/admin';
 import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
 import { parseStockChange, type FormErrors } from '@/utils/admin-forms';
@@ -22,7 +22,7 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
   /** The category filter ('' for every product), applied by `load`. */
   const categoryId = ref('');
   /** Products as last listed, newest first. */
-  const items = ref<CatalogProduct[]>([]);
+  const items = ref<Product[]>([]);
   const status = ref<LoadStatus>('loading');
   const error = ref('');
   /** Audit entries by product id, newest first. */
@@ -48,7 +48,7 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
   }
 
   /** A product as the API answered a change: replaces the listed one, or comes first. */
-  function put(product: CatalogProduct): void {
+  function put(product: Product): void {
     const i = items.value.findIndex((p) => p.id === product.id);
     items.value = i >= 0 ? items.value.map((p, j) => (j === i ? product : p)) : [product, ...items.value];
   }

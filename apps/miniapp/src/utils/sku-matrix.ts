@@ -1,14 +1,15 @@
 // The product editor's spec/SKU rules, pure and unit-tested: the SKU matrix is every combination of the specs'
 // values (the API refuses a missing or duplicate one), rows keep what was typed when a spec gains or loses a value,
 // and the limits are the API's (≤3 specs, names 1–10 chars, ≤20 values of 1–20 chars, ≤100 SKUs).
+import { CATALOG_LIMITS } from '@xiaodian/shared';
 import { parseStock, parseYuan, type FormErrors, type Parsed } from './admin-forms';
 
-export const MAX_SPECS = 3;
-export const MAX_SPEC_NAME = 10;
-export const MAX_SPEC_VALUES = 20;
-export const MAX_SPEC_VALUE = 20;
-export const MAX_SKUS = 100;
-export const MAX_IMAGES = 9;
+export const MAX_SPECS = CATALOG_LIMITS.specs;
+export const MAX_SPEC_NAME = CATALOG_LIMITS.specNameMax;
+export const MAX_SPEC_VALUES = CATALOG_LIMITS.specValues;
+export const MAX_SPEC_VALUE = CATALOG_LIMITS.specValueMax;
+export const MAX_SKUS = CATALOG_LIMITS.skus;
+export const MAX_IMAGES = CATALOG_LIMITS.images;
 
 /** A spec dimension as edited: 颜色 with 红, 蓝. */
 export interface SpecDraft {

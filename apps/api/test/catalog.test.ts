@@ -2,7 +2,7 @@
 // matrix rules, per-SKU stock and orders), search and paging.
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specCombinations } from '@xiaodian/shared';
+import { specCombinations, type Product, type Sku } from '@xiaodian/shared';
 import { migrateProductsToSkus } from '../src/modules/catalog/migrate-skus';
 import { runReservationSweeper } from '../src/modules/orders/reservation-sweeper-job';
 import { reserveStock, settleOrderStock } from '../src/modules/orders/stock';
@@ -33,7 +33,7 @@ async function createTee(name = 'T恤', fields: Record<string, unknown> = {}) {
   return res.body;
 }
 
-const skuOf = (product: { skus: { id: string; specs: Record<string, string> }[] }, colour: string, size: string) =>
+const skuOf = (product: Pick<Product, 'skus'>, colour: string, size: string): Sku =>
   product.skus.find((s) => s.specs['颜色'] === colour && s.specs['尺寸'] === size)!;
 
 async function catalogCounts() {
@@ -389,7 +389,7 @@ describe('product list and search', () => {
 
   it('the lists and the sweeper have indexes', async () => {
     const keys = async (model: 'Product' | 'Sku' | 'Category') => (await services().models[model].listIndexes()).map((i) => JSON.stringify(i.key));
-    expect(await keys('Product')).toEqual(expect.arrayContaining([JSON.stringify({ onShelf: 1, createdAt: -1 }), JSON.stringify({ categoryId: 1, onShelf: 1, createdAt: -1 })]));
+    expect(await keys('Product')).toEqual(expect.arrayContaining([JSON.stringify({ onShelf: 1, createdAt: -1, _id: -1 }), JSON.stringify({ categoryId: 1, onShelf: 1, createdAt: -1, _id: -1 }), JSON.stringify({ createdAt: -1, _id: -1 })]));
     expect(await keys('Sku')).toEqual(expect.arrayContaining([JSON.stringify({ productId: 1, position: 1 }), JSON.stringify({ 'reservations.at': 1 })]));
     expect(await keys('Category')).toEqual(expect.arrayContaining([JSON.stringify({ sort: 1, name: 1 })]));
   });

@@ -20,14 +20,15 @@ export async function listProducts(models: Models, query: ProductsQuery, options
   if (query.categoryId) filter.categoryId = new Types.ObjectId(query.categoryId);
   if (!options.admin) filter.onShelf = true;
   if (query.q) filter.name = { $regex: literalPattern(query.q), $options: 'i' };
-  const [products, total] = await Promise.all([
-    models.Product.find(filter, { reservations: 0 })
-      .sort({ createdAt: -1, _id: -1 })
-      .skip((query.page - 1) * query.pageSize)
-      .limit(query.pageSize)
-      .lean<ProductDoc[]>(),
-    models.Product.countDocuments(filter),
-  ]);
+  const products = await models.Product.find(filter, { reservations: 0 })
+    .sort({ createdAt: -1, _id: -1 })
+    .skip((query.page - 1) * query.pageSize)
+    .limit(query.pageSize)
+    .lean<ProductDoc[]>();
+  // A page that is not full is the last: it tells the total without counting (a count scans what the filter
+  // selects, which for a search is every name again).
+  const last = products.length > 0 && products.length < query.pageSize;
+  const total = last ? (query.page - 1) * query.pageSize + products.length : await models.Product.countDocuments(filter);
   const skus = await skusByProduct(models, products.map((p) => p._id), { reservations: options.admin });
   return { items: products.map((p) => toProduct(p, skus.get(String(p._id)) ?? [], options)), total };
 }

@@ -52,10 +52,12 @@ const productSchema = new Schema({
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 });
-// The shop's list (on shelf, newest first), a category's page, and the console's list.
-productSchema.index({ onShelf: 1, createdAt: -1 });
-productSchema.index({ categoryId: 1, onShelf: 1, createdAt: -1 });
-productSchema.index({ createdAt: -1 });
+// The lists sort newest first with the id breaking ties ({createdAt: -1, _id: -1}): the shop's list (on shelf), a
+// category's page, and the console's list (every product). The embedded database walks the last one in sort order
+// and stops after a page of matches; MongoDB uses the one that starts with the list's equalities.
+productSchema.index({ onShelf: 1, createdAt: -1, _id: -1 });
+productSchema.index({ categoryId: 1, onShelf: 1, createdAt: -1, _id: -1 });
+productSchema.index({ createdAt: -1, _id: -1 });
 
 const skuSchema = new Schema({
   productId: { type: Schema.Types.ObjectId, required: true },

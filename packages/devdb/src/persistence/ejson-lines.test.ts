@@ -3,7 +3,7 @@ import { plugins } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { describe, expect, it } from 'vitest';
 import { decodeLine, encodeLine } from './ejson-lines';
 
-const { Binary, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp } = plugins.bson;
+const { Binary, Decimal128, EJSON, Long, MaxKey, MinKey, ObjectId, Timestamp } = plugins.bson;
 
 describe('journal lines', () => {
   it('give back every value with its type: numbers stay numbers, bson values their class', () => {
@@ -37,5 +37,19 @@ describe('journal lines', () => {
     expect(back._id).toBeInstanceOf(ObjectId);
     expect((back.binary as InstanceType<typeof Binary>).sub_type).toBe(4);
     expect(back.query).toEqual({ status: { $exists: true }, n: { $in: [1, 2] } });
+  });
+
+  it('are canonical Extended JSON, as EJSON writes it, and leave out fields without a value', () => {
+    const doc = {
+      _id: new ObjectId(),
+      at: new Date('2025-01-02T03:04:05.678Z'),
+      list: [{ orderId: new ObjectId(), quantity: 2, note: 'a "quoted" 名字' }, null, false],
+      long: Long.fromString('-12'),
+      decimal: Decimal128.fromString('1.5'),
+      bin: new Binary(Buffer.from('hi'), 0),
+      re: /x/im,
+    };
+    expect(encodeLine(doc)).toBe(`${EJSON.stringify(doc, { relaxed: false })}\n`);
+    expect(decodeLine(encodeLine({ a: 1, gone: undefined, list: [undefined] }))).toEqual({ a: 1, list: [null] });
   });
 });

@@ -35,7 +35,14 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
   // never issued, it is another system's sale on the same merchant account (a second shop, a till): not ours to
   // undo either. A foreign appid on our own trade is still our money: refused like a wrong amount, and refunded.
   const ourMchid = tx.mchid === config.wechatPay.mchid;
-  const attempt = await models.PaymentAttempt.findOne({ outTradeNo: tx.out_trade_no }).lean<AttemptDoc>();
+  const paidAt = tx.success_time ? new Date(tx.success_time) : new Date();
+  const paid = { to: 'PAID' as const, set: { transactionId, paidAt }, unset: { nextSyncAt: 1 as const } };
+  // The usual case in one round trip: our shop's payment of the amount the attempt asked moves the attempt to
+  // PAID by compare-and-set, found by its out_trade_no. Anything else (a repeat, an unknown number, another sum)
+  // reads the attempt and goes through the checks below; the move there is the same compare-and-set.
+  const movedNow =
+    ourMchid && tx.appid === config.wechat.appid ? await moveAttempt(models, { outTradeNo: tx.out_trade_no }, { ...paid, where: { amountFen: paidFen } }) : null;
+  const attempt = movedNow ?? (await models.PaymentAttempt.findOne({ outTradeNo: tx.out_trade_no }).lean<AttemptDoc>());
   const ours = ourMchid && attempt !== null;
 
   if (!ourMchid || tx.appid !== config.wechat.appid) {
@@ -84,8 +91,7 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
     return refusePayment(s, attempt, tx, `paid ${paidFen} fen, the order asked ${attempt.amountFen}`);
   }
 
-  const paidAt = tx.success_time ? new Date(tx.success_time) : new Date();
-  await moveAttempt(models, attempt._id, { to: 'PAID', set: { transactionId, paidAt }, unset: { nextSyncAt: 1 } });
+  if (!movedNow) await moveAttempt(models, attempt._id, paid);
 
   const order = await moveOrder(models, {
     id: attempt.orderId,

@@ -5,6 +5,10 @@ import type { Models } from '../../collections';
 import { moveState, type StateMove } from '../../infra/move-state';
 import type { AttemptDoc } from './model';
 
-export function moveAttempt(models: Pick<Models, 'PaymentAttempt'>, id: Types.ObjectId, move: Omit<StateMove<AttemptStatus>, 'match'>): Promise<AttemptDoc | null> {
-  return moveState<AttemptStatus, AttemptDoc>(models.PaymentAttempt, ATTEMPT_TRANSITIONS, { ...move, match: { _id: id } });
+/** Which attempt: its _id, or its out_trade_no (unique), which is all a WeChat payment names. */
+export type AttemptRef = Types.ObjectId | { outTradeNo: string };
+
+export function moveAttempt(models: Pick<Models, 'PaymentAttempt'>, ref: AttemptRef, move: Omit<StateMove<AttemptStatus>, 'match'>): Promise<AttemptDoc | null> {
+  const match = 'outTradeNo' in ref ? { outTradeNo: ref.outTradeNo } : { _id: ref };
+  return moveState<AttemptStatus, AttemptDoc>(models.PaymentAttempt, ATTEMPT_TRANSITIONS, { ...move, match });
 }

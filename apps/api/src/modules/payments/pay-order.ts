@@ -1,9 +1,8 @@
 // Turns a pending order into `wx.requestPayment` parameters. Each attempt at WeChat has its own out_trade_no;
 // while the current attempt's prepay_id is valid it is reused, so paying again never creates a second charge.
-import { Types } from 'mongoose';
 import { requestPaymentParams, WechatPayApiError, type RequestPaymentParams } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
-import { AppError, notFound } from '../../errors';
+import { AppError } from '../../errors';
 import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { newOutTradeNo } from '../orders/create-order';
@@ -29,10 +28,9 @@ function notPayable(order: OrderDoc): AppError {
   return new AppError('ORDER_NOT_PAYABLE', { status: 409, message });
 }
 
-export async function payOrder(s: Services, shopper: { userId: string }, orderId: string): Promise<RequestPaymentParams> {
+/** `order`: the shopper's own placed order, as the route just read it (findOwnOrder). */
+export async function payOrder(s: Services, order: OrderDoc): Promise<RequestPaymentParams> {
   const { models } = s;
-  const order = await models.Order.findOne({ _id: orderId, userId: new Types.ObjectId(shopper.userId), stage: 'PLACED' }).lean<OrderDoc>();
-  if (!order) throw notFound('Order');
   if (order.status !== 'PENDING_PAYMENT' || order.expiresAt.getTime() <= Date.now() + 10_000) throw notPayable(order);
 
   let attempt = await currentAttempt(s, order);
@@ -63,7 +61,7 @@ async function currentAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc 
 async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   const seq = (order.attemptSeq ?? 0) + 1;
   const outTradeNo = newOutTradeNo(order._id, seq);
-  await s.models.PaymentAttempt.updateOne(
+  const written = await s.models.PaymentAttempt.findOneAndUpdate(
     { outTradeNo },
     {
       $setOnInsert: {
@@ -77,14 +75,22 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
         createdAt: new Date(),
       },
     },
-    { upsert: true },
-  ).catch((err: unknown) => {
-    if (!isDuplicateKeyError(err)) throw err;
-  });
-  await s.models.Order.updateOne(
+    { upsert: true, returnDocument: 'after' },
+  )
+    .lean<AttemptDoc>()
+    .catch((err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+      return null;
+    });
+  const pointed = await s.models.Order.findOneAndUpdate(
     { _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 },
     { $set: { attemptSeq: seq, outTradeNo } },
-  );
+    { returnDocument: 'after' },
+  )
+    .select({ _id: 1 })
+    .lean();
+  // The usual case: this call moved the order onto the attempt it holds, so nothing needs reading again.
+  if (pointed && written) return written;
   // Whoever won, the order now names an attempt that exists.
   const fresh = await s.models.Order.findById(order._id).lean<OrderDoc>();
   if (!fresh || fresh.status !== 'PENDING_PAYMENT') throw notPayable(fresh ?? order);

@@ -36,8 +36,7 @@ export function paymentRoutes(s: Services): Router {
   });
 
   router.post('/api/orders/:id/pay', shopper, async (ctx) => {
-    const order = await findOwnOrder(s, shopperOf(ctx).userId, ctx.params.id!);
-    ctx.body = await payOrder(s, shopperOf(ctx), String(order._id));
+    ctx.body = await payOrder(s, await findOwnOrder(s, shopperOf(ctx).userId, ctx.params.id!));
   });
 
   router.post('/api/orders/:id/cancel', shopper, async (ctx) => {

@@ -77,27 +77,41 @@ describe('the catalog', () => {
     expect(catalog.items.map((p) => p.id)).toEqual([SHIRT.id]);
   });
 
-  it('brings the cart down to today’s stock, reading by id what the list does not hold', async () => {
+  it('brings the cart down to today’s stock, reading only the products it holds, a few at a time', async () => {
     const cart = useCartStore();
     cart.add(tea, tea.skus[0]!, 3);
     cart.add(SHIRT, SHIRT.skus[2]!, 4);
+    cart.add(SHIRT, SHIRT.skus[5]!, 1);
     api.products.get('tea')!.skus[0]!.stock = 1;
-    const catalog = useProductsStore();
-    // The shirt is beyond the list's first page of 500 here: answered only by its own page.
-    const listed = api.respond;
-    fakeUni().responder = (req) => {
-      const answer = listed(req);
-      if (new URL(req.url).pathname === '/api/products' && answer !== 'network-error') {
-        const data = answer.data as { items: { id: string }[] };
-        return { ...answer, data: { ...data, items: data.items.filter((p) => p.id !== SHIRT.id) } };
-      }
-      return answer;
-    };
     api.setSkuStock(SHIRT.id, SHIRT.skus[2]!.id, 1);
+    const catalog = useProductsStore();
     const sync = cart.syncWithCatalog(await catalog.loadForCart(cart.lines.map((l) => l.productId)));
     expect(sync.shrunk).toEqual([`tea/${tea.skus[0]!.id}`, `${SHIRT.id}/${SHIRT.skus[2]!.id}`]);
     expect(cart.find('tea', tea.skus[0]!.id)?.quantity).toBe(1);
     expect(cart.find(SHIRT.id, SHIRT.skus[2]!.id)?.quantity).toBe(1);
-    expect(fakeUni().requests.map((r) => r.url.replace('http://127.0.0.1:3000', ''))).toEqual(['/api/products', `/api/products/${SHIRT.id}`]);
+    expect(fakeUni().requests.map((r) => r.url.replace('http://127.0.0.1:3000', ''))).toEqual(['/api/products/tea', `/api/products/${SHIRT.id}`]);
+
+    // A product the API no longer sells (404) is sold out in the cart; 12 products take 3 rounds of 5.
+    api.products.delete('tea');
+    const ids = ['tea', ...many(11, CATEGORIES[0]!.id).map((p) => {
+      api.products.set(p.id, p);
+      return p.id;
+    })];
+    fakeUni().requests.length = 0;
+    let inFlight = 0;
+    let most = 0;
+    const respond = api.respond;
+    fakeUni().responder = async (req) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return respond(req);
+    };
+    const products = await catalog.loadForCart([...ids, 'tea']);
+    expect(products).toHaveLength(11);
+    expect(fakeUni().requests).toHaveLength(12);
+    expect(most).toBe(5);
+    cart.syncWithCatalog(products);
+    expect(cart.find('tea', tea.skus[0]!.id)?.stock).toBe(0);
   });
 });

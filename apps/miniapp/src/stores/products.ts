@@ -6,6 +6,8 @@ import { isApiError } from '@/api/request';
 
 /** Products per page of the home list. */
 export const PAGE_SIZE = 20;
+/** Product pages read at once when the cart is brought up to date. */
+const CART_READS_AT_ONCE = 5;
 
 /** What the home list shows: one category (none = 全部) and/or the names containing a search text. */
 export interface ListFilter {
@@ -85,25 +87,26 @@ export const useProductsStore = defineStore('products', () => {
   }
 
   /**
-   * Today's state of the products a cart holds: the shop's list (its first 500), then each product it did not
-   * list by its id. A product the API no longer has (404) is left out: the cart shows it sold out.
+   * Today's state of the products a cart holds, each read by its id (a few requests at a time: WeChat runs at
+   * most 10 at once), so that the cost follows the cart, not the size of the shop. A product the API no longer
+   * sells (404: gone or off the shelf) is left out, and the cart shows it sold out.
    */
   async function loadForCart(ids: readonly string[]): Promise<Product[]> {
-    const { items: listed } = await listProducts({}, false);
-    const found = new Map(listed.map((p) => [p.id, p]));
-    const missing = [...new Set(ids)].filter((id) => !found.has(id));
-    const fetched = await Promise.all(
-      missing.map((id) =>
-        getProduct(id, false).catch((err: unknown) => {
-          if (isApiError(err) && err.status === 404) return undefined;
-          throw err;
-        }),
-      ),
-    );
-    for (const p of fetched) if (p) found.set(p.id, p);
-    const products = [...found.values()];
-    remember(products);
-    return products;
+    const unique = [...new Set(ids)];
+    const found: Product[] = [];
+    for (let i = 0; i < unique.length; i += CART_READS_AT_ONCE) {
+      const batch = await Promise.all(
+        unique.slice(i, i + CART_READS_AT_ONCE).map((id) =>
+          getProduct(id, false).catch((err: unknown) => {
+            if (isApiError(err) && err.status === 404) return undefined;
+            throw err;
+          }),
+        ),
+      );
+      for (const p of batch) if (p) found.push(p);
+    }
+    remember(found);
+    return found;
   }
 
   return { categories, filter, items, total, page, loadingMore, hasMore, byId, loadCategories, loadFirst, loadMore, load, loadForCart };

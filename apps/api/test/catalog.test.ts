@@ -221,6 +221,18 @@ describe('orders per SKU', () => {
     expect((await services().models.Product.findById(tee.id).lean())?.stock).toBe(27);
   });
 
+  it('a product taken off the shelf is not sold, even by a reservation already past the check', async () => {
+    const tee = await createTee('下架T恤');
+    expect((await asAdmin('PATCH', `/api/admin/products/${tee.id}`, { onShelf: false })).status).toBe(200);
+    const token = await shopperToken(world, 'off-shelf-orderer');
+    const res = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: tee.id, skuId: tee.skus[0].id, quantity: 1 }] } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('PRODUCT_UNAVAILABLE');
+    expect(await reserveStock(services().models, new Types.ObjectId(tee.skus[0].id as string), new Types.ObjectId(), 1)).toBe(false);
+    await asAdmin('PATCH', `/api/admin/products/${tee.id}`, { onShelf: true });
+    expect(await reserveStock(services().models, new Types.ObjectId(tee.skus[0].id as string), new Types.ObjectId(), 1)).toBe(true);
+  });
+
   it('maxPerOrder counts the SKUs of a product together', async () => {
     const tee = await createTee('限购T恤', { maxPerOrder: 2 });
     const token = await shopperToken(world, 'limit-orderer');

@@ -18,7 +18,7 @@ export async function createProduct(models: Models, actor: string, input: Create
   const specs = input.specs ?? [];
   const rows = input.skus ?? [{ specs: {}, priceFen: input.priceFen!, stock: input.stock! }];
   const images = await attachedImageIds(models, input.images ?? []);
-  const skus = await newSkuDocs(models, productId, specs, rows, now);
+  const skus = await newSkuDocs(models, productId, specs, rows, now, input.onShelf);
   if (input.categoryId) await fileUnderCategory(models, input.categoryId);
   let product: ProductDoc;
   try {

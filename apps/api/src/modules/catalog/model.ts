@@ -70,6 +70,11 @@ const skuSchema = new Schema({
   stock: { type: Number, required: true, min: 0 },
   /** The SKU's own image (an uploaded image's id). */
   imageId: { type: String },
+  /**
+   * A copy of the product's onShelf, so that a reservation refuses a product taken off the shelf in the same atomic
+   * update that takes the stock (absent on SKUs from before: on the shelf).
+   */
+  onShelf: { type: Boolean },
   reservations: reservationsField,
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },

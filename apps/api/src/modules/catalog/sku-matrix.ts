@@ -13,7 +13,7 @@ export async function attachedImageIds(models: Models, refs: readonly string[]):
  * The SKU documents of a product's matrix (already validated by the shared schema), in matrix order. The one SKU
  * of a product without specs takes the product's id, like those migrated from before SKUs.
  */
-export async function newSkuDocs(models: Models, productId: Types.ObjectId, specs: SpecDimension[], rows: SkuInput[], now: Date) {
+export async function newSkuDocs(models: Models, productId: Types.ObjectId, specs: SpecDimension[], rows: SkuInput[], now: Date, onShelf: boolean) {
   const order = new Map(specCombinations(specs).map((choice, i) => [specsKey(specs, choice), i]));
   const images = await attachedImageIds(models, rows.flatMap((r) => (r.image ? [r.image] : [])));
   let nextImage = 0;
@@ -26,6 +26,7 @@ export async function newSkuDocs(models: Models, productId: Types.ObjectId, spec
       priceFen: row.priceFen,
       stock: row.stock,
       ...(row.image ? { imageId: images[nextImage++] } : {}),
+      onShelf,
       reservations: [],
       createdAt: now,
       updatedAt: now,

@@ -25,9 +25,10 @@ async function productView(models: Models, productId: Types.ObjectId): Promise<P
  */
 async function replaceSkus(models: Models, actor: string, productId: Types.ObjectId, specs: SpecDimension[], rows: SkuInput[], reason: string | undefined, now: Date) {
   const current = await models.Sku.find({ productId }).lean<SkuDoc[]>();
+  const product = await models.Product.findById(productId, { onShelf: 1 }).lean<ProductDoc>();
   const held = () => conflict('CONFLICT', 'Unpaid orders hold SKUs of this product: change its specs once they are paid or closed');
   if (current.some((s) => reservedOf(s) > 0)) throw held();
-  const fresh = await newSkuDocs(models, productId, specs, rows, now);
+  const fresh = await newSkuDocs(models, productId, specs, rows, now, product?.onShelf ?? true);
   const deleted: SkuDoc[] = [];
   for (const sku of current) {
     const res = await models.Sku.deleteOne({ _id: sku._id, stock: sku.stock, reservations: { $size: 0 } });
@@ -101,6 +102,8 @@ export async function updateProduct(models: Models, actor: string, id: string, i
     throw conflict('CONFLICT', 'The product changed meanwhile; try again');
   }
   if (moving && oldCategory) await leaveCategory(models, oldCategory);
+  // Orders check the copy on each SKU in the update that reserves (an order already reserving may still win).
+  if (fields.onShelf !== undefined) await models.Sku.updateMany({ productId }, { $set: { onShelf: fields.onShelf } });
 
   if (soleSku) await updateSku(models, actor, productId, soleSku._id, { priceFen, stock, stockReason }, now);
   if (specs && skus) await replaceSkus(models, actor, productId, specs, skus, stockReason, now);

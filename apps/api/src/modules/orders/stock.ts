@@ -16,7 +16,7 @@ export function skuOf(item: { productId: Types.ObjectId; skuId?: Types.ObjectId 
 /** Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation. */
 export async function reserveStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
   const sku = await models.Sku.findOneAndUpdate(
-    { _id: skuId, stock: { $gte: quantity }, 'reservations.orderId': { $ne: orderId } },
+    { _id: skuId, onShelf: { $ne: false }, stock: { $gte: quantity }, 'reservations.orderId': { $ne: orderId } },
     { $inc: { stock: -quantity }, $push: { reservations: { orderId, quantity, at: new Date() } } },
     { projection: { productId: 1 } },
   ).lean();

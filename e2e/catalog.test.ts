@@ -179,6 +179,14 @@ describe('the store owner', () => {
     await page.locator('#xd-admin-product-description textarea').fill('装得下一套旅行茶具');
     await page.locator(`#xd-admin-product-category .xd-admin-chip[data-value="${categories.clothes.id}"]`).click();
 
+    // A file that only claims to be a PNG is refused by the API, in Chinese, and nothing joins the gallery.
+    const refused = page.waitForEvent('filechooser');
+    await page.click('#xd-admin-gallery-add');
+    await (await refused).setFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
+    await page.locator('#xd-admin-gallery-error').waitFor();
+    expect(await page.locator('#xd-admin-gallery-error').innerText()).toBe('只支持完整的 JPEG、PNG 或 WebP 图片');
+    expect(await page.locator('.xd-admin-gallery-image').count()).toBe(0);
+
     // The picture, chosen in the file dialog uni.chooseImage opens, uploaded as multipart.
     const png = await drawPicture(page, { shape: 'cup', color: '#c58b4b', backdrop: '#f6efe4' });
     const chooser = page.waitForEvent('filechooser');
@@ -256,6 +264,17 @@ describe('the store owner', () => {
       { token: owner },
     );
     expect(audit.body.items[0]).toMatchObject({ detail: expect.stringContaining('盘点'), stockBefore: 8, stockAfter: 3 });
+  });
+
+  it('reorders the gallery by dragging an image on a laptop', async () => {
+    const page = await adminPage();
+    await stack.open(page, `/pages/admin/product-edit?id=${products.tee.id}`);
+    const tiles = page.locator('.xd-admin-gallery-image');
+    await tiles.nth(1).waitFor();
+    const [first, second] = [await tiles.nth(0).getAttribute('data-url'), await tiles.nth(1).getAttribute('data-url')];
+    await tiles.nth(1).dragTo(tiles.nth(0));
+    await expect.poll(() => tiles.nth(0).getAttribute('data-url')).toBe(second);
+    expect(await tiles.nth(1).getAttribute('data-url')).toBe(first);
   });
 
   it('edits a product at phone width without sideways scrolling; gallery order changes with ‹ ›', async () => {

@@ -59,7 +59,7 @@ async function measure(apiUrl: string, path: string, requests: number, concurren
 
 /**
  * Seeds `products` products without specs (one SKU each, as the API writes them) over five categories, straight
- * into the database, unless that many are there already.
+ * into the database; every twentieth is off the shelf. Each call adds as many again: run it once per database.
  */
 async function seedCatalog(models: Models, products: number): Promise<string[]> {
   const now = Date.now();
@@ -108,7 +108,7 @@ async function seedCatalog(models: Models, products: number): Promise<string[]> 
  * bare `GET /api/health` (the yardstick), the shop's first page, a category's page, a search for a common
  * substring ("茶", in about half the names) and for a rare one (one product). Prints p50, p99 and requests/s as a
  * ratio to health, and answers the figures. `target` is the API's URL and the API's models on a connection of
- * the bench (the Stack of stack.ts fits).
+ * the bench (the Stack of stack.ts fits). Run it last: the products stay in the database.
  */
 export async function benchCatalog(target: { apiUrl: string; models: Models }, options: CatalogBenchOptions = {}): Promise<CatalogFigure[]> {
   const products = options.products ?? 10_000;

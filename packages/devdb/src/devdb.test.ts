@@ -185,6 +185,27 @@ describe('CongoDB specifics', () => {
     expect(await Account.countDocuments()).toBe(0);
   });
 
+  it("counts every command in serverStatus's metrics.commands, as mongod does (the bench's round trips per request)", async () => {
+    const congo = await startCongoDb();
+    cleanups.push(() => congo.stop());
+    const client = await new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${congo.port}/counts`, { serverMonitoringMode: 'poll' }).connect();
+    cleanups.push(() => client.close());
+    const admin = client.db('admin');
+    type Counts = Record<string, { total: number; failed: number }>;
+    const commands = async () => ((await admin.command({ serverStatus: 1 })) as { metrics: { commands: Counts } }).metrics.commands;
+    const before = await commands();
+    const things = client.db('counts').collection('things');
+    await things.insertOne({ n: 1 });
+    await things.findOne({ n: 1 });
+    await things.findOne({ n: 2 });
+    await things.findOneAndUpdate({ n: 1 }, { $inc: { n: 1 } });
+    await expect(client.db('counts').command({ dropIndexes: 'missing', index: 'x' })).rejects.toThrow();
+    const after = await commands();
+    const delta = (name: string) => (after[name]?.total ?? 0) - (before[name]?.total ?? 0);
+    expect([delta('insert'), delta('find'), delta('findAndModify'), delta('dropIndexes')]).toEqual([1, 2, 1, 1]);
+    expect(after.dropIndexes?.failed).toBe(1);
+  });
+
   it('answers equality and $in on indexed fields from the index, and scans for anything else', async () => {
     const congo = await startCongoDb();
     cleanups.push(() => congo.stop());

@@ -1,7 +1,7 @@
 // Unit tests of the pure parts of the CongoDB fixes; their effect through a real connection is pinned by
 // conformance.test.ts.
 import { describe, expect, it } from 'vitest';
-import { canonicalKey, compareBson, indexValues } from './bson-values';
+import { canonicalKey, compareBson, copyForUpdate, indexValues, sameValue } from './bson-values';
 import { Long, ObjectId } from './engine';
 import { noteWrite, orderedIndexFor } from './key-index';
 import { compareEntries, OrderedIndex, orderedKey, type OrderedEntry } from './ordered-index';
@@ -31,6 +31,44 @@ describe('canonicalKey', () => {
       [null, ''],
     ];
     for (const [a, b] of different) expect(canonicalKey(a)).not.toBe(canonicalKey(b));
+  });
+});
+
+describe('sameValue', () => {
+  it('agrees with canonicalKey, and answers shared values by reference', () => {
+    const id = new ObjectId();
+    const pairs: Array<[unknown, unknown]> = [
+      [1, 1.0],
+      [1, Long.fromNumber(1)],
+      [0, -0],
+      [null, undefined],
+      [new Date(5), new Date(5)],
+      [id, new ObjectId(id.toHexString())],
+      [{ a: 1, b: ['x', { c: null }] }, { a: 1, b: ['x', { c: undefined }] }],
+      [1, '1'],
+      [[1, 2], [1, 2, 3]],
+      [{ a: 1, b: 2 }, { b: 2, a: 1 }],
+      [{ a: 1 }, { a: 1, b: 2 }],
+      [[{ a: 1 }], { 0: { a: 1 } }],
+      [new Date(5), 5],
+    ];
+    for (const [a, b] of pairs) expect(sameValue(a, b), JSON.stringify([a, b])).toBe(canonicalKey(a) === canonicalKey(b));
+    const shared = { list: Array.from({ length: 1000 }, (_, i) => ({ i })) };
+    expect(sameValue({ ...shared, n: 1 }, { ...shared, n: 1 })).toBe(true);
+  });
+});
+
+describe('copyForUpdate', () => {
+  it('copies the top-level fields an update names and shares the others', () => {
+    const doc = { _id: 1, a: { b: [1] }, keep: { deep: [1] }, old: { x: 1 } };
+    const copy = copyForUpdate(doc, { $set: { 'a.b.0': 2 }, $rename: { 'old.x': 'y' } });
+    expect(copy).toEqual(doc);
+    expect(Object.keys(copy)).toEqual(Object.keys(doc));
+    expect(copy.keep).toBe(doc.keep);
+    expect(copy.a).not.toBe(doc.a);
+    expect((copy.a as typeof doc.a).b).not.toBe(doc.a.b);
+    expect(copy.old).not.toBe(doc.old);
+    expect(copyForUpdate(doc, { $set: 'not a document' } as never).keep).not.toBe(doc.keep);
   });
 });
 

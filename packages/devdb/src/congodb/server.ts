@@ -66,6 +66,23 @@ class HelloHandler implements ICommandHandler {
   }
 }
 
+/** How often each command ran, and failed, on this server: serverStatus's `metrics.commands`, as mongod reports it. */
+type CommandCounts = Map<string, { total: number; failed: number }>;
+
+/** serverStatus with the command counters a real mongod reports (tools and `pnpm bench` count round trips with them). */
+class ServerStatusHandler implements ICommandHandler {
+  constructor(
+    private readonly inner: ICommandHandler,
+    private readonly counts: CommandCounts,
+  ) {}
+
+  async handle(ctx: IHandlerContext): Promise<Record<string, unknown>> {
+    const reply = (await this.inner.handle(ctx)) as Record<string, unknown>;
+    const commands = Object.fromEntries([...this.counts].map(([name, c]) => [name, { total: c.total, failed: c.failed }]));
+    return { ...reply, metrics: { commands } };
+  }
+}
+
 export async function startCongoDb(options: CongoDbOptions = {}): Promise<RunningCongoDb> {
   applyEnginePatches();
   const host = options.host ?? '127.0.0.1';
@@ -92,12 +109,25 @@ export async function startCongoDb(options: CongoDbOptions = {}): Promise<Runnin
   const hello = originalHello ? new HelloHandler(originalHello) : undefined;
   if (hello) for (const name of ['hello', 'ismaster', 'isMaster']) router.handlers.set(name, hello);
 
+  const counts: CommandCounts = new Map();
+  const originalStatus = router.handlers.get('serverStatus');
+  if (originalStatus) router.handlers.set('serverStatus', new ServerStatusHandler(originalStatus, counts));
+
   const route = router.route.bind(router);
   router.route = async (parsed) => {
     const { command } = parsed;
     if (command.startTransaction === true || command.autocommit === false) return { ...TRANSACTIONS_REFUSED };
+    const name = Object.keys(command)[0] ?? '';
+    let count = counts.get(name);
+    if (!count) counts.set(name, (count = { total: 0, failed: 0 }));
+    count.total++;
     try {
-      return await route(parsed);
+      const reply = await route(parsed);
+      if (reply.ok !== 1) count.failed++;
+      return reply;
+    } catch (err) {
+      count.failed++;
+      throw err;
     } finally {
       // The command's changes reach the journal file before its reply reaches the client.
       persistence?.flush();

@@ -15,6 +15,7 @@ let categories: { tea: { id: string }; clothes: { id: string } };
 let products: { longjing: Product; hongcha: Product; tee: Product };
 const contexts: BrowserContext[] = [];
 let lastPage: Page | undefined;
+const problems = new WeakMap<Page, string[]>();
 
 const ADDRESS = { name: '李四', phone: '13900139000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '龙井路 1 号' };
 const LAPTOP = { viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
@@ -69,12 +70,23 @@ async function adminPage(viewport = LAPTOP.viewport): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   lastPage = page;
+  const seen: string[] = [];
+  problems.set(page, seen);
+  page.on('pageerror', (err) => seen.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') seen.push(`console.error: ${msg.text()}`);
+  });
   await stack.open(page, '/pages/admin/login');
   await page.locator('#xd-admin-username input').fill('owner');
   await page.locator('#xd-admin-password input').fill('owner-password');
   await page.click('#xd-admin-submit');
   await page.locator('.xd-page-admin-dashboard').waitFor();
   return page;
+}
+
+/** Console errors, except the browser's own line for an HTTP error answer the page handled (a 4xx it shows). */
+function errorsOf(page: Page): string[] {
+  return (problems.get(page) ?? []).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 }
 
 async function skuOf(productId: string, specs: Record<string, string>) {
@@ -165,6 +177,7 @@ describe('the store owner', () => {
     await page.locator('.xd-admin-category[data-name="茶点"]').waitFor({ state: 'detached' });
     const listed = await call<{ items: { name: string }[] }>(stack.world.api.url, 'GET', '/api/categories');
     expect(listed.body.items.map((c) => c.name)).toEqual(['茶叶', '服饰']);
+    expect(errorsOf(page)).toEqual([]);
   });
 
   it('creates a product with 颜色 × 尺码, 批量设置, one row changed, an uploaded picture as a row image', async () => {
@@ -264,6 +277,7 @@ describe('the store owner', () => {
       { token: owner },
     );
     expect(audit.body.items[0]).toMatchObject({ detail: expect.stringContaining('盘点'), stockBefore: 8, stockAfter: 3 });
+    expect(errorsOf(page)).toEqual([]);
   });
 
   it('reorders the gallery by dragging an image on a laptop', async () => {
@@ -290,6 +304,7 @@ describe('the store owner', () => {
     await page.locator('.xd-page-admin-products').waitFor();
     const listed = await call<{ items: Product[] }>(stack.world.api.url, 'GET', '/api/admin/products?q=T 恤', { token: owner });
     expect(listed.body.items[0]!.images[1]).toBe(first);
+    expect(errorsOf(page)).toEqual([]);
   });
 });
 

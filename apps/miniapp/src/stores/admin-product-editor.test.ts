@@ -162,4 +162,20 @@ describe('the product editor', () => {
     expect(fakeUni().requests.filter((r) => r.method === 'PATCH').at(-1)!.data).toEqual({ maxPerOrder: null });
     expect(lifted.ok && lifted.product.maxPerOrder).toBeUndefined();
   });
+
+  it('removes a gallery image, and from the SKU that showed it; at most 9 images are uploaded', async () => {
+    const editor = await start();
+    await editor.open();
+    editor.setSpecs([{ name: '颜色', values: ['白', '黑'] }]);
+    await editor.upload(['blob:a', 'blob:b']);
+    editor.draft.rows[1]!.image = '/api/images/img2';
+    editor.removeImage(1);
+    expect(editor.draft.images).toEqual(['/api/images/img1']);
+    expect(editor.draft.rows[1]!.image).toBeUndefined();
+
+    const many = Array.from({ length: 10 }, (_, i) => `blob:${i}`);
+    expect(await editor.upload(many)).toEqual({ ok: false, error: '最多 9 张图片，多出的没有上传' });
+    expect(editor.draft.images).toHaveLength(9);
+    expect(await editor.upload(['blob:x'])).toEqual({ ok: false, error: '最多 9 张图片' });
+  });
 });

@@ -29,10 +29,15 @@ export interface Stack {
   models: Models;
   /** CPU seconds (user + system) each process has used so far: the bench (load client), the API, devdb, the sandbox. */
   cpu(): CpuSeconds;
+  /** Data commands (reads and writes) the database has answered so far, from serverStatus's metrics.commands. */
+  dbCommands(): Promise<number>;
   stop(): Promise<void>;
 }
 
 export type CpuSeconds = Record<'client' | 'api' | 'devdb' | 'sandbox', number>;
+
+/** The commands that read or write data (not the drivers' monitoring, sessions or serverStatus itself). */
+const DATA_COMMANDS = ['find', 'getMore', 'insert', 'update', 'delete', 'findAndModify', 'aggregate', 'count', 'distinct'];
 
 const CLOCK_TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 
@@ -127,6 +132,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       cpu: () => {
         const own = process.cpuUsage();
         return { client: (own.user + own.system) / 1e6, api: cpuOf(api.pid), devdb: cpuOf(db.pid), sandbox: cpuOf(sandbox.pid) };
+      },
+      async dbCommands() {
+        const status = (await conn.db!.admin().command({ serverStatus: 1 })) as { metrics?: { commands?: Record<string, { total: number }> } };
+        const counts = status.metrics?.commands ?? {};
+        return DATA_COMMANDS.reduce((sum, name) => sum + (counts[name]?.total ?? 0), 0);
       },
       async stop() {
         await conn.close();

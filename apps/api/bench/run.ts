@@ -140,8 +140,11 @@ async function flashSale(stack: Stack, world: World, admin: string) {
     else other++;
   });
   const cpu = await measured(tokens.length);
-  const stored = await stack.models.Product.findById(product.id).lean();
-  return { placed, soldOut, other, latencies, rate, cpu, stockLeft: stored?.stock ?? -1, held: stored?.reservations?.length ?? -1 };
+  // Stock and reservations live on the product's SKUs (one, for a product without specs).
+  const skus = await stack.models.Sku.find({ productId: product.id }).lean();
+  const stockLeft = skus.reduce((sum, sku) => sum + sku.stock, 0);
+  const held = skus.reduce((sum, sku) => sum + (sku.reservations?.length ?? 0), 0);
+  return { placed, soldOut, other, latencies, rate, cpu, stockLeft, held };
 }
 
 /** The measured phases on the monotonic clock V8's CPU profiles use, to cut a profile into them (µs). */

@@ -9,7 +9,7 @@
 // walks the ordered index instead (planSortedFind): it stops after `skip + limit` matches in sort order, so it
 // never sorts the collection.
 import { bsonType, canonicalKey, compareBson, isPlainObject, typeRank, type Doc } from './bson-values';
-import { engine } from './engine';
+import { compileFastMatcher, filterDocuments } from './fast-match';
 import { inNaturalOrder, keyIndexFor, orderedIndexFor, prefixKey, type IndexSpec, type KeyIndex } from './key-index';
 import type { OrderedEntry, OrderedIndex, Position } from './ordered-index';
 
@@ -71,7 +71,7 @@ function equalitiesOf(filter: Doc, into: Equalities = new Map(), prefix = ''): E
 }
 
 /** Storage keys of the documents a lookup in `index` finds, or undefined when the index does not apply. */
-function lookup(collection: ReadonlyMap<string, Doc>, spec: IndexSpec, equalities: Equalities): Set<string> | undefined {
+function lookup(collection: ReadonlyMap<string, Doc>, spec: IndexSpec, equalities: Equalities): ReadonlySet<string> | undefined {
   // A partial index leaves out documents the query may still match.
   if (spec.partialFilterExpression) return undefined;
   const fields = Object.keys(spec.key);
@@ -92,6 +92,9 @@ function lookup(collection: ReadonlyMap<string, Doc>, spec: IndexSpec, equalitie
   if (prefix.length === 0) return undefined;
   const index: KeyIndex = keyIndexFor(collection, spec);
   const map = index.byPrefix[prefix.length - 1] as Map<string, Set<string>>;
+  // One key and no irregular documents: the index's own set, read-only, instead of a copy (a list's
+  // `onShelf: true` is most of the collection, copied on every page otherwise).
+  if (combinations === 1 && index.irregular.size === 0) return map.get(prefixKey(prefix.map((values) => values[0]))) ?? new Set();
   const found = new Set<string>(index.irregular);
   const visit = (chosen: unknown[], depth: number): void => {
     if (depth === prefix.length) {
@@ -105,13 +108,13 @@ function lookup(collection: ReadonlyMap<string, Doc>, spec: IndexSpec, equalitie
 }
 
 /** Candidates from the `_id` index, which is the collection map itself (keyed by canonical `_id`). */
-function lookupById(collection: ReadonlyMap<string, Doc>, equalities: Equalities): Set<string> | undefined {
+function lookupById(collection: ReadonlyMap<string, Doc>, equalities: Equalities): ReadonlySet<string> | undefined {
   const values = equalities.get('_id');
   if (!values) return undefined;
   return new Set(values.map(canonicalKey).filter((id) => collection.has(id)));
 }
 
-function smaller(a: Set<string> | undefined, b: Set<string> | undefined): Set<string> | undefined {
+function smaller(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
   if (!a) return b;
   if (!b) return a;
   return b.size < a.size ? b : a;
@@ -223,9 +226,9 @@ function rangeCandidates(
   collection: ReadonlyMap<string, Doc>,
   indexes: readonly IndexSpec[],
   filter: Doc,
-  best: Set<string> | undefined,
+  best: ReadonlySet<string> | undefined,
   except?: string,
-): Set<string> | undefined {
+): ReadonlySet<string> | undefined {
   for (const [path, bounds] of rangesOf(filter)) {
     if (best && best.size <= 1) break;
     if (path === except) continue;
@@ -243,7 +246,7 @@ function candidateIds(
   ranges = false,
   /** A path whose range is not to be used (a sorted walk reads that range itself). */
   except?: string,
-): Set<string> | undefined {
+): ReadonlySet<string> | undefined {
   const equalities = equalitiesOf(filter);
   let best = smaller(orCandidates(collection, indexes, filter.$or), lookupById(collection, equalities));
   for (const spec of equalities.size > 0 ? indexes : []) {
@@ -340,6 +343,7 @@ export function planSortedFind(
   const index = usableOrderedIndex(collection, indexes, field);
   if (!index) return undefined;
   const filtered = Object.keys(filter).length > 0;
+  const matcher = filtered ? compileFastMatcher(filter) : undefined;
   const candidates = filtered ? candidateIds(collection, indexes, filter, true, field) : undefined;
   // Few candidates: planQuery's plan (filter them, sort them) is cheaper than a walk.
   if (candidates && candidates.size <= Math.max(SMALL_CANDIDATE_SET, want)) return undefined;
@@ -352,7 +356,7 @@ export function planSortedFind(
   const settle = (): void => {
     if (batch.length === 0) return;
     if (filtered) {
-      const matched = new Set(engine.filter(batch.map((b) => b.doc), filter));
+      const matched = new Set(filterDocuments(batch.map((b) => b.doc), filter, matcher));
       for (const b of batch) if (matched.has(b.doc)) found.push(b);
     } else {
       found.push(...batch);
@@ -375,4 +379,28 @@ export function planSortedFind(
   }
   settle();
   return found.map((f) => f.doc);
+}
+
+// ---- counts --------------------------------------------------------------------------------------------------
+
+/**
+ * How many documents of `collection` match `filter`, without handing them to CongoDB's aggregation (which copies
+ * and groups them): the index's candidates, each tested directly where fast-match.ts can (mingo otherwise). Only
+ * filters fast-match.ts knows, so that counting never costs more than mingo would; undefined for the rest.
+ */
+export function countMatching(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], filter: Doc): number | undefined {
+  if (Object.keys(filter).length === 0) return collection.size;
+  const matcher = compileFastMatcher(filter);
+  if (!matcher) return undefined;
+  const ids = candidateIds(collection, indexes, filter, true);
+  const documents: Doc[] = [];
+  if (ids) {
+    for (const id of ids) {
+      const doc = collection.get(id);
+      if (doc) documents.push(doc);
+    }
+  } else {
+    documents.push(...collection.values());
+  }
+  return filterDocuments(documents, filter, matcher).length;
 }

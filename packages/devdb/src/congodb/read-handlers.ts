@@ -5,9 +5,20 @@
 // delete command carries several filters.
 import type { ICommandHandler, IHandlerContext } from '@push.rocks/smartmongo/dist_ts/congodb/server/CommandRouter.js';
 import { isPlainObject, type Doc } from './bson-values';
+import { Long } from './engine';
 import { commandFailure, errorFields } from './handlers';
 import { CommandError } from './positional';
-import { candidatesFor, deleteDocument, documentsMatching, idKey, sortedCandidatesFor, type StorageInternals } from './storage';
+import { countMatching } from './query-plan';
+import {
+  candidatesFor,
+  deleteDocument,
+  documentsMatching,
+  documentsOf,
+  idKey,
+  indexesOf,
+  sortedCandidatesFor,
+  type StorageInternals,
+} from './storage';
 
 type Reply = Record<string, unknown>;
 
@@ -62,6 +73,27 @@ function sortedFind(ctx: IHandlerContext): { collection: string; documents: Doc[
   return documents ? { collection, documents } : undefined;
 }
 
+/**
+ * The driver's countDocuments (`[{$match: filter}, {$group: {_id: 1, n: {$sum: 1}}}]`) answered by counting, as
+ * a real server counts index keys: CongoDB's aggregation would copy every match and group the copies.
+ */
+function countDocumentsReply(ctx: IHandlerContext): Reply | undefined {
+  const command = ctx.command as Doc;
+  const collection = command.aggregate;
+  const pipeline = command.pipeline;
+  if (typeof collection !== 'string' || !Array.isArray(pipeline) || pipeline.length !== 2) return undefined;
+  const [match, group] = pipeline as unknown[];
+  if (!isPlainObject(match) || Object.keys(match).length !== 1 || !isPlainObject(match.$match)) return undefined;
+  if (!isPlainObject(group) || Object.keys(group).length !== 1 || !isPlainObject(group.$group)) return undefined;
+  const { _id, n, ...others } = group.$group;
+  const sum = isPlainObject(n) ? n : undefined;
+  if (_id !== 1 || Object.keys(others).length > 0 || !sum || Object.keys(sum).length !== 1 || sum.$sum !== 1) return undefined;
+  const storage = storageOf(ctx);
+  const count = countMatching(documentsOf(storage, ctx.database, collection), indexesOf(storage, ctx.database, collection), match.$match);
+  if (count === undefined) return undefined;
+  return { ok: 1, cursor: { id: Long.fromNumber(0), ns: `${ctx.database}.${collection}`, firstBatch: count > 0 ? [{ _id: 1, n: count }] : [] } };
+}
+
 /** Wraps CongoDB's find/count/distinct (FindHandler) or aggregate handler. */
 export class IndexedReadHandler implements ICommandHandler {
   constructor(private readonly inner: ICommandHandler) {}
@@ -70,6 +102,8 @@ export class IndexedReadHandler implements ICommandHandler {
     const command = ctx.command as Doc;
     // A collation changes how strings compare: ranges and sorts then scan, as before (equality still looks up).
     const collated = command.collation !== undefined;
+    const counted = collated ? undefined : countDocumentsReply(ctx);
+    if (counted) return counted;
     const sorted = collated ? undefined : sortedFind(ctx);
     if (sorted) return (await this.inner.handle(narrowed(ctx, sorted.collection, sorted.documents))) as Reply;
     const target = readTarget(command);

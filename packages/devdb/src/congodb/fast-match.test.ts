@@ -1,0 +1,95 @@
+// fast-match.ts answers exactly as mingo does: every filter below runs through both over documents holding every
+// kind of value a field can hold (missing, null, arrays, nested arrays, embedded documents, mixed types, Longs).
+import { describe, expect, it } from 'vitest';
+import type { Doc } from './bson-values';
+import { Long, ObjectId, engine } from './engine';
+import { compileFastMatcher, filterDocuments } from './fast-match';
+import { countMatching } from './query-plan';
+
+const id = new ObjectId('64c000000000000000000001');
+const other = new ObjectId('64c000000000000000000002');
+const day = new Date(Date.UTC(2025, 0, 1));
+
+const DOCS: Doc[] = [
+  { _id: 1, name: '明前龙井茶 1号', onShelf: true, categoryId: id, n: 1, at: day },
+  { _id: 2, name: '高山乌龙茶', onShelf: false, categoryId: other, n: 1.5, at: new Date(day.getTime() + 1) },
+  { _id: 3, name: 'XD-RARE-7319 Tea', onShelf: true, categoryId: id.toHexString(), n: '1', at: day.toISOString() },
+  { _id: 4, name: null, onShelf: null, categoryId: null, n: null, at: null },
+  { _id: 5 },
+  { _id: 6, name: ['茶杯', 'cup'], onShelf: [true], categoryId: [id], n: [1, 2], at: [day] },
+  { _id: 7, name: [['龙井茶']], onShelf: [[true]], categoryId: [[id]], n: [[1]], at: [[day]] },
+  { _id: 8, name: { zh: '茶' }, onShelf: 'true', categoryId: { id }, n: true, at: { day } },
+  { _id: 9, name: 42, onShelf: 1, categoryId: 7, n: Long.fromNumber(1), at: 0 },
+  { _id: 10, name: 'xd-rare-7319', onShelf: true, categoryId: new ObjectId(id.toHexString()), n: -0, at: day },
+  { _id: 11, name: '', onShelf: false, n: 0, at: new Date(Number.NaN) },
+  { _id: 12, name: 'line\nbreak 茶', onShelf: true, categoryId: other, n: Number.NaN },
+];
+
+const FILTERS: Doc[] = [
+  { onShelf: true },
+  { onShelf: false },
+  { onShelf: { $eq: true } },
+  { categoryId: id },
+  { categoryId: id, onShelf: true },
+  { categoryId: other, onShelf: true, name: { $regex: '茶', $options: 'i' } },
+  { name: { $regex: '茶', $options: 'i' } },
+  { name: { $regex: '茶' } },
+  { name: { $regex: 'xd\\-rare\\-7319', $options: 'i' } },
+  { name: { $regex: 'XD\\-RARE', $options: '' } },
+  { name: { $regex: '^break', $options: 'm' } },
+  { name: { $regex: 'line.break', $options: 's' } },
+  { name: { $regex: '^$' } },
+  { name: /cup/i },
+  { name: '茶杯' },
+  { name: 42 },
+  { n: 1 },
+  { n: 0 },
+  { n: '1' },
+  { n: true },
+  { n: { $eq: 1.5 } },
+  { at: day },
+  { at: day, onShelf: true },
+  { onShelf: true, name: { $regex: '龙井', $options: 'i' } },
+  // Shapes left to mingo whole: still the same answers.
+  { name: null },
+  { n: Number.NaN },
+  { 'name.zh': '茶' },
+  { name: { $in: ['茶杯', 42] } },
+  { $or: [{ n: 1 }, { onShelf: false }] },
+  { name: { $regex: '茶', $options: 'i' }, n: { $ne: 1 } },
+  {},
+];
+
+const ids = (docs: Doc[]) => docs.map((d) => d._id);
+
+describe('fast-match', () => {
+  it('filters exactly as mingo, in the same order', () => {
+    for (const filter of FILTERS) expect(ids(filterDocuments(DOCS, filter)), JSON.stringify(filter)).toEqual(ids(engine.filter(DOCS, filter)));
+  });
+
+  it('answers arrays, embedded documents and other BSON types through mingo', () => {
+    const matcher = compileFastMatcher({ name: { $regex: '茶' }, n: 1 });
+    expect(matcher?.(DOCS[5] as Doc)).toBeUndefined();
+    expect(matcher?.(DOCS[8] as Doc)).toBe(false);
+    expect(matcher?.(DOCS[0] as Doc)).toBe(true);
+    expect(compileFastMatcher({ name: null })).toBeUndefined();
+    expect(compileFastMatcher({ $and: [{ n: 1 }] })).toBeUndefined();
+  });
+
+  it('counts what mingo finds, with and without indexes', () => {
+    const collection = new Map(DOCS.map((d) => [String(d._id), d]));
+    const indexes = [
+      { name: '_id_', key: { _id: 1 } },
+      { name: 'onShelf_1_at_-1', key: { onShelf: 1, at: -1 } },
+      { name: 'categoryId_1_onShelf_1', key: { categoryId: 1, onShelf: 1 } },
+    ];
+    for (const filter of FILTERS) {
+      const expected = engine.filter(DOCS, filter).length;
+      for (const withIndexes of [indexes, []]) {
+        const counted = countMatching(collection, withIndexes, filter);
+        if (counted !== undefined) expect(counted, JSON.stringify(filter)).toBe(expected);
+      }
+    }
+    expect(countMatching(collection, indexes, { onShelf: true })).toBe(engine.filter(DOCS, { onShelf: true }).length);
+  });
+});

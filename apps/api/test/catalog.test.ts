@@ -164,6 +164,15 @@ describe('products with specs and SKUs', () => {
     const whole = await asAdmin('PATCH', `/api/admin/products/${tee.id}`, { priceFen: 100 });
     expect(whole.status).toBe(400);
     expect((await call(world.api.url, 'GET', `/api/products/${tee.id}`)).body.priceFen).toBe(2900);
+
+    // The editor opens one product by id, off the shelf too, with on-hand and reserved stock per SKU.
+    await asAdmin('PATCH', `/api/admin/products/${tee.id}`, { onShelf: false });
+    const opened = await asAdmin('GET', `/api/admin/products/${tee.id}`);
+    expect(opened.status).toBe(200);
+    expect(skuOf(opened.body, '蓝', 'M')).toMatchObject({ stock: 9, onHandStock: 9, reservedStock: 0 });
+    expect((await call(world.api.url, 'GET', `/api/products/${tee.id}`)).status).toBe(404);
+    expect((await asAdmin('GET', `/api/admin/products/${new Types.ObjectId().toHexString()}`)).status).toBe(404);
+    expect((await call(world.api.url, 'GET', `/api/admin/products/${tee.id}`)).status).toBe(401);
   });
 
   it('replaces the specs of a product nothing holds, and refuses while an unpaid order holds a SKU', async () => {

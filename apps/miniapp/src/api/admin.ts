@@ -124,9 +124,14 @@ export async function listAdminProducts(filter: { q?: string; categoryId?: strin
   return (await adminCall<{ items: Product[] }>('/api/admin/products', { query })).items;
 }
 
-/** One product as the console lists it (the API has no single-product admin route: it is found in the list). */
+/** `GET /api/admin/products/:id`: one product as the editor opens it (undefined when there is no such product). */
 export async function getAdminProduct(id: string): Promise<Product | undefined> {
-  return (await listAdminProducts()).find((p) => p.id === id);
+  try {
+    return await adminCall<Product>(`/api/admin/products/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (isApiError(err) && err.status === 404) return undefined;
+    throw err;
+  }
 }
 
 /** `POST /api/admin/products` → 201 Product; with `specs`, `skus` lists every combination once (400 otherwise). */

@@ -250,6 +250,11 @@ export class FakeAdminApi {
       this.products.set(product.id, product);
       return { status: 201, data: structuredClone(product) };
     }
+    const one = /^\/api\/admin\/products\/([^/]+)$/.exec(path);
+    if (one && req.method === 'GET') {
+      const p = this.products.get(one[1]!);
+      return p ? { status: 200, data: structuredClone(p) } : err(404, 'NOT_FOUND', 'Product not found');
+    }
     const sku = /^\/api\/admin\/products\/([^/]+)\/skus\/([^/]+)$/.exec(path);
     if (sku && req.method === 'PATCH') {
       const p = this.products.get(sku[1]!);

@@ -8,6 +8,9 @@ import { queryOf } from '../../http/query';
 import { parseInput } from '../../http/validate';
 import { createProduct } from './create-product';
 import { listProducts } from './list-products';
+import { toProduct } from './dto';
+import { skusByProduct } from './load-skus';
+import type { ProductDoc } from './model';
 import { updateProduct, updateProductSku } from './update-product';
 
 export function adminProductRoutes(s: Services): Router {
@@ -16,6 +19,15 @@ export function adminProductRoutes(s: Services): Router {
 
   router.get('/', async (ctx) => {
     ctx.body = await listProducts(s.models, parseInput(adminProductsQuery, queryOf(ctx)), { admin: true });
+  });
+
+  // One product as the editor opens it, on the shelf or not, with its SKUs' on-hand and reserved stock.
+  router.get('/:id', async (ctx) => {
+    if (!isValidObjectId(ctx.params.id)) throw notFound('Product');
+    const product = await s.models.Product.findById(ctx.params.id, { reservations: 0 }).lean<ProductDoc>();
+    if (!product) throw notFound('Product');
+    const skus = await skusByProduct(s.models, [product._id], { reservations: true });
+    ctx.body = toProduct(product, skus.get(String(product._id)) ?? [], { admin: true });
   });
 
   router.post('/', async (ctx) => {

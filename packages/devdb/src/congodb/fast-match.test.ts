@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Doc } from './bson-values';
 import { Long, ObjectId, engine } from './engine';
 import { compileFastMatcher, filterDocuments } from './fast-match';
-import { countMatching } from './query-plan';
+import { countMatching, coveredCount } from './query-plan';
 
 const id = new ObjectId('64c000000000000000000001');
 const other = new ObjectId('64c000000000000000000002');
@@ -91,5 +91,34 @@ describe('fast-match', () => {
       }
     }
     expect(countMatching(collection, indexes, { onShelf: true })).toBe(engine.filter(DOCS, { onShelf: true }).length);
+  });
+
+  it('counts plain equalities covering an index from the index alone, exactly as mingo counts', () => {
+    const indexes = [
+      { name: 'onShelf_1_at_-1', key: { onShelf: 1, at: -1 } },
+      { name: 'categoryId_1_onShelf_1', key: { categoryId: 1, onShelf: 1 } },
+    ];
+    // A nested array makes the index irregular (mingo flattens one level only): then the documents are tested.
+    const nested = new Map(DOCS.map((d) => [String(d._id), d]));
+    expect(coveredCount(nested, indexes, { onShelf: true })).toBeUndefined();
+    const regular = DOCS.filter((d) => d._id !== 7);
+    const collection = new Map(regular.map((d) => [String(d._id), d]));
+    const covered: Doc[] = [
+      { onShelf: true },
+      { onShelf: false },
+      { onShelf: 'true' },
+      { categoryId: id },
+      { categoryId: id.toHexString() },
+      { categoryId: other, onShelf: true },
+      { onShelf: true, categoryId: id },
+      { categoryId: new ObjectId(), onShelf: true },
+    ];
+    for (const filter of covered) {
+      expect(coveredCount(collection, indexes, filter), JSON.stringify(filter)).toBe(engine.filter(regular, filter).length);
+    }
+    // Not covered: numbers, nulls, a field the index does not start with, operators.
+    for (const filter of [{ n: 1 }, { onShelf: null }, { at: day }, { onShelf: { $eq: true } }, { name: '茶杯', onShelf: true }]) {
+      expect(coveredCount(collection, indexes, filter), JSON.stringify(filter)).toBeUndefined();
+    }
   });
 });

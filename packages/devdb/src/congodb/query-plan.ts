@@ -383,24 +383,57 @@ export function planSortedFind(
 
 // ---- counts --------------------------------------------------------------------------------------------------
 
+/** Condition values whose index key is equal exactly when mingo's equality is (numbers and dates are not: Longs, -0). */
+function isExactKeyValue(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || bsonType(value) === 'ObjectId' || bsonType(value) === 'ObjectID';
+}
+
+/**
+ * The count of a filter made only of plain equalities (`{categoryId: x, onShelf: true}`) that are exactly the
+ * first fields of an index, read off the index as the size of that key's set: without irregular documents every
+ * document with that key matches and no other does. Undefined when the filter or the index does not qualify.
+ */
+export function coveredCount(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], filter: Doc): number | undefined {
+  const entries = Object.entries(filter);
+  if (entries.length === 0 || entries.some(([path, value]) => path.startsWith('$') || path.includes('.') || path === '_id' || !isExactKeyValue(value))) return undefined;
+  for (const spec of indexes) {
+    const fields = Object.keys(spec.key).slice(0, entries.length);
+    if (spec.partialFilterExpression || fields.length !== entries.length || !fields.every((f) => f in filter)) continue;
+    const index = keyIndexFor(collection, spec);
+    if (index.irregular.size > 0) continue;
+    const map = index.byPrefix[fields.length - 1] as Map<string, Set<string>>;
+    return map.get(prefixKey(fields.map((f) => filter[f])))?.size ?? 0;
+  }
+  return undefined;
+}
+
 /**
  * How many documents of `collection` match `filter`, without handing them to CongoDB's aggregation (which copies
- * and groups them): the index's candidates, each tested directly where fast-match.ts can (mingo otherwise). Only
- * filters fast-match.ts knows, so that counting never costs more than mingo would; undefined for the rest.
+ * and groups them): from the index alone when it covers the filter (coveredCount), else the index's candidates
+ * each tested directly where fast-match.ts can (mingo otherwise). Only filters fast-match.ts knows, so that
+ * counting never costs more than mingo would; undefined for the rest.
  */
 export function countMatching(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], filter: Doc): number | undefined {
   if (Object.keys(filter).length === 0) return collection.size;
+  const covered = coveredCount(collection, indexes, filter);
+  if (covered !== undefined) return covered;
   const matcher = compileFastMatcher(filter);
   if (!matcher) return undefined;
   const ids = candidateIds(collection, indexes, filter, true);
-  const documents: Doc[] = [];
+  let count = 0;
+  const unsure: Doc[] = [];
+  const tally = (doc: Doc): void => {
+    const verdict = matcher(doc);
+    if (verdict) count++;
+    else if (verdict === undefined) unsure.push(doc);
+  };
   if (ids) {
     for (const id of ids) {
       const doc = collection.get(id);
-      if (doc) documents.push(doc);
+      if (doc) tally(doc);
     }
   } else {
-    documents.push(...collection.values());
+    for (const doc of collection.values()) tally(doc);
   }
-  return filterDocuments(documents, filter, matcher).length;
+  return count + (unsure.length > 0 ? filterDocuments(unsure, filter).length : 0);
 }

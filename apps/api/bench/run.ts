@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { keyRingFromConfig, loadPrivateKey, parseNotification } from '@xiaodian/wechatpay';
 import { adminToken, call, createProduct, shopperToken, type World } from '../test/harness';
 import { forgeNotification, transactionFor } from '../test/wechat-forge';
+import { benchCatalog } from './catalog';
 import { startStack, type CpuSeconds, type Stack } from './stack';
 
 const NOTIFICATIONS = Number(process.env.XD_BENCH_NOTIFICATIONS ?? 400);
@@ -293,6 +294,8 @@ async function main(): Promise<void> {
     row(`flash-sale buyer (${FLASH_BUYERS} buyers, ${flash.rate.toFixed(0)}/s)`, costText(flash.cpu));
 
     await loginFlood(world);
+    // Last: it leaves 10,000 products in the database.
+    if (process.env.XD_BENCH_ONLY !== 'no-catalog') await benchCatalog(stack);
   } finally {
     await stack.stop();
     if (profileDir) {

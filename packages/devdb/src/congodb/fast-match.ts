@@ -1,5 +1,5 @@
-// A direct test for the filters lists and searches send most (equalities on plain fields and a `$regex` on a
-// name), which answers yes or no for the documents whose values make that answer obvious (strings, numbers,
+// A direct test for the filters lists and searches send most (equalities and `$in` on plain fields, a `$regex`
+// on a name), which answers yes or no for the documents whose values make that answer obvious (strings, numbers,
 // booleans, dates, ObjectIds, missing) and "ask mingo" for the rest (arrays, embedded documents, other BSON
 // types). mingo builds and walks a generic matcher for every document; at 10,000 products that was most of a
 // search's time. Filters of any other shape go to mingo whole, so answers never differ from mingo's.
@@ -72,8 +72,33 @@ function regexTest(pattern: RegExp): FieldTest {
   };
 }
 
+/** `field: {$in: [...]}` of non-null scalars: ObjectIds (a page's SKUs by product) by key, others one by one. */
+function membershipTest(list: unknown): FieldTest | undefined {
+  if (!Array.isArray(list)) return undefined;
+  if (list.length > 0 && list.every(isObjectId)) {
+    const keys = new Set(list.map(canonicalKey));
+    return (value) => {
+      if (value === undefined || value === null || isPrimitive(value)) return false;
+      if (isObjectId(value)) return keys.has(canonicalKey(value));
+      return undefined;
+    };
+  }
+  const tests = list.map(equalityTest);
+  if (!tests.every((t): t is FieldTest => t !== undefined)) return undefined;
+  return (value) => {
+    let verdict: Verdict = false;
+    for (const test of tests) {
+      const answer = test(value);
+      if (answer) return true;
+      if (answer === undefined) verdict = undefined;
+    }
+    return verdict;
+  };
+}
+
 function fieldTest(condition: unknown): FieldTest | undefined {
   if (isPlainObject(condition) && Object.keys(condition).length === 1 && '$eq' in condition) return equalityTest(condition.$eq);
+  if (isPlainObject(condition) && Object.keys(condition).length === 1 && '$in' in condition) return membershipTest(condition.$in);
   const pattern = regexOf(condition);
   return pattern ? regexTest(pattern) : equalityTest(condition);
 }

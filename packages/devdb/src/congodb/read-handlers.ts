@@ -8,6 +8,7 @@ import { isPlainObject, type Doc } from './bson-values';
 import { Long } from './engine';
 import { commandFailure, errorFields } from './handlers';
 import { CommandError } from './positional';
+import { compileFastMatcher, filterDocuments } from './fast-match';
 import { countMatching } from './query-plan';
 import {
   candidatesFor,
@@ -94,6 +95,14 @@ function countDocumentsReply(ctx: IHandlerContext): Reply | undefined {
   return { ok: 1, cursor: { id: Long.fromNumber(0), ns: `${ctx.database}.${collection}`, firstBatch: count > 0 ? [{ _id: 1, n: count }] : [] } };
 }
 
+/**
+ * `ctx` for a find whose documents are already exactly the filter's matches: CongoDB's find then skips its own
+ * mingo pass (it reads the filter for nothing else; its projection does not see the filter).
+ */
+function filterApplied(ctx: IHandlerContext): IHandlerContext {
+  return { ...ctx, command: { ...ctx.command, filter: {} } };
+}
+
 /** Wraps CongoDB's find/count/distinct (FindHandler) or aggregate handler. */
 export class IndexedReadHandler implements ICommandHandler {
   constructor(private readonly inner: ICommandHandler) {}
@@ -105,10 +114,16 @@ export class IndexedReadHandler implements ICommandHandler {
     const counted = collated ? undefined : countDocumentsReply(ctx);
     if (counted) return counted;
     const sorted = collated ? undefined : sortedFind(ctx);
-    if (sorted) return (await this.inner.handle(narrowed(ctx, sorted.collection, sorted.documents))) as Reply;
+    // A sorted walk hands over exact matches (it tested them with the filter).
+    if (sorted) return (await this.inner.handle(narrowed(filterApplied(ctx), sorted.collection, sorted.documents))) as Reply;
     const target = readTarget(command);
     if (!target) return (await this.inner.handle(ctx)) as Reply;
     const candidates = candidatesFor(storageOf(ctx), ctx.database, target.collection, target.filter, { ranges: !collated });
+    const matcher = command.find !== undefined && !collated ? compileFastMatcher(target.filter) : undefined;
+    if (matcher) {
+      const matches = filterDocuments(candidates, target.filter, matcher);
+      return (await this.inner.handle(narrowed(filterApplied(ctx), target.collection, matches))) as Reply;
+    }
     return (await this.inner.handle(narrowed(ctx, target.collection, candidates))) as Reply;
   }
 }

@@ -370,7 +370,8 @@ export function planSortedFind(
     if (boundary && (fields.length === 1 || compareBson(entry.key, boundary.key) !== 0)) break;
     if (candidates && !candidates.has(entry.id)) continue;
     const doc = collection.get(entry.id);
-    if (!doc) continue;
+    // A plain no from the direct test skips the document here: a rare search walks the whole index.
+    if (!doc || matcher?.(doc) === false) continue;
     batch.push({ doc, key: entry.key });
     if (batch.length >= batchSize) {
       settle();

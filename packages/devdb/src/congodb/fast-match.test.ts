@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Doc } from './bson-values';
 import { Long, ObjectId, engine } from './engine';
 import { compileFastMatcher, filterDocuments } from './fast-match';
-import { countMatching, coveredCount } from './query-plan';
+import { countMatching, coveredCount, planSortedFind } from './query-plan';
 
 const id = new ObjectId('64c000000000000000000001');
 const other = new ObjectId('64c000000000000000000002');
@@ -126,6 +126,40 @@ describe('fast-match', () => {
     // Not covered: numbers, nulls, a field the index does not start with, operators.
     for (const filter of [{ n: 1 }, { onShelf: null }, { at: day }, { onShelf: { $eq: true } }, { name: '茶杯', onShelf: true }]) {
       expect(coveredCount(collection, indexes, filter), JSON.stringify(filter)).toBeUndefined();
+    }
+  });
+
+  it('a sorted find over thousands of documents gives the page a scan gives, whether the walk finds a page or gives up', () => {
+    const docs: Doc[] = Array.from({ length: 3_000 }, (_, i) => ({
+      _id: i,
+      // Ties on createdAt (ten per minute), an odd type now and then, one rare name.
+      name: i === 1_234 ? 'XD-RARE-7319' : i % 97 === 0 ? ['茶', i] : i % 89 === 0 ? i : `明前龙井茶 ${i}号`,
+      onShelf: i % 20 !== 0,
+      createdAt: new Date(Date.UTC(2025, 0, 1, 0, Math.floor(i / 10))),
+    }));
+    const collection = new Map(docs.map((d) => [String(d._id), d]));
+    const indexes = [
+      { name: '_id_', key: { _id: 1 } },
+      { name: 'onShelf_1_createdAt_-1', key: { onShelf: 1, createdAt: -1, _id: -1 } },
+      { name: 'createdAt_-1', key: { createdAt: -1, _id: -1 } },
+    ];
+    const reads: Array<[Doc, Doc, number, number]> = [
+      [{ onShelf: true }, { createdAt: -1, _id: -1 }, 20, 0],
+      [{ onShelf: true, name: { $regex: '茶', $options: 'i' } }, { createdAt: -1, _id: -1 }, 20, 40],
+      [{ onShelf: true, name: { $regex: 'xd\\-rare\\-7319', $options: 'i' } }, { createdAt: -1, _id: -1 }, 20, 0],
+      [{ name: { $regex: '茶' } }, { createdAt: -1 }, 5, 2_900],
+      [{ name: 2_937 }, { createdAt: 1 }, 3, 0],
+      [{ name: 'nothing' }, { createdAt: -1 }, 20, 0],
+    ];
+    for (const [filter, sort, limit, skip] of reads) {
+      const label = JSON.stringify([filter, sort, limit, skip]);
+      const handed = planSortedFind(collection, indexes, filter, sort, skip + limit);
+      expect(handed, label).toBeDefined();
+      // What CongoDB's find then does with them (filter, sort, skip, limit), against a scan.
+      const page = (from: Doc[]) => ids(engine.sort(engine.filter(from, filter), sort).slice(skip, skip + limit));
+      expect(page(handed as Doc[]), label).toEqual(page(docs));
+      // The documents handed over are exactly matches: CongoDB's find is told to skip its own filter.
+      expect(ids(handed as Doc[]), label).toEqual(ids(engine.filter(handed as Doc[], filter)));
     }
   });
 });

@@ -113,10 +113,13 @@ export function compileFastMatcher(filter: Doc): FastMatcher | undefined {
     if (!test) return undefined;
     tests.push([path, test]);
   }
+  // Plain arrays and an index loop: this runs once per document of a search, 10,000 times a request.
+  const paths = tests.map(([path]) => path);
+  const fieldTests = tests.map(([, test]) => test);
   return (doc) => {
     let verdict: Verdict = true;
-    for (const [path, test] of tests) {
-      const answer = test(doc[path]);
+    for (let i = 0; i < paths.length; i++) {
+      const answer = (fieldTests[i] as FieldTest)(doc[paths[i] as string]);
       if (answer === false) return false;
       if (answer === undefined) verdict = undefined;
     }

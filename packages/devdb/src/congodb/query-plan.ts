@@ -7,9 +7,9 @@
 //
 // A find that sorts on the first field of an index (or on exactly a prefix of a compound index) with a limit
 // walks the ordered index instead (planSortedFind): it stops after `skip + limit` matches in sort order, so it
-// never sorts the collection.
+// never sorts the collection (a walk that finds almost nothing hands over every match instead, see WALK_BUDGET).
 import { bsonType, canonicalKey, compareBson, isPlainObject, typeRank, type Doc } from './bson-values';
-import { compileFastMatcher, filterDocuments } from './fast-match';
+import { compileFastMatcher, filterDocuments, type FastMatcher } from './fast-match';
 import { inNaturalOrder, keyIndexFor, orderedIndexFor, prefixKey, type IndexSpec, type KeyIndex } from './key-index';
 import type { OrderedEntry, OrderedIndex, Position } from './ordered-index';
 
@@ -286,6 +286,20 @@ export function planQuery(collection: ReadonlyMap<string, Doc>, indexes: readonl
 const SMALL_CANDIDATE_SET = 256;
 
 /**
+ * A walk that has met this many entries without a page of matches (a rare search) stops walking: testing every
+ * candidate directly in natural order and letting CongoDB's find sort the few matches costs a fifth of walking
+ * on (the walk's price is the index's order: a generator step and a key comparison per entry).
+ */
+const WALK_BUDGET = 1_024;
+
+/** Every candidate (every document when there are none) that matches `filter`, in natural order. */
+function matchesInNaturalOrder(collection: ReadonlyMap<string, Doc>, candidates: ReadonlySet<string> | undefined, filter: Doc, matcher: FastMatcher): Doc[] {
+  const maybe: Doc[] = [];
+  for (const [id, doc] of collection) if ((!candidates || candidates.has(id)) && matcher(doc) !== false) maybe.push(doc);
+  return filterDocuments(maybe, filter, matcher);
+}
+
+/**
  * The sort's fields and directions, when an index serves it: one field that some index starts with, or several
  * fields that are exactly the first fields of a compound index with the same directions (or all reversed).
  */
@@ -366,8 +380,12 @@ export function planSortedFind(
   };
   // With more sort fields, every match of the last key needed must be there for CongoDB's sort to order them.
   let boundary: { key: unknown } | undefined;
+  let walked = 0;
   for (const entry of inSortOrder(index, from, to, direction)) {
     if (boundary && (fields.length === 1 || compareBson(entry.key, boundary.key) !== 0)) break;
+    if (++walked > WALK_BUDGET && matcher && !boundary && found.length + batch.length < want) {
+      return matchesInNaturalOrder(collection, candidates, filter, matcher);
+    }
     if (candidates && !candidates.has(entry.id)) continue;
     const doc = collection.get(entry.id);
     // A plain no from the direct test skips the document here: a rare search walks the whole index.

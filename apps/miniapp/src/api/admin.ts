@@ -118,10 +118,12 @@ export function changeOwnPassword(input: ChangePasswordInput): Promise<unknown> 
 
 // ---- products ----
 
-/** `GET /api/admin/products?q=&categoryId=`: every product, on the shelf or not. */
-export async function listAdminProducts(filter: { q?: string; categoryId?: string } = {}): Promise<Product[]> {
-  const query = { q: filter.q || undefined, categoryId: filter.categoryId || undefined };
-  return (await adminCall<{ items: Product[] }>('/api/admin/products', { query })).items;
+/** `GET /api/admin/products?q=&categoryId=&page=&pageSize=`: a page of every product, on the shelf or not. */
+export async function listAdminProducts(
+  filter: { q?: string; categoryId?: string; page?: number; pageSize?: number } = {},
+): Promise<{ items: Product[]; total: number }> {
+  const query = { q: filter.q || undefined, categoryId: filter.categoryId || undefined, page: filter.page, pageSize: filter.pageSize };
+  return adminCall<{ items: Product[]; total: number }>('/api/admin/products', { query });
 }
 
 /** `GET /api/admin/products/:id`: one product as the editor opens it (undefined when there is no such product). */

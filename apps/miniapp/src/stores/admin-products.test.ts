@@ -6,7 +6,7 @@ import { useAdminStore } from './admin';
 import { stockFiguresOf } from '@/utils/admin-view';
 import type { Product } from '@xiaodian/shared';
 import { useAdminProductEditorStore } from './admin-product-editor';
-import { useAdminProductsStore } from './admin-products';
+import { PRODUCTS_PAGE_SIZE, useAdminProductsStore } from './admin-products';
 
 let api: FakeAdminApi;
 
@@ -51,6 +51,26 @@ describe('products in the console', () => {
     products.q = ' 杯 ';
     await products.load();
     expect(products.items.map((p) => p.name)).toEqual(['茶杯']);
+  });
+
+  it('pages the list, newest first; a new search or category starts again from the first page', async () => {
+    const products = await start();
+    for (let i = 1; i <= PRODUCTS_PAGE_SIZE + 3; i++) await created(`茶${i}`, '10', '1');
+    await products.load();
+    expect(products.total).toBe(PRODUCTS_PAGE_SIZE + 3);
+    expect(products.pageCount()).toBe(2);
+    expect(products.items).toHaveLength(PRODUCTS_PAGE_SIZE);
+    expect(products.items[0]!.name).toBe(`茶${PRODUCTS_PAGE_SIZE + 3}`);
+    await products.goToPage(2);
+    expect(products.items.map((p) => p.name)).toEqual(['茶3', '茶2', '茶1']);
+    const asked = new URL(fakeUni().requests.at(-1)!.url).searchParams;
+    expect([asked.get('page'), asked.get('pageSize')]).toEqual(['2', String(PRODUCTS_PAGE_SIZE)]);
+    await products.goToPage(9);
+    expect(products.page).toBe(2);
+    products.q = '茶1';
+    await products.search();
+    expect(products.page).toBe(1);
+    expect(products.total).toBe(11); // 茶1 and 茶10 … 茶19
   });
 
   it('adjusts stock relative to what is shown, with a reason, and shows the audit entry (before → after)', async () => {

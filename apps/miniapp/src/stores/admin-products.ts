@@ -16,13 +16,21 @@ function belowReserved(reserved: number): string {
   return `未支付订单已预留 ${reserved} 件，现货不能少于 ${reserved}`;
 }
 
+/** Products per page of the console's list. */
+export const PRODUCTS_PAGE_SIZE = 50;
+const PAGE_SIZE = PRODUCTS_PAGE_SIZE;
+
 export const useAdminProductsStore = defineStore('admin-products', () => {
   /** The search typed (name contains, case-insensitive), applied by `load`. */
   const q = ref('');
   /** The category filter ('' for every product), applied by `load`. */
   const categoryId = ref('');
-  /** Products as last listed, newest first. */
+  /** The page shown, from 1. */
+  const page = ref(1);
+  /** The products of that page as last listed, newest first. */
   const items = ref<Product[]>([]);
+  /** Products matching the filters, on all pages. */
+  const total = ref(0);
   const status = ref<LoadStatus>('loading');
   const error = ref('');
   /** Audit entries by product id, newest first. */
@@ -35,16 +43,32 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
     status.value = 'loading';
     try {
       const filter = { q: q.value.trim() || undefined, categoryId: categoryId.value || undefined };
-      const found = await listAdminProducts(filter);
+      const found = await listAdminProducts({ ...filter, page: page.value, pageSize: PAGE_SIZE });
       if (mine !== seq) return;
       // The category is filtered here too, in case a list answers more than asked.
-      items.value = filter.categoryId ? found.filter((p) => p.categoryId === filter.categoryId) : found;
+      items.value = filter.categoryId ? found.items.filter((p) => p.categoryId === filter.categoryId) : found.items;
+      total.value = found.total;
       status.value = 'ready';
     } catch (err) {
       if (mine !== seq) return;
       error.value = errorMessage(err);
       status.value = 'error';
     }
+  }
+
+  /** Applies the filters (search, category) from the first page. */
+  async function search(): Promise<void> {
+    page.value = 1;
+    await load();
+  }
+
+  async function goToPage(n: number): Promise<void> {
+    page.value = Math.max(1, Math.min(n, pageCount()));
+    await load();
+  }
+
+  function pageCount(): number {
+    return Math.max(1, Math.ceil(total.value / PAGE_SIZE));
   }
 
   /** A product as the API answered a change: replaces the listed one, or comes first. */
@@ -91,5 +115,5 @@ export const useAdminProductsStore = defineStore('admin-products', () => {
     return res.items;
   }
 
-  return { q, categoryId, items, status, error, audit, load, put, adjustStock, loadAudit };
+  return { q, categoryId, page, items, total, status, error, audit, load, search, goToPage, pageCount, put, adjustStock, loadAudit };
 });

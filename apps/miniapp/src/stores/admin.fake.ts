@@ -231,8 +231,10 @@ export class FakeAdminApi {
     if (path === '/api/admin/products' && req.method === 'GET') {
       const q = url.searchParams.get('q') ?? '';
       const categoryId = url.searchParams.get('categoryId');
-      const items = [...this.products.values()].filter((p) => p.name.includes(q) && (!categoryId || p.categoryId === categoryId));
-      return { status: 200, data: { items: structuredClone(items), total: items.length } };
+      const items = [...this.products.values()].filter((p) => p.name.includes(q) && (!categoryId || p.categoryId === categoryId)).reverse();
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const pageSize = Number(url.searchParams.get('pageSize') ?? 500);
+      return { status: 200, data: { items: structuredClone(items.slice((page - 1) * pageSize, page * pageSize)), total: items.length } };
     }
     if (path === '/api/admin/products' && req.method === 'POST') {
       const { skus, stock, priceFen, images, ...fields } = body as { skus?: { specs: Record<string, string>; priceFen: number; stock: number; image?: string }[]; stock?: number; priceFen?: number; images?: string[] };

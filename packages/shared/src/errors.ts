@@ -60,6 +60,12 @@ export const ERROR_CODES = [
   'UPLOAD_LIMIT_REACHED',
   /** Anything the API did not expect: the message says only the request id to quote; details are in the log. */
   'INTERNAL',
+  /** The order already has an open after-sale request: one at a time. */
+  'AFTER_SALE_OPEN',
+  /** A completed order past its after-sale window (AFTER_SALE_DAYS), or an order no after-sale applies to. */
+  'AFTER_SALE_EXPIRED',
+  /** The after-sale request is not in a state that allows this step (e.g. cancel after the refund started). */
+  'AFTER_SALE_STATE',
 ] as const;
 /** Closed: a code the API answers with is in ERROR_CODES, so clients can render every one of them. */
 export type ErrorCode = (typeof ERROR_CODES)[number];

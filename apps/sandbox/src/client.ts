@@ -1,4 +1,5 @@
 // Typed helpers for the control API, for tests of other packages (and scripts): `sandbox.control.pay(…)`.
+import type { SubscribeMessageRecord } from './domain/subscribe';
 import type { NotificationView } from './routes/control';
 import type { RefundView, TransactionView } from './domain/views';
 import type { Endpoint, FaultKind, FaultRecord } from './faults';
@@ -74,6 +75,10 @@ export interface SandboxControl {
   setKeyMode(mode: KeyMode): Promise<KeyStatus>;
   rotateCertificate(): Promise<KeyStatus>;
   settings(patch?: Partial<Settings>): Promise<Settings>;
+  /** Grants one subscribe message per template to `openid` (what tapping "allow" does); answers the quotas left. */
+  subscribe(openid: string, templateIds: string[]): Promise<{ openid: string; quotas: Record<string, number> }>;
+  /** Subscribe messages received, oldest first (every openid's when none is given). */
+  messages(openid?: string): Promise<SubscribeMessageRecord[]>;
   /** Forgets trades, refunds, notifications, codes, tokens, faults and the clock shift; keys stay. */
   reset(): Promise<void>;
   env(): Promise<Record<string, string>>;
@@ -160,6 +165,8 @@ export function createControlClient(baseUrl: string): SandboxControl {
     setKeyMode: (mode) => call('POST', '/keys', { mode }),
     rotateCertificate: () => call('POST', '/keys', { rotate: true }),
     settings: (patch) => (patch ? call('POST', '/settings', patch) : call('GET', '/settings')),
+    subscribe: (openid, templateIds) => call('POST', '/subscribe', { openid, templateIds }),
+    messages: async (openid) => (await call<{ items: SubscribeMessageRecord[] }>('GET', `/messages${openid ? `?openid=${encodeURIComponent(openid)}` : ''}`)).items,
     reset: () => call('POST', '/reset'),
     env: () => call('GET', '/env'),
   };

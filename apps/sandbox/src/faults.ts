@@ -21,6 +21,8 @@ export const FAULT_KINDS = [
   'login_busy',
   'not_enough',
   'tamper_bill',
+  /** An open API call answers 40001 as if its access token were no longer valid (only for the endpoints named). */
+  'token_invalid',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -39,6 +41,7 @@ export const ENDPOINTS = [
   'token',
   'upload_shipping_info',
   'is_trade_managed',
+  'subscribe_send',
 ] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 /** Where http_5xx and timeout apply when no `endpoints` are given. */

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from '
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCertificate, nonce, randomSerialHex } from '@xiaodian/wechatpay';
+import { templateEnv } from './domain/subscribe';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -232,6 +233,8 @@ export function apiEnvFor(identity: Identity, url: string): Record<string, strin
     WECHATPAY_PUBLIC_KEY_ID: identity.publicKeyId,
     WECHATPAY_PUBLIC_KEY: identity.paths.wechatpayPublicKey,
     WECHATPAY_BASE: url,
+    // The development subscribe message templates (domain/subscribe.ts), so the API sends all five.
+    ...templateEnv(),
   };
 }
 

@@ -15,5 +15,6 @@ export { ENDPOINTS, FAULT_KINDS, type Endpoint, type FaultKind, type FaultRecord
 export { KEY_MODES, type KeyMode, type KeyStatus } from './keys';
 export { RETRY_SCHEDULE_SECONDS } from './notifier';
 export { openidFor } from './ids';
+export { SUBSCRIBE_TEMPLATES, type SubscribeMessageRecord, type SubscribeTemplate } from './domain/subscribe';
 export type { DeliveryAttempt, RefundStatus, Settings, TradeState } from './store';
 export { findRepoRoot, readSandboxConfig, type SandboxConfig } from './config';

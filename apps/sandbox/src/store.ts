@@ -4,6 +4,7 @@
 // (journal.ts), where every trade, refund and notification change lands at once. Identities and keys live in
 // their own files (identity.ts).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { SubscribeMessageRecord } from './domain/subscribe';
 import type { FaultRecord } from './faults';
 import { Journal, readJournal, type JournalEntry } from './journal';
 
@@ -41,6 +42,10 @@ export interface StateData {
   loginCodes: Record<string, LoginCode>;
   tokens: AccessToken[];
   faults: FaultRecord[];
+  /** One-time subscribe message quotas, `openid|templateId` → messages left (POST /__sandbox/subscribe). */
+  subscriptions: Record<string, number>;
+  /** Subscribe messages received (`/cgi-bin/message/subscribe/send`), oldest first. */
+  messages: SubscribeMessageRecord[];
   clockOffsetMs: number;
   settings: Settings;
   seq: number;
@@ -57,6 +62,8 @@ export function emptyState(settings: Partial<Settings> = {}): StateData {
     loginCodes: {},
     tokens: [],
     faults: [],
+    subscriptions: {},
+    messages: [],
     clockOffsetMs: 0,
     settings: { auto_settle_refunds_ms: 0, trade_managed: true, strict_bill_timing: false, ...settings },
     seq: 0,

@@ -101,6 +101,7 @@ describe('identities and state', () => {
     expect(lines.map((l) => l.split('=')[0])).toEqual([
       'WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_API_BASE', 'WECHATPAY_MCHID', 'WECHATPAY_SERIAL', 'WECHATPAY_PRIVATE_KEY',
       'WECHATPAY_APIV3_KEY', 'WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY', 'WECHATPAY_BASE',
+      'WECHAT_TEMPLATE_PAID', 'WECHAT_TEMPLATE_SHIPPED', 'WECHAT_TEMPLATE_REFUNDED', 'WECHAT_TEMPLATE_OWNER_ORDER', 'WECHAT_TEMPLATE_OWNER_AFTERSALE',
     ]);
     expect(Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))).toEqual(second.apiEnv);
     expect(second.apiEnv.WECHATPAY_BASE).toBe(second.url);

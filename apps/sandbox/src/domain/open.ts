@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { nonce } from '@xiaodian/wechatpay';
 import { openidFor } from '../ids';
 import type { Core } from '../core';
+import type { Endpoint } from '../faults';
 import type { AccessToken, LoginCode, TradeRecord } from '../store';
 import { ControlError } from '../errors';
 
@@ -99,8 +100,10 @@ export function classicToken(core: Core, query: Record<string, string | undefine
   return { access_token: token.token, expires_in: TOKEN_VALIDITY_S };
 }
 
-function checkToken(core: Core, token: string | undefined): OpenAnswer | undefined {
+/** Checks `?access_token=`; the `token_invalid` fault naming `endpoint` makes a valid one answer 40001 (once per count). */
+export function checkToken(core: Core, token: string | undefined, endpoint?: Endpoint): OpenAnswer | undefined {
   if (!token) return wxError(41001, 'access_token missing');
+  if (endpoint && core.faults.take('token_invalid', { endpoint })) return wxError(40001, 'invalid credential, access_token is invalid or not latest');
   const found = core.store.data.tokens.find((t) => t.token === token);
   if (!found) return wxError(40001, 'invalid credential, access_token is invalid or not latest');
   if (found.expiresAt <= core.clock.now()) return wxError(42001, 'access_token expired');

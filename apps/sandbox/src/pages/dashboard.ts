@@ -1,6 +1,7 @@
 // The dashboard: trades, refunds, and every notification with each delivery attempt and the merchant's answer
 // (a webhook inspector), plus the fault, key, clock and settings controls.
 import type { Core } from '../core';
+import { SUBSCRIBE_TEMPLATES } from '../domain/subscribe';
 import { ENDPOINTS, FAULT_KINDS } from '../faults';
 import { KEY_MODES } from '../keys';
 import type { DeliveryAttempt, NotificationRecord } from '../store';
@@ -36,6 +37,24 @@ function notificationBlock(n: NotificationRecord): string {
 </details></td></tr>`;
 }
 
+/** Subscribe messages as the shopper (or the owner) would see them in WeChat's service notifications. */
+function messagesSection(core: Core): string {
+  const { messages, subscriptions } = core.store.data;
+  const recent = [...messages].reverse().slice(0, LIMIT);
+  const quotas = Object.entries(subscriptions).filter(([, n]) => n > 0);
+  const titleOf = (id: string) => SUBSCRIBE_TEMPLATES.find((t) => t.id === id)?.title ?? id;
+  return `<section><h2>Subscribe messages <span class="muted small">${messages.length} received · ${quotas.length} quota(s) open</span></h2>
+<table><tr><th>received</th><th>template</th><th>to</th><th>content</th><th>page</th></tr>
+${recent
+  .map(
+    (m) => `<tr><td class="small">${esc(m.received_at.slice(5, 19).replace('T', ' '))}</td><td><b>${esc(m.title)}</b><div class="muted small mono">${esc(m.template_id)}</div></td><td class="mono small">${esc(m.touser)}</td>
+<td>${Object.entries(m.data).map(([k, v]) => `<div><span class="muted small">${esc(k)}</span> ${esc(v.value)}</div>`).join('')}</td><td class="mono small">${esc(m.page ?? '')}</td></tr>`,
+  )
+  .join('')}
+</table>${recent.length === 0 ? '<p class="muted">No subscribe messages yet: grant one with <code>POST /__sandbox/subscribe {openid, templateIds}</code>, then send with <code>/cgi-bin/message/subscribe/send</code>.</p>' : ''}
+${quotas.length > 0 ? `<details><summary class="small muted">quotas left</summary><table><tr><th>openid</th><th>template</th><th>left</th></tr>${quotas.map(([key, n]) => { const [openid, id] = key.split('|'); return `<tr><td class="mono small">${esc(openid)}</td><td>${esc(titleOf(id ?? ''))}</td><td>${n}</td></tr>`; }).join('')}</table></details>` : ''}</section>`;
+}
+
 /** The part of the page that refreshes itself. */
 export function dashboardLive(core: Core): string {
   const { data } = core.store;
@@ -69,6 +88,8 @@ ${refunds
 <table><tr><th>status</th><th>event</th><th>trade / refund</th><th>notify_url</th><th>attempts</th><th></th></tr>
 ${notifications.map(notificationBlock).join('')}
 </table>${notifications.length === 0 ? '<p class="muted">No notifications yet.</p>' : ''}</section>
+
+${messagesSection(core)}
 
 <section><h2>Active faults <span class="muted small">${data.faults.length}</span></h2>
 ${data.faults.length === 0 ? '<p class="muted">None: the sandbox behaves like a healthy WeChat.</p>' : `<table><tr><th>kind</th><th>scope</th><th>endpoints</th><th>count</th><th>ms</th><th>fired</th><th></th></tr>

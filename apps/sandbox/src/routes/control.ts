@@ -6,6 +6,7 @@ import type { Core } from '../core';
 import { parseSettleOutcome, settleRefund } from '../domain/refunds';
 import { insertPaidTrade, PAY_OUTCOMES, pay, type PayOutcome } from '../domain/transactions';
 import { issueLoginCode, openidOf } from '../domain/open';
+import { grantSubscription, listMessages, quotasOf } from '../domain/subscribe';
 import { refundView, transactionView } from '../domain/views';
 import { ControlError } from '../errors';
 import { FaultError, parseFaultSpec } from '../faults';
@@ -88,6 +89,14 @@ export function controlRoutes(core: Core, apiEnv: () => Record<string, string>):
 
   router.post('/login-code', (ctx) => sendJson(ctx, 200, issueLoginCode(core, body(ctx).user)));
   router.get('/users/:user', (ctx) => sendJson(ctx, 200, { user: ctx.params.user, openid: openidOf(core, ctx.params.user!) }));
+
+  // Subscribe messages: what tapping "allow" grants, and what the shopper received.
+  router.post('/subscribe', (ctx) => sendJson(ctx, 200, grantSubscription(core, body(ctx))));
+  router.get('/subscriptions/:openid', (ctx) => sendJson(ctx, 200, { openid: ctx.params.openid, quotas: quotasOf(core, ctx.params.openid!) }));
+  router.get('/messages', (ctx) => {
+    const openid = typeof ctx.query.openid === 'string' ? ctx.query.openid : undefined;
+    sendJson(ctx, 200, { items: listMessages(core, openid) });
+  });
 
   router.post('/pay', (ctx) => {
     const input = body(ctx);

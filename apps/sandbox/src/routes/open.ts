@@ -3,6 +3,7 @@ import { Router } from '@koa/router';
 import type { Core } from '../core';
 import type { Endpoint } from '../faults';
 import { classicToken, code2Session, isTradeManaged, stableToken, uploadShippingInfo } from '../domain/open';
+import { sendSubscribeMessage } from '../domain/subscribe';
 import { bodyObject, queryString, sendJson } from '../http';
 
 export function openRoutes(core: Core): Router {
@@ -43,6 +44,10 @@ export function openRoutes(core: Core): Router {
   router.post('/wxa/sec/order/is_trade_managed', (ctx) => {
     if (failed(ctx, 'is_trade_managed')) return;
     sendJson(ctx, 200, logged('is_trade_managed', isTradeManaged(core, queryString(ctx, 'access_token'), bodyObject(ctx))));
+  });
+  router.post('/cgi-bin/message/subscribe/send', (ctx) => {
+    if (failed(ctx, 'subscribe_send')) return;
+    sendJson(ctx, 200, logged('subscribe/send', sendSubscribeMessage(core, queryString(ctx, 'access_token'), bodyObject(ctx))));
   });
   return router;
 }

@@ -9,6 +9,11 @@ export interface DomainEvents {
    * back. Raised on every repeat of the payment until the automatic refund exists.
    */
   'payment.unkept': { orderId: Types.ObjectId; outTradeNo: string; transactionId: string; amountFen: number; reason: string };
+  /**
+   * A refund of an after-sale request started (or was re-issued: a new outRefundNo) or settled. Raised only for
+   * refunds that carry an afterSaleId, after the refund's own records are written; the after-sale room follows it.
+   */
+  'refund.changed': { afterSaleId: Types.ObjectId; orderId: Types.ObjectId; outRefundNo: string; status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL' };
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -25,5 +30,10 @@ export class EventBus {
     const handlers = (this.handlers.get(name) ?? []) as Handler<E>[];
     if (handlers.length === 0) throw new Error(`no handler for domain event ${name}`);
     for (const handler of handlers) await handler(payload);
+  }
+
+  /** For events a higher room may or may not listen to (yet): with no handler, nothing happens. */
+  async emitIfHandled<E extends DomainEventName>(name: E, payload: DomainEvents[E]): Promise<void> {
+    if ((this.handlers.get(name) ?? []).length > 0) await this.emit(name, payload);
   }
 }

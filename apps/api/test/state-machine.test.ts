@@ -9,6 +9,7 @@ import { mongooseConnectOptions, startEmbeddedMongo } from '@xiaodian/devdb';
 import { defineModels, type Models } from '../src/collections';
 import { IllegalStateMove } from '../src/infra/move-state';
 import { moveOrder } from '../src/modules/orders/move-order';
+import { outboxEntry } from '../src/modules/orders/outbox';
 import { moveAttempt } from '../src/modules/payments/move-attempt';
 import { moveRefund } from '../src/modules/refunds/move-refund';
 
@@ -36,11 +37,13 @@ async function orderIn(status: string) {
 }
 
 describe('moveOrder', () => {
-  it('moves along an allowed transition and writes the timeline entry in the same update', async () => {
+  it('moves along an allowed transition and writes the timeline entry and the outbox in the same update', async () => {
     const id = await orderIn('PAID');
-    const moved = await moveOrder(models, { id, to: 'SHIPPED', set: { closedReason: 'x' }, note: 'parcel' });
+    const data = { expressCompany: 'SF', trackingNo: 'SF1' };
+    const moved = await moveOrder(models, { id, to: 'SHIPPED', set: { closedReason: 'x' }, code: 'SHIPPED', data, messages: [outboxEntry('SHIPPED', 'SHIPPED', data)] });
     expect(moved?.status).toBe('SHIPPED');
-    expect(moved?.events.map((e) => [e.status, e.note])).toEqual([['SHIPPED', 'parcel']]);
+    expect(moved?.events.map((e) => [e.status, e.code, e.data])).toEqual([['SHIPPED', 'SHIPPED', data]]);
+    expect(moved?.outbox.map((m) => [m.key, m.event, m.data])).toEqual([['SHIPPED', 'SHIPPED', data]]);
   });
 
   it('changes nothing when the order is in a state the table does not lead from (a race or a duplicate)', async () => {

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'ORDER_NOT_REFUNDABLE',
   'ORDER_NOT_SHIPPABLE',
   'REFUND_EXCEEDS_PAID',
+  /** The order is not in a state that allows this (confirm receipt of an order that is not SHIPPED). */
+  'ORDER_STATE',
   'WX_LOGIN_FAILED',
   'WECHAT_UNAVAILABLE',
   'WECHAT_REJECTED',

@@ -2,6 +2,7 @@ export * from './money';
 export * from './beijing-days';
 export * from './order-status';
 export * from './after-sale';
+export * from './order-events';
 export * from './wechat-states';
 export * from './errors';
 export * from './schemas';

@@ -15,6 +15,7 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   ORDER_NOT_REFUNDABLE: '订单当前不能退款',
   ORDER_NOT_SHIPPABLE: '订单当前不能发货',
   REFUND_EXCEEDS_PAID: '退款金额超过了可退金额',
+  ORDER_STATE: '订单状态已变化，请刷新后重试',
   WX_LOGIN_FAILED: '微信登录失败，请重试',
   WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后重试',
   WECHAT_REJECTED: '微信支付拒绝了这次请求',

@@ -83,7 +83,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
       attemptSeq: 0,
       createdAt: now,
       expiresAt: new Date(now.getTime() + deps.orderTtlSeconds * 1000),
-      events: [{ at: now, status: 'PENDING_PAYMENT', note: 'order placed' }],
+      events: [{ at: now, status: 'PENDING_PAYMENT', code: 'PLACED' }],
     });
   } catch (err) {
     await abandon();

@@ -78,7 +78,26 @@ const orderSchema = new Schema({
       { _id: false },
     ),
   },
-  events: [{ _id: false, at: Date, status: String, note: String }],
+  /**
+   * The timeline: each entry has the status after it and an event code (ORDER_EVENT_CODES) with its data, which
+   * the clients render in Chinese. Entries from before codes carry an English `note` only (clients show the status).
+   */
+  events: [{ _id: false, at: Date, status: String, code: String, data: Schema.Types.Mixed, note: String }],
+  /** The readable order number (Beijing date YYMMDD + a per-day sequence), e.g. `2611300042`; absent on older orders. */
+  orderNo: { type: String },
+  completedAt: { type: Date },
+  /**
+   * The durable outbox of messages this order owes (subscribe messages to the shopper and the owner): an entry is
+   * pushed in the same update as the state change it reports, so a crash never loses one; `key` is unique per
+   * order and event (`PAID`, `SHIPPED`, `REFUNDED:<outRefundNo>`, …). The messages room drains it.
+   */
+  outbox: { type: [{ _id: false, key: String, event: String, data: Schema.Types.Mixed, at: Date }], default: [] },
+  /** The one open after-sale request of this order (set by compare-and-set on its absence, unset when it ends). */
+  openAfterSaleId: { type: Schema.Types.ObjectId },
+  /** A refund-only after-sale approved before shipping: the order must not be shipped any more. */
+  shipBlocked: { type: Boolean },
+  /** WeChat reminded the shop to ship this order (trade_manage_remind_shipping). */
+  shippingRemindedAt: { type: Date },
 });
 orderSchema.index({ status: 1, expiresAt: 1 });
 // The reservation sweeper: orders stuck RESERVING (equality on stage, range on createdAt), and orders whose stock
@@ -93,6 +112,10 @@ orderSchema.index({ createdAt: -1 });
 orderSchema.index({ transactionId: 1 }, { sparse: true });
 orderSchema.index({ openid: 1, createdAt: -1 });
 orderSchema.index({ paidAt: 1 });
+// Readable order numbers are unique; orders from before them have none.
+orderSchema.index({ orderNo: 1 }, { unique: true, sparse: true });
+// The messages room finds orders with outbox entries by their time.
+orderSchema.index({ 'outbox.at': 1 });
 
 /**
  * A shopper's unpaid orders, one entry per order (`_id` is the shopper's user id): the entry and the count change

@@ -7,6 +7,7 @@ import type { Services } from '../../context';
 import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { moveOrder } from '../orders/move-order';
+import { outboxEntry } from '../orders/outbox';
 import { settleOrderStock } from '../orders/stock';
 import { moveAttempt } from './move-attempt';
 import { recordAnomaly } from '../anomalies/record-anomaly';
@@ -99,7 +100,10 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
     to: 'PAID',
     set: { paidAt, transactionId, outTradeNo: tx.out_trade_no, paidFen },
     unset: { closingUntil: 1 },
-    note: `paid ${paidFen} fen (${source}, ${transactionId})`,
+    code: 'PAID',
+    data: { amountFen: paidFen },
+    // The shopper's "paid" message and the owner's "new order" message, written with the payment itself.
+    messages: [outboxEntry('PAID', 'PAID', { amountFen: paidFen }), outboxEntry('OWNER_ORDER', 'OWNER_ORDER', { amountFen: paidFen })],
   });
   if (order) {
     // After the answer to WeChat; the reservation sweeper finishes it if this process dies first.
@@ -160,7 +164,8 @@ async function refusePayment(s: Services, attempt: AttemptDoc, tx: Transaction, 
     to: 'CLOSED',
     set: { closedReason: 'PAYMENT_REFUSED' },
     unset: { closingUntil: 1 },
-    note: `payment ${transactionId} refused (${why}); ${paidFen} fen refunded automatically`,
+    code: 'CLOSED',
+    data: { reason: 'PAYMENT_REFUSED', amountFen: paidFen },
   });
   if (closed) {
     await settleOrderStock(models, closed);

@@ -44,7 +44,7 @@ export async function closeOrder(s: Services, orderId: Types.ObjectId, reason: '
     throw err;
   }
 
-  const closed = await moveOrder(models, { id: claimed._id, from: 'PENDING_PAYMENT', to: 'CLOSED', set: { closedReason: reason }, unset: { closingUntil: 1 }, note: reason });
+  const closed = await moveOrder(models, { id: claimed._id, from: 'PENDING_PAYMENT', to: 'CLOSED', set: { closedReason: reason }, unset: { closingUntil: 1 }, code: reason === 'expired' ? 'EXPIRED' : 'CANCELLED' });
   if (!closed) {
     // A notification won the race while we talked to WeChat.
     const order = (await models.Order.findById(claimed._id).lean<OrderDoc>())!;

@@ -109,7 +109,8 @@ export async function applyRefundStatus(
         events: {
           at: new Date(),
           status: 'REFUNDING',
-          note: succeeded ? `refund ${refund.outRefundNo} of ${refund.amountFen} fen succeeded` : `refund ${refund.outRefundNo} ${target}`,
+          code: succeeded ? 'REFUND_SUCCEEDED' : 'REFUND_FAILED',
+          data: { amountFen: refund.amountFen, outRefundNo: refund.outRefundNo },
         },
       },
     },
@@ -127,5 +128,5 @@ export async function settleRefundingOrder(
   if (order.status !== 'REFUNDING' || (order.refundsInFlight ?? 0) > 0) return;
   const fully = (order.refundedFen ?? 0) >= (order.paidFen ?? 0);
   const to = fully ? 'REFUNDED' : (order.statusBeforeRefund ?? 'PAID');
-  await moveOrder(s.models, { id: order._id, from: 'REFUNDING', to, where: { refundsInFlight: 0 }, note: fully ? 'fully refunded' : 'partial refund settled' });
+  await moveOrder(s.models, { id: order._id, from: 'REFUNDING', to, where: { refundsInFlight: 0 }, ...(fully ? { code: 'REFUND_SUCCEEDED', data: { amountFen: order.refundedFen ?? 0 } } : {}) });
 }

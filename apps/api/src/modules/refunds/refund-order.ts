@@ -161,14 +161,14 @@ async function reserve(s: Services, orderId: Types.ObjectId, outRefundNo: string
     }
     const paidFen = order.paidFen ?? 0;
     const from = order.status as OrderStatus;
-    const note = `refund ${outRefundNo} of ${request.amountFen} fen by ${request.actor}: ${request.reason}`;
+    const data = { amountFen: request.amountFen, outRefundNo };
     const room = { paidFen, refundCommittedFen: { $lte: paidFen - request.amountFen }, refundNos: { $ne: outRefundNo } };
     const take = { $inc: { refundCommittedFen: request.amountFen, refundsInFlight: 1 } };
     // Another refund while one is in flight: the order stays REFUNDING (no move), the amount is still reserved.
     const reserved =
       from === 'REFUNDING'
-        ? (await models.Order.updateOne({ ...room, _id: orderId, status: from }, { ...take, $push: { refundNos: outRefundNo, events: { at: new Date(), status: from, note } } })).modifiedCount === 1
-        : (await moveOrder(models, { id: orderId, from, to: 'REFUNDING', where: room, set: { statusBeforeRefund: from }, inc: take.$inc, push: { refundNos: outRefundNo }, note })) !== null;
+        ? (await models.Order.updateOne({ ...room, _id: orderId, status: from }, { ...take, $push: { refundNos: outRefundNo, events: { at: new Date(), status: from, code: 'REFUND_STARTED', data } } })).modifiedCount === 1
+        : (await moveOrder(models, { id: orderId, from, to: 'REFUNDING', where: room, set: { statusBeforeRefund: from }, inc: take.$inc, push: { refundNos: outRefundNo }, code: 'REFUND_STARTED', data })) !== null;
     if (reserved) return;
   }
   throw conflict('CONFLICT', 'The order is changing quickly; try again');

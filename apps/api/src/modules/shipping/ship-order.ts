@@ -4,6 +4,7 @@ import type { Services } from '../../context';
 import { AppError, notFound } from '../../errors';
 import type { OrderDoc } from '../orders/model';
 import { moveOrder } from '../orders/move-order';
+import { outboxEntry } from '../orders/outbox';
 import { writeAudit } from '../staff/audit';
 
 /** Express delivery (WeChat's logistics_type 1), unless the admin chose virtual goods (3) or self-pickup (4). */
@@ -31,7 +32,9 @@ export async function shipOrder(s: Pick<Services, 'models'>, id: string, input: 
         upload: { status: 'PENDING', attempts: 0, nextAttemptAt: now },
       },
     },
-    note: `${input.expressCompany} ${input.trackingNo} by ${actor}`,
+    code: 'SHIPPED',
+    data: { expressCompany: input.expressCompany, trackingNo: input.trackingNo },
+    messages: [outboxEntry('SHIPPED', 'SHIPPED', { expressCompany: input.expressCompany, trackingNo: input.trackingNo })],
   });
   if (shipped) {
     await writeAudit(models, { at: now, actor, action: 'order.ship', orderId: shipped._id, detail: `shipped with ${input.expressCompany} ${input.trackingNo}` });

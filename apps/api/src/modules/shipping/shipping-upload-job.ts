@@ -35,12 +35,13 @@ export async function runShippingUpload(s: Services, now = new Date(), limit = 2
     const log = s.logger.child({ orderId: String(order._id), outTradeNo: order.outTradeNo, attempt: attempts });
     try {
       if (!(await isTradeManaged(s, now))) {
-        await finish(s, order, 'SKIPPED_NOT_MANAGED', 'the mini program is not under WeChat shipping management; nothing to upload');
+        // The mini program is not under WeChat shipping management: nothing to upload.
+        await finish(s, order, 'SKIPPED_NOT_MANAGED');
         log.info('shipping upload skipped: not trade-managed');
         continue;
       }
       await uploadShippingInfo(s, order, now);
-      await finish(s, order, 'DONE', 'shipping information uploaded to WeChat');
+      await finish(s, order, 'DONE');
       log.info('shipping information uploaded');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -51,7 +52,6 @@ export async function runShippingUpload(s: Services, now = new Date(), limit = 2
           ? {
               $set: { 'shipping.upload.status': 'FAILED', 'shipping.upload.lastError': message, 'shipping.upload.at': new Date() },
               $unset: { 'shipping.upload.nextAttemptAt': 1 },
-              $push: { events: { at: new Date(), status: order.status, note: `shipping upload to WeChat failed ${attempts} times: ${message}` } },
             }
           : { $set: { 'shipping.upload.lastError': message } },
       );
@@ -61,14 +61,13 @@ export async function runShippingUpload(s: Services, now = new Date(), limit = 2
   return handled;
 }
 
-async function finish(s: Services, order: OrderDoc, status: 'DONE' | 'SKIPPED_NOT_MANAGED', note: string): Promise<void> {
+async function finish(s: Services, order: OrderDoc, status: 'DONE' | 'SKIPPED_NOT_MANAGED'): Promise<void> {
   const at = new Date();
   await s.models.Order.updateOne(
     { _id: order._id, 'shipping.upload.status': 'PENDING' },
     {
       $set: { 'shipping.upload.status': status, 'shipping.upload.at': at },
       $unset: { 'shipping.upload.nextAttemptAt': 1, 'shipping.upload.lastError': 1 },
-      $push: { events: { at, status: order.status, note } },
     },
   );
 }

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'WECHAT_UNAVAILABLE',
   'WECHAT_REJECTED',
   'TOO_MANY_ATTEMPTS',
+  /** A WeChat binding code that is wrong, expired or already used. */
+  'BINDING_CODE_INVALID',
   /** A shopper already has MAX_PENDING_ORDERS unpaid orders: pay or cancel one first. */
   'TOO_MANY_PENDING_ORDERS',
   /** More of a product in one order than its `maxPerOrder`. */

@@ -5,5 +5,6 @@ export * from './after-sale';
 export * from './order-events';
 export * from './wechat-states';
 export * from './errors';
+export * from './messages';
 export * from './schemas';
 export * from './text';

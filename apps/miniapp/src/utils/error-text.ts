@@ -20,6 +20,7 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后重试',
   WECHAT_REJECTED: '微信支付拒绝了这次请求',
   TOO_MANY_ATTEMPTS: '操作太频繁，请稍后再试',
+  BINDING_CODE_INVALID: '绑定码不正确或已过期，请在管理后台重新获取',
   TOO_MANY_PENDING_ORDERS: '您有太多待付款订单，请先支付或取消',
   LIMIT_PER_ORDER_EXCEEDED: '超过了商品的每单限购数量，请减少购买数量',
   STOCK_BELOW_RESERVED: '现货不能少于未支付订单已预留的数量',

@@ -1,4 +1,5 @@
 // Typed helpers for the control API, for tests of other packages (and scripts): `sandbox.control.pay(…)`.
+import type { PushRecord } from './domain/push';
 import type { SubscribeMessageRecord } from './domain/subscribe';
 import type { NotificationView } from './routes/control';
 import type { RefundView, TransactionView } from './domain/views';
@@ -79,6 +80,14 @@ export interface SandboxControl {
   subscribe(openid: string, templateIds: string[]): Promise<{ openid: string; quotas: Record<string, number> }>;
   /** Subscribe messages received, oldest first (every openid's when none is given). */
   messages(openid?: string): Promise<SubscribeMessageRecord[]>;
+  /** The shopper confirms receipt in WeChat: the `trade_manage_order_settlement` push (safe mode), after its first attempt. */
+  confirmReceipt(transactionId: string): Promise<PushRecord>;
+  /** The shopper asks the shop to ship: the `trade_manage_remind_shipping` push, after its first attempt. */
+  remindShipping(transactionId: string): Promise<PushRecord>;
+  /** Pushes sent (each with every attempt), and where they go. */
+  pushes(transactionId?: string): Promise<{ push_url: string; items: PushRecord[] }>;
+  /** Where pushes go from now on (the API's `/api/wechat/push`). */
+  setPushUrl(url: string): Promise<{ push_url: string }>;
   /** Forgets trades, refunds, notifications, codes, tokens, faults and the clock shift; keys stay. */
   reset(): Promise<void>;
   env(): Promise<Record<string, string>>;
@@ -166,6 +175,10 @@ export function createControlClient(baseUrl: string): SandboxControl {
     rotateCertificate: () => call('POST', '/keys', { rotate: true }),
     settings: (patch) => (patch ? call('POST', '/settings', patch) : call('GET', '/settings')),
     subscribe: (openid, templateIds) => call('POST', '/subscribe', { openid, templateIds }),
+    confirmReceipt: (transactionId) => call('POST', '/confirm-receipt', { transaction_id: transactionId }),
+    remindShipping: (transactionId) => call('POST', '/remind-shipping', { transaction_id: transactionId }),
+    pushes: (transactionId) => call('GET', `/pushes${transactionId ? `?transaction_id=${encodeURIComponent(transactionId)}` : ''}`),
+    setPushUrl: (url) => call('POST', '/push-url', { url }),
     messages: async (openid) => (await call<{ items: SubscribeMessageRecord[] }>('GET', `/messages${openid ? `?openid=${encodeURIComponent(openid)}` : ''}`)).items,
     reset: () => call('POST', '/reset'),
     env: () => call('GET', '/env'),

@@ -17,4 +17,5 @@ export { RETRY_SCHEDULE_SECONDS } from './notifier';
 export { openidFor } from './ids';
 export { SUBSCRIBE_TEMPLATES, type SubscribeMessageRecord, type SubscribeTemplate } from './domain/subscribe';
 export type { DeliveryAttempt, RefundStatus, Settings, TradeState } from './store';
-export { findRepoRoot, readSandboxConfig, type SandboxConfig } from './config';
+export { DEFAULT_PUSH_URL, findRepoRoot, readSandboxConfig, type SandboxConfig } from './config';
+export { PUSH_RETRY_SECONDS, type PushAttempt, type PushRecord } from './domain/push';

@@ -18,10 +18,11 @@ const sandbox = await startSandbox({
   keyMode: config.keyMode,
   autoSettleRefundsMs: config.autoSettleRefundsMs,
   publicUrl: config.publicUrl,
+  pushUrl: config.pushUrl,
 });
 console.log(
   `[sandbox] WeChat sandbox ready at ${sandbox.url} (dashboard ${sandbox.url}/__sandbox/, ${sandbox.created ? 'new identities' : 'identities'} and api.env in ${config.dataDir}, keys ${config.keyMode}, time scale ${config.timeScale}, ` +
-    `${config.autoSettleRefundsMs > 0 ? `refunds settle by themselves after ${config.autoSettleRefundsMs} ms` : 'refunds settled by hand'})`,
+    `${config.autoSettleRefundsMs > 0 ? `refunds settle by themselves after ${config.autoSettleRefundsMs} ms` : 'refunds settled by hand'}, pushes to ${config.pushUrl})`,
 );
 
 let stopping = false;

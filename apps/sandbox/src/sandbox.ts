@@ -5,7 +5,9 @@ import { resolve } from 'node:path';
 import Koa from 'koa';
 import { Clock } from './clock';
 import { createControlClient, type SandboxControl } from './client';
+import { DEFAULT_PUSH_URL } from './config';
 import type { Core } from './core';
+import { ensurePushKeys, pushEnv, PushSender } from './domain/push';
 import { scheduleAutoSettle } from './domain/refunds';
 import { WxPayError } from './errors';
 import { Faults } from './faults';
@@ -17,6 +19,7 @@ import { controlErrors, controlRoutes } from './routes/control';
 import { openRoutes } from './routes/open';
 import { pageRoutes } from './routes/pages';
 import { payRoutes, unknownV3 } from './routes/pay';
+import { pushRoutes } from './routes/push';
 import { Store, type Settings } from './store';
 import { rfc3339 } from './time';
 import { Timers } from './timers';
@@ -45,6 +48,8 @@ export interface SandboxOptions {
    * notifications are journaled at once whatever this is; it bounds what else a crash can lose.
    */
   snapshotIntervalMs?: number;
+  /** Where WeChat's message push goes (default http://127.0.0.1:3000/api/wechat/push; changeable: POST /__sandbox/push-url). */
+  pushUrl?: string;
   /** Where log lines go (default console.log with a `[sandbox]` prefix). */
   log?: (line: string) => void;
 }
@@ -115,6 +120,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     log,
     deliveryTimeoutMs: options.deliveryTimeoutMs,
   });
+  const pushKeys = ensurePushKeys(dataDir);
+  const pusher = new PushSender({ keys: pushKeys, appid: identity.appid, url: options.pushUrl ?? DEFAULT_PUSH_URL, timers, timeScale, log });
   let url = '';
   const core: Core = { identity, store, clock, faults, keys, notifier, timers, timeScale, log, url: () => url };
   let apiEnv: Record<string, string> = {};
@@ -140,7 +147,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use(rawBody);
   app.use(controlErrors);
   app.use(unknownV3(core));
-  for (const router of [payRoutes(core), openRoutes(core), controlRoutes(core, () => apiEnv), pageRoutes(core)]) {
+  for (const router of [payRoutes(core), openRoutes(core), controlRoutes(core, () => apiEnv), pushRoutes(core, pusher), pageRoutes(core)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
@@ -158,7 +165,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { port } = server.address() as AddressInfo;
   const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   url = (options.publicUrl ?? `http://${reachableHost}:${port}`).replace(/\/$/, '');
-  apiEnv = apiEnvFor(identity, url);
+  apiEnv = { ...apiEnvFor(identity, url), ...pushEnv(pushKeys) };
   writeApiEnv(identity, apiEnv);
 
   notifier.resume();
@@ -196,6 +203,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       closing ??= (async () => {
         timers.stop();
         await notifier.close();
+        await pusher.settle();
         await new Promise<void>((resolveClose) => {
           server.close(() => resolveClose());
           server.closeAllConnections();

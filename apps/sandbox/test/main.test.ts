@@ -10,10 +10,23 @@ import { findRepoRoot, readSandboxConfig } from '../src/index';
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('configuration', () => {
-  it('defaults to port 3100, .sandbox/ at the repo root, time scale 1, public-key mode, refunds settling after 5 s', () => {
+  it('defaults to port 3100, .sandbox/ at the repo root, time scale 1, public-key mode, refunds settled by hand, pushes to the API on 3000', () => {
     const root = findRepoRoot()!;
     expect(existsSync(join(root, 'pnpm-workspace.yaml'))).toBe(true);
-    expect(readSandboxConfig({})).toMatchObject({ port: 3100, dataDir: join(root, '.sandbox'), timeScale: 1, keyMode: 'public_key', host: '127.0.0.1', autoSettleRefundsMs: 5000 });
+    expect(readSandboxConfig({})).toMatchObject({
+      port: 3100,
+      dataDir: join(root, '.sandbox'),
+      timeScale: 1,
+      keyMode: 'public_key',
+      host: '127.0.0.1',
+      autoSettleRefundsMs: 0,
+      pushUrl: 'http://127.0.0.1:3000/api/wechat/push',
+    });
+    expect(readSandboxConfig({ SANDBOX_PUSH_URL: 'http://127.0.0.1:4000/api/wechat/push' }).pushUrl).toBe('http://127.0.0.1:4000/api/wechat/push');
+    // SANDBOX_REFUND_SETTLE decides; the older SANDBOX_AUTO_SETTLE_REFUNDS_MS still works alone and sets auto's delay.
+    expect(readSandboxConfig({ SANDBOX_REFUND_SETTLE: 'auto' }).autoSettleRefundsMs).toBe(5000);
+    expect(readSandboxConfig({ SANDBOX_REFUND_SETTLE: 'auto', SANDBOX_AUTO_SETTLE_REFUNDS_MS: '800' }).autoSettleRefundsMs).toBe(800);
+    expect(readSandboxConfig({ SANDBOX_REFUND_SETTLE: 'manual', SANDBOX_AUTO_SETTLE_REFUNDS_MS: '800' }).autoSettleRefundsMs).toBe(0);
     expect(readSandboxConfig({ SANDBOX_AUTO_SETTLE_REFUNDS_MS: '0' }).autoSettleRefundsMs).toBe(0); // by hand
     expect(readSandboxConfig({ SANDBOX_PORT: '0', SANDBOX_DATA_DIR: '/tmp/x', SANDBOX_TIME_SCALE: '0.01', SANDBOX_KEY_MODE: 'both', SANDBOX_AUTO_SETTLE_REFUNDS_MS: '2000' })).toMatchObject({
       port: 0,
@@ -29,17 +42,18 @@ describe('configuration', () => {
     expect(() => readSandboxConfig({ SANDBOX_TIME_SCALE: '0' })).toThrow(/SANDBOX_TIME_SCALE/);
     expect(() => readSandboxConfig({ SANDBOX_KEY_MODE: 'x' })).toThrow(/SANDBOX_KEY_MODE/);
     expect(() => readSandboxConfig({ SANDBOX_AUTO_SETTLE_REFUNDS_MS: 'soon' })).toThrow(/SANDBOX_AUTO_SETTLE_REFUNDS_MS/);
+    expect(() => readSandboxConfig({ SANDBOX_REFUND_SETTLE: 'sometimes' })).toThrow(/SANDBOX_REFUND_SETTLE/);
   });
 });
 
 describe('start', () => {
-  it('runs alone: logs one ready line, writes api.env, serves it, settles refunds by itself, stops on SIGTERM', async () => {
+  it('runs alone: logs one ready line, writes api.env (with the push token and key), serves it, settles refunds by itself when told, stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xd-sandbox-main-'));
     try {
-      const { SANDBOX_AUTO_SETTLE_REFUNDS_MS: _unset, ...env } = process.env;
+      const { SANDBOX_AUTO_SETTLE_REFUNDS_MS: _unset, SANDBOX_REFUND_SETTLE: _mode, ...env } = process.env;
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         cwd: packageDir,
-        env: { ...env, SANDBOX_PORT: '0', SANDBOX_DATA_DIR: dir, SANDBOX_TIME_SCALE: '0.01' },
+        env: { ...env, SANDBOX_PORT: '0', SANDBOX_DATA_DIR: dir, SANDBOX_TIME_SCALE: '0.01', SANDBOX_REFUND_SETTLE: 'auto' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -57,6 +71,9 @@ describe('start', () => {
       expect(apiEnv.WECHATPAY_BASE).toBe(url);
       expect(readFileSync(join(dir, 'api.env'), 'utf8')).toContain(`WECHATPAY_BASE=${url}\n`);
       expect(existsSync(apiEnv.WECHATPAY_PRIVATE_KEY!)).toBe(true);
+      expect(apiEnv.WECHAT_PUSH_TOKEN).toMatch(/^[a-f0-9]{32}$/);
+      expect(apiEnv.WECHAT_PUSH_AES_KEY).toMatch(/^[A-Za-z0-9+/]{43}$/);
+      expect(JSON.parse(readFileSync(join(dir, 'push.json'), 'utf8'))).toEqual({ token: apiEnv.WECHAT_PUSH_TOKEN, encodingAesKey: apiEnv.WECHAT_PUSH_AES_KEY });
       expect(output).toMatch(/refunds settle by themselves after 5000 ms/);
       expect(((await (await fetch(`${url}/__sandbox/settings`)).json()) as { auto_settle_refunds_ms: number }).auto_settle_refunds_ms).toBe(5000);
       await fetch(`${url}/__sandbox/login-code`, { method: 'POST', body: '{"user":"alice"}', headers: { 'Content-Type': 'application/json' } });

@@ -50,7 +50,7 @@ export function connectAdminSession(hooks: AdminSessionHooks): void {
  * Every admin call: the bearer token, no automatic toast (pages show errors where they happened), and a 401
  * reported as the end of the session. A late 401 for a token that has since been replaced is not.
  */
-async function adminCall<T>(path: string, options: RequestOptions = {}): Promise<T> {
+export async function adminCall<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const token = session?.token();
   if (!token) {
     const err = new ApiError('http', 401, 'UNAUTHORIZED', '请先登录');

@@ -5,6 +5,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { fenToYuan, type AdminOrder, type AdminOrderDetail, type AuditEntry, type OrderStatus, type RefundStarted } from '@xiaodian/shared';
 import { getAdminOrder, listAdminOrders, listAudit, refundOrder, shipOrder } from '@/api/admin';
+import { listOrderMessages, reissueRefund, type OrderMessage } from '@/api/admin-after-sale';
 import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
 import { newIdempotencyKey, refundInputOf, shipInputOf, type FormErrors, type RefundForm, type ShipForm } from '@/utils/admin-forms';
@@ -69,6 +70,11 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
   const startedRefunds = ref<Record<string, RefundStarted>>({});
   /** Ship forms by order id. */
   const shipDrafts = ref<Record<string, ShipDraft>>({});
+  /** The subscribe messages of each order (to the shopper and to the shop's bound admins), by order id. */
+  const messages = ref<Record<string, OrderMessage[]>>({});
+  /** Re-issues in flight and their last failure, by the failed refund's out_refund_no. */
+  const reissuing = ref<Record<string, boolean>>({});
+  const reissueErrors = ref<Record<string, string>>({});
 
   let listSeq = 0;
 
@@ -125,6 +131,35 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     const res = await listAudit({ orderId, pageSize: 50 });
     audits.value = { ...audits.value, [orderId]: res.items };
     return res.items;
+  }
+
+  /** `GET /api/admin/orders/:id/messages`. Rejects on error. */
+  async function loadMessages(orderId: string): Promise<OrderMessage[]> {
+    const items = await listOrderMessages(orderId);
+    messages.value = { ...messages.value, [orderId]: items };
+    return items;
+  }
+
+  /**
+   * `POST /api/admin/refunds/:outRefundNo/reissue` (owner): a CLOSED or ABNORMAL refund again, with a new
+   * out_refund_no. The API answers a repeat with the same new refund, and a press while one is in flight is
+   * not sent: never two refunds.
+   */
+  async function reissue(orderId: string, outRefundNo: string): Promise<boolean> {
+    if (reissuing.value[outRefundNo]) return false;
+    reissuing.value = { ...reissuing.value, [outRefundNo]: true };
+    const { [outRefundNo]: _old, ...otherErrors } = reissueErrors.value;
+    reissueErrors.value = otherErrors;
+    try {
+      await reissueRefund(outRefundNo);
+      return true;
+    } catch (err) {
+      reissueErrors.value = { ...reissueErrors.value, [outRefundNo]: errorMessage(err) };
+      return false;
+    } finally {
+      reissuing.value = { ...reissuing.value, [outRefundNo]: false };
+      await loadDetail(orderId).catch(() => undefined);
+    }
   }
 
   /** The refund form of an order: the one in progress, or a new one for the full refundable amount. */
@@ -252,6 +287,11 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     refundDrafts,
     startedRefunds,
     shipDrafts,
+    messages,
+    reissuing,
+    reissueErrors,
+    loadMessages,
+    reissue,
     load,
     search,
     goToPage,

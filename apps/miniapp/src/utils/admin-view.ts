@@ -3,7 +3,7 @@
 import { fenToYuan, type AdminRole } from '@xiaodian/shared';
 
 /** The console's sections: each is a page `pages/admin/<section>` and a link of the navigation. */
-export type AdminSection = 'dashboard' | 'orders' | 'products' | 'categories' | 'anomalies' | 'reconciliation' | 'staff';
+export type AdminSection = 'dashboard' | 'orders' | 'after-sales' | 'products' | 'categories' | 'anomalies' | 'reconciliation' | 'staff';
 
 /** Sections only some roles may open (absent: every signed-in admin). The API refuses the rest anyway (403). */
 const SECTION_ROLES: Partial<Record<AdminSection, AdminRole>> = { staff: 'owner' };
@@ -123,16 +123,8 @@ const DISCREPANCY_ACTION: Record<string, Label> = {
 };
 export const discrepancyActionLabel = (s: string | undefined) => labelOf(DISCREPANCY_ACTION, s);
 
-const AUDIT_ACTIONS: Record<string, string> = {
-  'product.create': '新建商品',
-  'product.stock': '调整库存',
-  'product.update': '修改商品',
-  'order.refund': '发起退款',
-  'order.ship': '发货',
-  'staff.create': '添加店员',
-  'anomaly.resolve': '处理异常',
-};
-export const auditActionLabel = (a: string): string => AUDIT_ACTIONS[a] ?? a;
+// Audit actions read in Chinese (every action the API writes, and a fallback): see utils/admin-texts.ts.
+export { auditActionText as auditActionLabel } from './admin-texts';
 
 // ---- money, dates and times ----
 

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { AFTER_SALE_REASONS, ANOMALY_KINDS, DISCREPANCY_ACTIONS, DISCREPANCY_KINDS, ORDER_EVENT_CODES } from '@xiaodian/shared';
+import {
+  afterSaleReasonText,
+  afterSaleStatusLabel,
+  anomalyText,
+  auditActionText,
+  auditDetailText,
+  discrepancyText,
+  messageErrcodeText,
+  orderEventText,
+} from './admin-texts';
+
+const latin = /[A-Za-z]{4,}/;
+
+describe('the order timeline from event codes', () => {
+  it('reads amounts in yuan and the parcel, in Chinese', () => {
+    expect(orderEventText('PAID', { amountFen: 34400 })).toBe('买家已付款，¥344.00');
+    expect(orderEventText('SHIPPED', { expressCompany: '顺丰速运', trackingNo: 'SF123' })).toBe('已发货，顺丰速运 SF123');
+    expect(orderEventText('REFUND_SUCCEEDED', { amountFen: 3990 })).toBe('退款成功，¥39.90');
+    expect(orderEventText('COMPLETED', { via: 'WECHAT' })).toBe('交易完成，买家在微信中确认收货');
+    expect(orderEventText('AFTER_SALE_REQUESTED', { type: 'RETURN_REFUND', amountFen: 100 })).toBe('买家申请售后，退货退款，¥1.00');
+  });
+
+  it('knows every code of the shared list, and says nothing for an unknown one', () => {
+    for (const code of ORDER_EVENT_CODES) expect(orderEventText(code), code).toBeTruthy();
+    expect(orderEventText('SOMETHING_NEW')).toBeUndefined();
+  });
+});
+
+describe('anomalies, audit entries and discrepancies', () => {
+  it('renders every anomaly kind from its fields, in Chinese, with a fallback', () => {
+    for (const kind of ANOMALY_KINDS) expect(anomalyText({ kind, amountFen: 4500 }), kind).not.toMatch(latin);
+    expect(anomalyText({ kind: 'PAID_AFTER_CLOSE', amountFen: 4500 })).toContain('¥45.00');
+    expect(anomalyText({ kind: 'NEW_KIND' })).toBe('异常（NEW_KIND）');
+  });
+
+  it('renders every discrepancy kind and action', () => {
+    for (const kind of DISCREPANCY_KINDS) {
+      for (const action of DISCREPANCY_ACTIONS) expect(discrepancyText({ kind, action }), `${kind} ${action}`).not.toMatch(latin);
+    }
+  });
+
+  it('renders audit entries from the stock figures and the words the admin typed, never the English', () => {
+    expect(auditDetailText({ action: 'product.stock', detail: '到货入库', stockBefore: 10, stockAfter: 15 })).toBe('库存 10 → 15，原因：到货入库');
+    expect(auditDetailText({ action: 'product.stock', detail: '盘点 [红色 / L]', stockBefore: 3, stockAfter: 2 })).toBe('库存 3 → 2，规格 红色 / L，原因：盘点');
+    expect(auditDetailText({ action: 'order.refund', detail: 'refund R1 of 3990 fen: 缺货' })).toBe('退款 ¥39.90，原因：缺货，退款单号 R1');
+    expect(auditDetailText({ action: 'order.ship', detail: 'shipped with 顺丰速运 SF1' })).toBe('物流 顺丰速运 SF1');
+    expect(auditDetailText({ action: 'product.update', detail: 'changed name, priceFen' })).toBeUndefined();
+    expect(auditActionText('order.refund')).toBe('发起退款');
+    expect(auditActionText('x.y')).toBe('其他操作（x.y）');
+  });
+});
+
+describe('after-sales and messages', () => {
+  it('labels statuses and reasons, with a fallback', () => {
+    expect(afterSaleStatusLabel('REQUESTED').text).toBe('待处理');
+    expect(afterSaleStatusLabel('NEW').text).toBe('未知状态（NEW）');
+    for (const reason of AFTER_SALE_REASONS) expect(afterSaleReasonText(reason)).not.toMatch(latin);
+    expect(afterSaleReasonText('DAMAGED')).toBe('商品破损');
+    expect(afterSaleReasonText('买家自己写的')).toBe('买家自己写的');
+  });
+
+  it('explains 43101', () => {
+    expect(messageErrcodeText(43101)).toContain('未订阅');
+  });
+});

@@ -1,0 +1,256 @@
+// What the console writes in Chinese from the API's codes and structured fields (issue 13): after-sale
+// requests, the order timeline's event codes, subscribe messages, anomalies, audit entries and reconciliation
+// discrepancies. The API's English `detail` strings are for developers; nothing here shows them.
+import { AFTER_SALE_REASON_LABELS, fenToYuan } from '@xiaodian/shared';
+import type { Label } from './admin-view';
+
+const yuanOf = (fen: unknown): string | undefined => (typeof fen === 'number' && Number.isInteger(fen) ? `¥${fenToYuan(fen)}` : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+const join = (...parts: (string | undefined | false)[]): string => parts.filter(Boolean).join('，');
+
+function labelOf(table: Record<string, Label>, key: string | undefined): Label {
+  return (key && table[key]) || { text: key ? `未知状态（${key}）` : '—', tone: 'off' };
+}
+
+// ---- after-sale requests ----
+
+const AFTER_SALE_STATUS: Record<string, Label> = {
+  REQUESTED: { text: '待处理', tone: 'bad' },
+  APPROVED: { text: '已同意，待买家退货', tone: 'wait' },
+  RETURNING: { text: '买家已寄回', tone: 'wait' },
+  REFUNDING: { text: '退款中', tone: 'wait' },
+  REFUNDED: { text: '已退款', tone: 'ok' },
+  REJECTED: { text: '已拒绝', tone: 'off' },
+  CANCELLED: { text: '买家已撤销', tone: 'off' },
+};
+export const afterSaleStatusLabel = (s: string | undefined): Label => labelOf(AFTER_SALE_STATUS, s);
+
+export const AFTER_SALE_TYPE_LABELS: Record<string, string> = { REFUND_ONLY: '仅退款', RETURN_REFUND: '退货退款' };
+export const afterSaleTypeLabel = (t: string): string => AFTER_SALE_TYPE_LABELS[t] ?? t;
+
+/** The queue's tabs: what waits for the shop first. */
+export const AFTER_SALE_TABS: { value: string; text: string }[] = [
+  { value: 'REQUESTED', text: '待处理' },
+  { value: 'RETURNING', text: '待收货' },
+  { value: 'APPROVED', text: '待买家退货' },
+  { value: 'REFUNDING', text: '退款中' },
+  { value: 'REFUNDED', text: '已退款' },
+  { value: 'REJECTED', text: '已拒绝' },
+  { value: 'CANCELLED', text: '已撤销' },
+  { value: '', text: '全部' },
+];
+
+/** A reason code of the shared list in Chinese (a request from before the list reads as its own text). */
+export function afterSaleReasonText(reason: string): string {
+  return (AFTER_SALE_REASON_LABELS as Record<string, string>)[reason] ?? reason;
+}
+
+// ---- the order's timeline (event codes) ----
+
+export interface OrderEventLike {
+  at: string;
+  status?: string;
+  code?: string;
+  data?: Record<string, unknown> | null;
+  note?: string;
+}
+
+const VIA: Record<string, string> = { SHOPPER: '买家确认收货', WECHAT: '买家在微信中确认收货', AUTO: '超时自动确认收货' };
+
+/** An event code's words, with its data (amounts in yuan, carrier and number …); undefined for an unknown code. */
+export function orderEventText(code: string, data: Record<string, unknown> = {}): string | undefined {
+  const amount = yuanOf(data.amountFen);
+  const refundNo = str(data.outRefundNo);
+  switch (code) {
+    case 'PLACED':
+      return join('买家下单', amount && `应付 ${amount}`);
+    case 'PAID':
+      return join('买家已付款', amount);
+    case 'CANCELLED':
+      return '买家取消了订单';
+    case 'EXPIRED':
+      return '超时未支付，订单关闭';
+    case 'CLOSED':
+      return '订单已关闭';
+    case 'SHIPPED':
+      return join('已发货', [str(data.expressCompany), str(data.trackingNo)].filter(Boolean).join(' ') || undefined);
+    case 'SHIPMENT_UPDATED':
+      return join('物流信息已更新', [str(data.expressCompany), str(data.trackingNo)].filter(Boolean).join(' ') || undefined);
+    case 'COMPLETED':
+      return join('交易完成', VIA[String(data.via)]);
+    case 'REFUND_STARTED':
+      return join('发起退款', amount, refundNo && `退款单号 ${refundNo}`);
+    case 'REFUND_SUCCEEDED':
+      return join('退款成功', amount);
+    case 'REFUND_FAILED':
+      return join('退款失败', amount, '金额已回到可退余额，可重新退款');
+    case 'AFTER_SALE_REQUESTED':
+      return join('买家申请售后', str(data.type) && afterSaleTypeLabel(String(data.type)), amount);
+    case 'AFTER_SALE_APPROVED':
+      return join('同意售后', str(data.note) && `说明：${String(data.note)}`);
+    case 'AFTER_SALE_REJECTED':
+      return join('拒绝售后', str(data.note) && `理由：${String(data.note)}`);
+    case 'AFTER_SALE_CANCELLED':
+      return '买家撤销了售后申请';
+    case 'AFTER_SALE_RETURNED':
+      return join('买家寄回商品', [str(data.expressCompany), str(data.trackingNo)].filter(Boolean).join(' ') || undefined);
+    case 'AFTER_SALE_RECEIVED':
+      return '店铺已收到退货';
+    default:
+      return undefined;
+  }
+}
+
+// ---- subscribe messages ----
+
+const MESSAGE_EVENTS: Record<string, string> = {
+  PAID: '支付成功通知（买家）',
+  SHIPPED: '发货通知（买家）',
+  REFUNDED: '退款通知（买家）',
+  OWNER_ORDER: '新订单通知（店主）',
+  OWNER_AFTERSALE: '新售后通知（店主）',
+  OWNER_REMIND_SHIPPING: '催发货提醒（店主）',
+};
+export const messageEventLabel = (e: string): string => MESSAGE_EVENTS[e] ?? e;
+
+const MESSAGE_STATUS: Record<string, Label> = {
+  PENDING: { text: '待发送', tone: 'wait' },
+  SENT: { text: '已送达', tone: 'ok' },
+  FAILED: { text: '发送失败', tone: 'bad' },
+  SKIPPED: { text: '未发送（未配置模板）', tone: 'off' },
+};
+export const messageStatusLabel = (s: string | undefined): Label => labelOf(MESSAGE_STATUS, s);
+
+/** Why WeChat refused a message, from its errcode. */
+export function messageErrcodeText(errcode: number | undefined): string | undefined {
+  if (errcode === undefined) return undefined;
+  if (errcode === 43101) return '买家未订阅或订阅次数已用完（43101）';
+  if (errcode === 40001 || errcode === 42001) return `access_token 无效或过期，会重试（${errcode}）`;
+  if (errcode === 40003) return '接收人 openid 无效（40003）';
+  if (errcode === 40037) return '模板 ID 不正确（40037）';
+  if (errcode === 47003) return '模板参数不正确（47003）';
+  return `微信错误码 ${errcode}`;
+}
+
+// ---- anomalies ----
+
+/** What an anomaly is about, from its kind and fields (never its English `detail`). */
+export function anomalyText(a: { kind: string; amountFen?: number; outTradeNo?: string; transactionId?: string }): string {
+  const amount = yuanOf(a.amountFen);
+  switch (a.kind) {
+    case 'AMOUNT_MISMATCH':
+      return join(`微信实收${amount ? ` ${amount}` : '金额'}与订单应付不符`, '订单已关闭，款项自动原路退回');
+    case 'PAID_AFTER_CLOSE':
+      return join(`订单关闭后买家仍付款${amount ? ` ${amount}` : ''}`, '款项自动原路退回');
+    case 'DOUBLE_PAYMENT':
+      return join(`同一订单重复支付${amount ? ` ${amount}` : ''}`, '多付的款项自动原路退回');
+    case 'UNKNOWN_TRADE':
+      return join(`微信报告了一笔本店没有的交易${amount ? ` ${amount}` : ''}`, '请在微信支付商户平台核实');
+    case 'IDENTITY_MISMATCH':
+      return '付款通知的商户号或小程序与本店不符，未受理';
+    case 'REFUND_ABNORMAL':
+      return join(`退款${amount ? ` ${amount}` : ''}异常（买家银行卡或账户拒收）`, '请在微信支付商户平台处理，或在订单中重新退款');
+    case 'REFUND_AMOUNT_MISMATCH':
+      return join(`微信报告的退款金额与本店发起的不符${amount ? `（${amount}）` : ''}`, '未记账，请在商户平台核实');
+    default:
+      return join(`异常（${a.kind}）`, amount);
+  }
+}
+
+// ---- audit entries ----
+
+export interface AuditLike {
+  action: string;
+  detail?: string;
+  stockBefore?: number;
+  stockAfter?: number;
+}
+
+const AUDIT_ACTIONS: Record<string, string> = {
+  'product.create': '新建商品',
+  'product.stock': '调整库存',
+  'product.update': '修改商品',
+  'category.create': '新建分类',
+  'category.update': '修改分类',
+  'category.delete': '删除分类',
+  'order.refund': '发起退款',
+  'order.ship': '发货',
+  'order.shipment': '修改物流信息',
+  'refund.reissue': '重新退款',
+  'aftersale.approve': '同意售后',
+  'aftersale.reject': '拒绝售后',
+  'aftersale.receive': '确认收到退货',
+  'after-sale.approve': '同意售后',
+  'after-sale.reject': '拒绝售后',
+  'after-sale.receive': '确认收到退货',
+  'staff.create': '添加店员',
+  'staff.disable': '停用店员',
+  'staff.enable': '启用店员',
+  'staff.password.reset': '重置店员密码',
+  'staff.password.change': '修改自己的密码',
+  'staff.wechat.bind': '绑定微信',
+  'anomaly.resolve': '处理异常',
+};
+export const auditActionText = (a: string): string => AUDIT_ACTIONS[a] ?? `其他操作（${a}）`;
+
+/**
+ * The details of an audit entry in Chinese: the stock figures, and the words the admin typed (a stock reason, a
+ * refund's reason, an anomaly's note), which the API stores inside its detail in a fixed place. Undefined when
+ * there is nothing to add to the action's name.
+ */
+export function auditDetailText(e: AuditLike): string | undefined {
+  const detail = e.detail ?? '';
+  const stock = e.stockBefore !== undefined && e.stockAfter !== undefined ? `库存 ${e.stockBefore} → ${e.stockAfter}` : undefined;
+  switch (e.action) {
+    case 'product.stock': {
+      // `reason` or `reason [红色 / L]` (a SKU) or `reason [3 SKUs]` (specs changed).
+      const m = /^(.*?)(?:\s*\[(.+)\])?$/.exec(detail);
+      const reason = m?.[1]?.trim();
+      const sku = m?.[2];
+      const skuText = sku && /^\d+ SKUs?$/.test(sku) ? `${sku.replace(/\D/g, '')} 个规格` : sku;
+      return join(stock, skuText && `规格 ${skuText}`, reason && reason !== 'specs changed' ? `原因：${reason}` : reason ? '规格调整' : undefined) || undefined;
+    }
+    case 'product.create':
+      return stock ?? (e.stockAfter !== undefined ? `库存 ${e.stockAfter}` : undefined);
+    case 'order.refund': {
+      const m = /^refund (\S+) of (\d+) fen: (.*)$/s.exec(detail);
+      return m ? join(`退款 ${yuanOf(Number(m[2]))}`, `原因：${m[3]}`, `退款单号 ${m[1]}`) : undefined;
+    }
+    case 'order.ship': {
+      const m = /^shipped with (.+)$/.exec(detail);
+      return m ? `物流 ${m[1]}` : undefined;
+    }
+    case 'anomaly.resolve': {
+      const m = /^[A-Z_]+: (.*)$/s.exec(detail);
+      return m ? `处理说明：${m[1]}` : undefined;
+    }
+    default:
+      return stock;
+  }
+}
+
+// ---- reconciliation discrepancies ----
+
+export interface DiscrepancyLike {
+  kind: string;
+  action: string;
+  outTradeNo?: string;
+  outRefundNo?: string;
+  transactionId?: string;
+}
+
+/** What a discrepancy means and what was done about it, from its kind and action. */
+export function discrepancyText(d: DiscrepancyLike): string {
+  const what: Record<string, string> = {
+    MISSING_LOCALLY: '微信账单中有这笔收款，本店没有记为已支付',
+    MISSING_AT_WECHAT: '本店记为已支付，微信当天的账单中没有',
+    AMOUNT_MISMATCH: '微信账单中的金额与本店订单应付金额不符',
+    REFUND_MISMATCH: d.outRefundNo ? '这笔退款在微信账单与本店记录中不一致' : '退款记录与微信账单不一致',
+  };
+  const done: Record<string, string> = {
+    HEALED: '已向微信查询确认并自动补记',
+    REFUNDED: '订单无法接收这笔款项，已自动原路退款',
+    FLAGGED: '未自动处理，请在微信支付商户平台核实后处理',
+  };
+  return join(what[d.kind] ?? `差异（${d.kind}）`, done[d.action] ?? d.action);
+}

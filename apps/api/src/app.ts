@@ -15,6 +15,8 @@ import { dashboardAdminRoutes } from './modules/dashboard/admin-routes';
 import { healthRoutes } from './modules/health/routes';
 import { adminImageRoutes } from './modules/images/admin-routes';
 import { imageRoutes } from './modules/images/routes';
+import { messageAdminRoutes } from './modules/messages/admin-routes';
+import { messageRoutes } from './modules/messages/routes';
 import { orderRoutes } from './modules/orders/routes';
 import { paymentRoutes } from './modules/payments/routes';
 import { reconciliationAdminRoutes } from './modules/reconciliation/admin-routes';
@@ -43,6 +45,7 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     orderRoutes(services),
     paymentRoutes(services),
     refundRoutes(services),
+    messageRoutes(services),
     adminImageRoutes(services),
     adminCategoryRoutes(services),
     adminProductRoutes(services),
@@ -50,6 +53,7 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     dashboardAdminRoutes(services),
     refundAdminRoutes(services),
     shippingAdminRoutes(services),
+    messageAdminRoutes(services),
     anomalyAdminRoutes(services, { REFUND_ABNORMAL: settleAbnormalRefund }),
     reconciliationAdminRoutes(services),
   ];

@@ -6,6 +6,7 @@ import { infraModels } from './infra/model';
 import { anomalyModels } from './modules/anomalies/model';
 import { catalogModels } from './modules/catalog/model';
 import { imageModels } from './modules/images/model';
+import { messageModels } from './modules/messages/model';
 import { orderModels } from './modules/orders/model';
 import { paymentModels } from './modules/payments/model';
 import { reconciliationModels } from './modules/reconciliation/model';
@@ -28,6 +29,7 @@ export function defineModels(db: Connection) {
     ...paymentModels(db),
     ...refundModels(db),
     ...shippingModels(db),
+    ...messageModels(db),
     ...reconciliationModels(db),
   };
 }

@@ -17,6 +17,12 @@ const WECHAT_VARIABLES = [
   'WECHATPAY_PUBLIC_KEY_ID',
   'WECHATPAY_PUBLIC_KEY',
   'WECHATPAY_BASE',
+  // The sandbox writes development subscribe message templates, so development sends every message.
+  'WECHAT_TEMPLATE_PAID',
+  'WECHAT_TEMPLATE_SHIPPED',
+  'WECHAT_TEMPLATE_REFUNDED',
+  'WECHAT_TEMPLATE_OWNER_ORDER',
+  'WECHAT_TEMPLATE_OWNER_AFTERSALE',
 ] as const;
 
 const nonEmpty = z.string().trim().min(1);
@@ -65,6 +71,12 @@ const schema = z
     /** Set to "false" to run an instance that only serves HTTP (jobs run on the others). */
     JOBS_ENABLED: z.enum(['true', 'false']).default('true'),
     SANDBOX_DATA_DIR: nonEmpty.optional(),
+    /** Subscribe message template ids (the mini program's 订阅消息 templates); unset: that message is never sent. */
+    WECHAT_TEMPLATE_PAID: nonEmpty.max(128).optional(),
+    WECHAT_TEMPLATE_SHIPPED: nonEmpty.max(128).optional(),
+    WECHAT_TEMPLATE_REFUNDED: nonEmpty.max(128).optional(),
+    WECHAT_TEMPLATE_OWNER_ORDER: nonEmpty.max(128).optional(),
+    WECHAT_TEMPLATE_OWNER_AFTERSALE: nonEmpty.max(128).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -114,6 +126,8 @@ export interface Config {
   /** The Prometheus endpoint's listener; undefined: off. */
   metrics?: { port: number; host: string; token?: string };
   jobsEnabled: boolean;
+  /** Subscribe message template ids; an absent one is never sent (its messages are recorded SKIPPED). */
+  subscribeTemplates: { paid?: string; shipped?: string; refunded?: string; ownerOrder?: string; ownerAfterSale?: string };
   wechat: { appid: string; secret: string; apiBase: string };
   wechatPay: {
     mchid: string;
@@ -279,6 +293,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     logPretty: e.NODE_ENV !== 'development' ? false : e.LOG_PRETTY === undefined ? undefined : e.LOG_PRETTY === '1',
     metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     jobsEnabled: e.JOBS_ENABLED === 'true',
+    subscribeTemplates: {
+      ...(e.WECHAT_TEMPLATE_PAID ? { paid: e.WECHAT_TEMPLATE_PAID } : {}),
+      ...(e.WECHAT_TEMPLATE_SHIPPED ? { shipped: e.WECHAT_TEMPLATE_SHIPPED } : {}),
+      ...(e.WECHAT_TEMPLATE_REFUNDED ? { refunded: e.WECHAT_TEMPLATE_REFUNDED } : {}),
+      ...(e.WECHAT_TEMPLATE_OWNER_ORDER ? { ownerOrder: e.WECHAT_TEMPLATE_OWNER_ORDER } : {}),
+      ...(e.WECHAT_TEMPLATE_OWNER_AFTERSALE ? { ownerAfterSale: e.WECHAT_TEMPLATE_OWNER_AFTERSALE } : {}),
+    },
     wechat: { appid: e.WECHAT_APPID!, secret: e.WECHAT_SECRET!, apiBase: e.WECHAT_API_BASE },
     wechatPay: {
       mchid: e.WECHATPAY_MCHID!,

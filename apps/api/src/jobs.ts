@@ -2,6 +2,7 @@
 // item by item in the database, so every instance may run all of them.
 import type { Job } from './infra/job-runner';
 import { runOrphanImages } from './modules/images/orphan-images-job';
+import { runMessages } from './modules/messages/messages-job';
 import { runReservationSweeper } from './modules/orders/reservation-sweeper-job';
 import { runOrderExpiry } from './modules/payments/order-expiry-job';
 import { runPaymentSync } from './modules/payments/payment-sync-job';
@@ -15,6 +16,8 @@ export const JOBS: readonly Job[] = [
   { name: 'refund-sync', everyMs: 15_000, run: runRefundSync },
   { name: 'reservation-sweeper', everyMs: 30_000, run: runReservationSweeper },
   { name: 'shipping-upload', everyMs: 15_000, run: runShippingUpload },
+  // Subscribe messages leave within seconds of the change they report (the contract allows 60 s).
+  { name: 'messages', everyMs: 5_000, run: runMessages },
   // Uploads never attached are deleted a day after; a late run costs nothing but storage.
   { name: 'orphan-images', everyMs: 10 * 60_000, run: runOrphanImages },
   // Cheap when there is nothing to do (one query); the bill of yesterday is picked up soon after 10:00 Beijing.

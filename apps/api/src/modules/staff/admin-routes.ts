@@ -1,6 +1,6 @@
 // The console's own account, staff accounts (the owner's) and the audit trail.
 import Router from '@koa/router';
-import { adminAuditQuery, changePasswordInput, createStaffInput, resetStaffPasswordInput } from '@xiaodian/shared';
+import { adminAuditQuery, adminMePatchInput, changePasswordInput, createStaffInput, resetStaffPasswordInput } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { adminOf, requireAdmin } from '../../http/auth';
 import { queryOf } from '../../http/query';
@@ -19,9 +19,22 @@ export function staffAdminRoutes(s: Services): Router {
   const anyAdmin = requireAdmin(s.tokens);
   const owner = requireAdmin(s.tokens, ['owner']);
 
-  router.get('/me', anyAdmin, (ctx) => {
+  // `wechatBound`/`notify`: whether the owner's messages reach this account (the binding itself: messages room).
+  const me = async (adminId: string, username: string, role: 'owner' | 'staff') => {
+    const account = await s.models.Admin.findById(adminId).select({ wechatOpenid: 1, notify: 1 }).lean();
+    return { id: adminId, username, role, wechatBound: Boolean(account?.wechatOpenid), notify: account?.notify ?? role === 'owner' };
+  };
+
+  router.get('/me', anyAdmin, async (ctx) => {
     const { adminId, username, role } = adminOf(ctx);
-    ctx.body = { id: adminId, username, role };
+    ctx.body = await me(adminId, username, role);
+  });
+
+  router.patch('/me', anyAdmin, async (ctx) => {
+    const { adminId, username, role } = adminOf(ctx);
+    const { notify } = parseInput(adminMePatchInput, ctx.request.body);
+    await s.models.Admin.updateOne({ _id: adminId }, { $set: { notify } });
+    ctx.body = await me(adminId, username, role);
   });
 
   router.post('/logout', anyAdmin, async (ctx) => {

@@ -18,6 +18,11 @@ const adminSchema = new Schema({
   disabledAt: { type: Date },
   disabledBy: { type: String },
   passwordChangedAt: { type: Date },
+  /** The WeChat (openid in this mini program) bound through a one-time code: the owner's messages go there. */
+  wechatOpenid: { type: String },
+  wechatBoundAt: { type: Date },
+  /** Whether the owner's messages go to this account once bound; unset: yes for the owner, no for staff. */
+  notify: { type: Boolean },
 });
 
 /** Who changed what in the shop, for the owner: stock adjustments carry before → after and a reason. */

@@ -152,7 +152,7 @@ describe('messages to the shopper', () => {
     expect(await runMessageSender(services(), later(sendRetryDelayMs(1), t0))).toBe(1);
     const [paid] = await messagesOf(order.id);
     expect(paid).toMatchObject({ status: 'SENT', attempts: 2 });
-    expect(paid.lastError).toBeUndefined();
+    expect(paid!.lastError).toBeUndefined();
     expect(await received(carol.openid)).toHaveLength(1);
   });
 
@@ -175,7 +175,7 @@ describe('messages to the shopper', () => {
     await runMessageSender(services(), later(sendRetryDelayMs(1), t0));
     const [paid] = await messagesOf(second.id);
     expect(paid).toMatchObject({ status: 'SENT', attempts: 2 });
-    expect(paid.errcode).toBeUndefined();
+    expect(paid!.errcode).toBeUndefined();
     expect(await received(dave.openid)).toHaveLength(2);
   });
 

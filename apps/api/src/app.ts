@@ -7,6 +7,8 @@ import type { Services } from './context';
 import { bodyErrorOf } from './errors';
 import { errorHandler } from './http/error-handler';
 import { requestContext } from './http/request-context';
+import { afterSaleAdminRoutes } from './modules/aftersales/admin-routes';
+import { afterSaleRoutes } from './modules/aftersales/routes';
 import { anomalyAdminRoutes } from './modules/anomalies/admin-routes';
 import { adminProductRoutes } from './modules/catalog/admin-routes';
 import { adminCategoryRoutes } from './modules/catalog/category-admin-routes';
@@ -19,6 +21,7 @@ import { messageAdminRoutes } from './modules/messages/admin-routes';
 import { messageRoutes } from './modules/messages/routes';
 import { orderRoutes } from './modules/orders/routes';
 import { paymentRoutes } from './modules/payments/routes';
+import { pushRoutes } from './modules/push/routes';
 import { reconciliationAdminRoutes } from './modules/reconciliation/admin-routes';
 import { refundAdminRoutes } from './modules/refunds/admin-routes';
 import { refundRoutes } from './modules/refunds/routes';
@@ -46,6 +49,7 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     paymentRoutes(services),
     refundRoutes(services),
     messageRoutes(services),
+    afterSaleRoutes(services),
     adminImageRoutes(services),
     adminCategoryRoutes(services),
     adminProductRoutes(services),
@@ -54,8 +58,10 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     refundAdminRoutes(services),
     shippingAdminRoutes(services),
     messageAdminRoutes(services),
+    afterSaleAdminRoutes(services),
     anomalyAdminRoutes(services, { REFUND_ABNORMAL: settleAbnormalRefund }),
     reconciliationAdminRoutes(services),
+    pushRoutes(services),
   ];
 }
 

@@ -3,6 +3,7 @@
 // and owns its models; this file only gathers them for the Services object.
 import type { Connection } from 'mongoose';
 import { infraModels } from './infra/model';
+import { afterSaleModels } from './modules/aftersales/model';
 import { anomalyModels } from './modules/anomalies/model';
 import { catalogModels } from './modules/catalog/model';
 import { imageModels } from './modules/images/model';
@@ -30,6 +31,7 @@ export function defineModels(db: Connection) {
     ...refundModels(db),
     ...shippingModels(db),
     ...messageModels(db),
+    ...afterSaleModels(db),
     ...reconciliationModels(db),
   };
 }

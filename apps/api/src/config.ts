@@ -23,6 +23,8 @@ const WECHAT_VARIABLES = [
   'WECHAT_TEMPLATE_REFUNDED',
   'WECHAT_TEMPLATE_OWNER_ORDER',
   'WECHAT_TEMPLATE_OWNER_AFTERSALE',
+  'WECHAT_PUSH_TOKEN',
+  'WECHAT_PUSH_AES_KEY',
 ] as const;
 
 const nonEmpty = z.string().trim().min(1);
@@ -77,6 +79,15 @@ const schema = z
     WECHAT_TEMPLATE_REFUNDED: nonEmpty.max(128).optional(),
     WECHAT_TEMPLATE_OWNER_ORDER: nonEmpty.max(128).optional(),
     WECHAT_TEMPLATE_OWNER_AFTERSALE: nonEmpty.max(128).optional(),
+    /** Days after completion during which a shopper may still ask for an after-sale. */
+    AFTER_SALE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+    /** The Token of WeChat's message push (the mini program's 消息推送 settings): signs every push. */
+    WECHAT_PUSH_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3 to 32 letters or digits').optional(),
+    /** The EncodingAESKey of the message push (safe mode): 43 characters of base64 without the final '='. */
+    WECHAT_PUSH_AES_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}$/, 'must be the 43-character EncodingAESKey')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -128,6 +139,10 @@ export interface Config {
   jobsEnabled: boolean;
   /** Subscribe message template ids; an absent one is never sent (its messages are recorded SKIPPED). */
   subscribeTemplates: { paid?: string; shipped?: string; refunded?: string; ownerOrder?: string; ownerAfterSale?: string };
+  /** Days after completion during which after-sale requests are accepted. */
+  afterSaleDays: number;
+  /** WeChat's message push (`/api/wechat/push`); undefined: no token configured, every push is refused. */
+  wechatPush?: { token: string; aesKey?: string };
   wechat: { appid: string; secret: string; apiBase: string };
   wechatPay: {
     mchid: string;
@@ -300,6 +315,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       ...(e.WECHAT_TEMPLATE_OWNER_ORDER ? { ownerOrder: e.WECHAT_TEMPLATE_OWNER_ORDER } : {}),
       ...(e.WECHAT_TEMPLATE_OWNER_AFTERSALE ? { ownerAfterSale: e.WECHAT_TEMPLATE_OWNER_AFTERSALE } : {}),
     },
+    afterSaleDays: e.AFTER_SALE_DAYS,
+    wechatPush: e.WECHAT_PUSH_TOKEN ? { token: e.WECHAT_PUSH_TOKEN, ...(e.WECHAT_PUSH_AES_KEY ? { aesKey: e.WECHAT_PUSH_AES_KEY } : {}) } : undefined,
     wechat: { appid: e.WECHAT_APPID!, secret: e.WECHAT_SECRET!, apiBase: e.WECHAT_API_BASE },
     wechatPay: {
       mchid: e.WECHATPAY_MCHID!,

@@ -1,6 +1,7 @@
 // Every background job of the API. Each lives with the feature whose work it does; every job claims its work
 // item by item in the database, so every instance may run all of them.
 import type { Job } from './infra/job-runner';
+import { runAfterSaleRefunds } from './modules/aftersales/after-sale-refund-job';
 import { runOrphanImages } from './modules/images/orphan-images-job';
 import { runMessages } from './modules/messages/messages-job';
 import { runReservationSweeper } from './modules/orders/reservation-sweeper-job';
@@ -18,6 +19,8 @@ export const JOBS: readonly Job[] = [
   { name: 'shipping-upload', everyMs: 15_000, run: runShippingUpload },
   // Subscribe messages leave within seconds of the change they report (the contract allows 60 s).
   { name: 'messages', everyMs: 5_000, run: runMessages },
+  // After-sale refunds a crash left unstarted (rare: one query when there are none).
+  { name: 'after-sale-refunds', everyMs: 30_000, run: runAfterSaleRefunds },
   // Uploads never attached are deleted a day after; a late run costs nothing but storage.
   { name: 'orphan-images', everyMs: 10 * 60_000, run: runOrphanImages },
   // Cheap when there is nothing to do (one query); the bill of yesterday is picked up soon after 10:00 Beijing.

@@ -15,6 +15,7 @@ import type { Services } from './context';
 import type { Logger } from './logger';
 import { defineModels } from './collections';
 import { EventBus } from './events';
+import { followRefund } from './modules/aftersales/follow-refund';
 import { scheduleAutomaticRefund } from './modules/refunds/automatic-refund';
 import { isShopperSessionCurrent } from './modules/shoppers/check-shopper-session';
 import { isAdminSessionCurrent } from './modules/staff/check-admin-session';
@@ -94,6 +95,7 @@ export function buildServices(config: Config, logger: Logger, db: Connection, op
   };
   // Who acts on which domain event: the features above the ones that raise them.
   services.events.on('payment.unkept', (payment) => scheduleAutomaticRefund(services, payment));
+  services.events.on('refund.changed', (change) => followRefund(services, change));
   return services;
 }
 

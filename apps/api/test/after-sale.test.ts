@@ -337,3 +337,56 @@ describe('races', () => {
     expect(await wechatRefunds(order.outTradeNo)).toHaveLength(1);
   });
 });
+
+describe('a failed refund', () => {
+  it('leaves the request REFUNDING with the problem shown; the re-issued refund becomes its refund and ends it', async () => {
+    const order = await shippedOrder('as-reissue');
+    const id = (await ask(order, { type: 'REFUND_ONLY', amountFen: 2000 })).body.id;
+    const first = (await admin('POST', `/api/admin/after-sales/${id}/approve`, {})).body.outRefundNo as string;
+    await settleAtWechat(first, 'CLOSED');
+    const stuck = await eventually(async () => {
+      const a = (await admin('GET', `/api/admin/after-sales/${id}`)).body;
+      return a.refundProblem === 'CLOSED' && a;
+    });
+    expect(stuck).toMatchObject({ status: 'REFUNDING', outRefundNo: first });
+    // Still not the shopper's to cancel: the shop owes the money.
+    expect((await shopper(order, 'POST', `/api/after-sales/${id}/cancel`)).status).toBe(409);
+
+    const reissued = await admin('POST', `/api/admin/refunds/${first}/reissue`);
+    expect(reissued.status).toBe(201);
+    const second = reissued.body.outRefundNo as string;
+    expect(second).not.toBe(first);
+    const following = (await admin('GET', `/api/admin/after-sales/${id}`)).body;
+    expect(following).toMatchObject({ status: 'REFUNDING', outRefundNo: second });
+    expect(following.refundProblem).toBeUndefined();
+
+    await settleAtWechat(second);
+    const done = await eventually(async () => {
+      const a = (await shopper(order, 'GET', `/api/after-sales/${id}`)).body;
+      return a.status === 'REFUNDED' && a;
+    });
+    expect(done.outRefundNo).toBe(second);
+    expect((await stored(order.id)).openAfterSaleId).toBeUndefined();
+    expect((await wechatRefunds(order.outTradeNo)).map((r: any) => r.status).sort()).toEqual(['CLOSED', 'SUCCESS']);
+  });
+});
+
+describe('a crash between the order update and the request', () => {
+  it('writes the request the order took a slot for from its timeline entry, and frees a slot an ended request still holds', async () => {
+    const order = await shippedOrder('as-crash-request');
+    const created = (await ask(order, { type: 'RETURN_REFUND', amountFen: 700, reason: 'WRONG_ITEM', description: '发错颜色' })).body;
+    // What a crash right after the order's update leaves: the slot taken, no request document.
+    await services().models.AfterSale.deleteOne({ _id: created.id });
+    const again = await ask(order, { type: 'REFUND_ONLY', amountFen: 100 });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('AFTER_SALE_OPEN');
+    const listed = (await shopper(order, 'GET', `/api/orders/${order.id}/after-sales`)).body.items;
+    expect(listed).toEqual([expect.objectContaining({ id: created.id, status: 'REQUESTED', type: 'RETURN_REFUND', amountFen: 700, reason: 'WRONG_ITEM', description: '发错颜色' })]);
+
+    // What a crash right after a cancel leaves: the request ended, the order still pointing at it.
+    const { moveAfterSale } = await import('../src/modules/aftersales/move-after-sale');
+    expect(await moveAfterSale(services().models, { id: created.id, to: 'CANCELLED' })).not.toBeNull();
+    expect(String((await stored(order.id)).openAfterSaleId)).toBe(created.id);
+    expect((await ask(order, { type: 'REFUND_ONLY', amountFen: 100 })).status).toBe(201);
+  });
+});

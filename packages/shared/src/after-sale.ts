@@ -112,6 +112,11 @@ export interface AfterSale {
   adminNote?: string;
   returnShipment?: { expressCompany: string; trackingNo: string; at: string };
   outRefundNo?: string;
+  /**
+   * Why the refund is not on its way: WeChat ended it (`CLOSED`, `ABNORMAL`: the owner issues it again), or the
+   * refund could not start yet (an error code; a job retries). Absent when all is well.
+   */
+  refundProblem?: string;
   history: AfterSaleHistoryEntry[];
   createdAt: string;
   updatedAt: string;

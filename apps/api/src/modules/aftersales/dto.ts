@@ -19,6 +19,7 @@ export function toAfterSale(doc: AfterSaleDoc, orderNo?: string): AfterSale {
       ? { returnShipment: { expressCompany: doc.returnShipment.expressCompany ?? '', trackingNo: doc.returnShipment.trackingNo, at: (doc.returnShipment.at ?? doc.updatedAt).toISOString() } }
       : {}),
     ...(doc.outRefundNo ? { outRefundNo: doc.outRefundNo } : {}),
+    ...(doc.refundProblem ? { refundProblem: doc.refundProblem } : {}),
     history: (doc.history ?? []).map(
       (h): AfterSaleHistoryEntry => ({ at: (h.at ?? doc.createdAt).toISOString(), status: h.status as AfterSaleStatus, ...(h.note ? { note: h.note } : {}) }),
     ),

@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import type { PushSender } from './domain/push';
 import type { Faults } from './faults';
 import type { Identity } from './identity';
 import type { KeyManager } from './keys';
@@ -14,6 +15,8 @@ export interface Core {
   faults: Faults;
   keys: KeyManager;
   notifier: Notifier;
+  /** WeChat's message push to the shop (confirm-receipt, remind-shipping). */
+  pusher: PushSender;
   timers: Timers;
   timeScale: number;
   log: (line: string) => void;

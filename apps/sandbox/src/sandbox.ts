@@ -123,7 +123,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const pushKeys = ensurePushKeys(dataDir);
   const pusher = new PushSender({ keys: pushKeys, appid: identity.appid, url: options.pushUrl ?? DEFAULT_PUSH_URL, timers, timeScale, log });
   let url = '';
-  const core: Core = { identity, store, clock, faults, keys, notifier, timers, timeScale, log, url: () => url };
+  const core: Core = { identity, store, clock, faults, keys, notifier, pusher, timers, timeScale, log, url: () => url };
   let apiEnv: Record<string, string> = {};
 
   const app = new Koa();
@@ -147,7 +147,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use(rawBody);
   app.use(controlErrors);
   app.use(unknownV3(core));
-  for (const router of [payRoutes(core), openRoutes(core), controlRoutes(core, () => apiEnv), pushRoutes(core, pusher), pageRoutes(core)]) {
+  for (const router of [payRoutes(core), openRoutes(core), controlRoutes(core, () => apiEnv), pushRoutes(core), pageRoutes(core)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -132,6 +132,11 @@ describe('message push', () => {
     const record = await sandbox.control.remindShipping(trade.transaction_id!);
     expect(record.status).toBe('delivered');
     expect(received[0]!.message).toMatchObject({ Event: 'trade_manage_remind_shipping', transaction_id: trade.transaction_id });
+    // The dashboard lists the pushes and offers the buttons on paid trades.
+    const dashboard = await (await fetch(`${sandbox.url}/__sandbox/?partial=1`)).text();
+    expect(dashboard).toContain('Message push');
+    expect(dashboard).toContain('trade_manage_remind_shipping');
+    expect(dashboard).toContain('确认收货');
     const unknown = await fetch(`${sandbox.url}/__sandbox/confirm-receipt`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"transaction_id":"4200000000000000000000000000"}' });
     expect(unknown.status).toBe(404);
     const missing = await fetch(`${sandbox.url}/__sandbox/remind-shipping`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });

@@ -55,6 +55,20 @@ ${recent
 ${quotas.length > 0 ? `<details><summary class="small muted">quotas left</summary><table><tr><th>openid</th><th>template</th><th>left</th></tr>${quotas.map(([key, n]) => { const [openid, id] = key.split('|'); return `<tr><td class="mono small">${esc(openid)}</td><td>${esc(titleOf(id ?? ''))}</td><td>${n}</td></tr>`; }).join('')}</table></details>` : ''}</section>`;
 }
 
+/** WeChat's message push to the shop: each push with its attempts and the shop's answers. */
+function pushesSection(core: Core): string {
+  const pushes = [...core.pusher.records].reverse().slice(0, LIMIT);
+  return `<section><h2>Message push <span class="muted small">to <code>${esc(core.pusher.url)}</code> · safe mode · repeats after 5s, 10s, 30s, 60s × ${core.timeScale}</span></h2>
+<table><tr><th>status</th><th>event</th><th>transaction_id</th><th>attempts</th><th>last answer</th></tr>
+${pushes
+  .map((p) => {
+    const last = p.attempts.at(-1);
+    return `<tr><td>${badge(p.status)}</td><td><b>${esc(p.event)}</b></td><td class="mono small">${esc(p.transaction_id)}</td><td>${p.attempts.length}</td><td class="mono small">${esc(last ? `${last.status ?? last.error ?? ''} ${last.answer ?? ''}`.slice(0, 160) : '')}</td></tr>`;
+  })
+  .join('')}
+</table>${pushes.length === 0 ? '<p class="muted">No pushes yet: a paid trade\'s 确认收货 button sends WeChat\'s settlement push (<code>POST /__sandbox/confirm-receipt</code>).</p>' : ''}</section>`;
+}
+
 /** The part of the page that refreshes itself. */
 export function dashboardLive(core: Core): string {
   const { data } = core.store;
@@ -69,7 +83,7 @@ ${trades
   .map(
     (t) => `<tr><td class="mono">${esc(t.out_trade_no)}${t.origin === 'inserted' ? ' <span class="badge" title="inserted by the control API">inserted</span>' : ''}</td><td>¥${yuan(t.amount.total)}</td><td>${badge(t.trade_state)}${t.expireAt !== undefined && t.expireAt <= now && t.trade_state === 'NOTPAY' ? ' <span class="badge">expired</span>' : ''}${t.shipping ? ' <span class="badge ok">shipped</span>' : ''}</td>
 <td>${esc(t.description)}</td><td class="mono small">${esc(t.payer.openid)}</td><td class="small">${esc(rfc3339(t.createdAt).slice(5, 19).replace('T', ' '))}</td><td class="mono small">${esc(t.transaction_id ?? '')}</td>
-<td>${t.trade_state === 'NOTPAY' || t.trade_state === 'PAYERROR' ? `<a class="button" href="/__sandbox/cashier?prepay_id=${encodeURIComponent(t.prepay_id ?? '')}&redirect=${encodeURIComponent('/__sandbox/')}">Cashier</a> <button onclick="act('POST','/__sandbox/pay',{prepay_id:'${esc(t.prepay_id ?? '')}',outcome:'SUCCESS'})">Pay</button>` : ''}</td></tr>`,
+<td>${t.trade_state === 'NOTPAY' || t.trade_state === 'PAYERROR' ? `<a class="button" href="/__sandbox/cashier?prepay_id=${encodeURIComponent(t.prepay_id ?? '')}&redirect=${encodeURIComponent('/__sandbox/')}">Cashier</a> <button onclick="act('POST','/__sandbox/pay',{prepay_id:'${esc(t.prepay_id ?? '')}',outcome:'SUCCESS'})">Pay</button>` : ''}${(t.trade_state === 'SUCCESS' || t.trade_state === 'REFUND') && t.transaction_id ? `<button title="the shopper confirms receipt in WeChat: the settlement push" onclick="act('POST','/__sandbox/confirm-receipt',{transaction_id:'${esc(t.transaction_id)}'})">确认收货</button> <button title="the shopper asks the shop to ship" onclick="act('POST','/__sandbox/remind-shipping',{transaction_id:'${esc(t.transaction_id)}'})">提醒发货</button>` : ''}</td></tr>`,
   )
   .join('')}
 </table>${trades.length === 0 ? '<p class="muted">No trades yet: prepay with <code>POST /v3/pay/transactions/jsapi</code>.</p>' : ''}</section>
@@ -90,6 +104,8 @@ ${notifications.map(notificationBlock).join('')}
 </table>${notifications.length === 0 ? '<p class="muted">No notifications yet.</p>' : ''}</section>
 
 ${messagesSection(core)}
+
+${pushesSection(core)}
 
 <section><h2>Active faults <span class="muted small">${data.faults.length}</span></h2>
 ${data.faults.length === 0 ? '<p class="muted">None: the sandbox behaves like a healthy WeChat.</p>' : `<table><tr><th>kind</th><th>scope</th><th>endpoints</th><th>count</th><th>ms</th><th>fired</th><th></th></tr>

@@ -4,7 +4,6 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { Core } from '../core';
-import type { PushSender } from '../domain/push';
 import { ControlError } from '../errors';
 import { bodyObject, sendJson } from '../http';
 import type { TradeRecord } from '../records';
@@ -37,8 +36,9 @@ function tradeFields(core: Core, trade: TradeRecord, event: string) {
   };
 }
 
-export function pushRoutes(core: Core, pusher: PushSender): Router {
+export function pushRoutes(core: Core): Router {
   const router = new Router({ prefix: '/__sandbox' });
+  const { pusher } = core;
 
   /** The shopper confirmed receipt in WeChat: the settlement push (confirm_receive_method 2: by the shopper). */
   router.post('/confirm-receipt', async (ctx) => {

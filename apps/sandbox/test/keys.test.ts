@@ -102,6 +102,7 @@ describe('identities and state', () => {
       'WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_API_BASE', 'WECHATPAY_MCHID', 'WECHATPAY_SERIAL', 'WECHATPAY_PRIVATE_KEY',
       'WECHATPAY_APIV3_KEY', 'WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY', 'WECHATPAY_BASE',
       'WECHAT_TEMPLATE_PAID', 'WECHAT_TEMPLATE_SHIPPED', 'WECHAT_TEMPLATE_REFUNDED', 'WECHAT_TEMPLATE_OWNER_ORDER', 'WECHAT_TEMPLATE_OWNER_AFTERSALE',
+      'WECHAT_PUSH_TOKEN', 'WECHAT_PUSH_AES_KEY',
     ]);
     expect(Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))).toEqual(second.apiEnv);
     expect(second.apiEnv.WECHATPAY_BASE).toBe(second.url);

@@ -72,6 +72,8 @@ describe('subscribe messages', () => {
     expect((await send(accessToken, { ...message, page: '/pages/x' })).errcode).toBe(41030);
     expect((await send(accessToken, message)).errcode).toBe(0);
     await expect(sandbox.control.subscribe(openid, ['unknown'])).rejects.toThrow(/unknown template/);
+    // A test user's name stands for their openid.
+    expect((await post('/__sandbox/subscribe', { user: 'alice', templateIds: [PAID.id] })).body).toMatchObject({ openid, quotas: { [PAID.id]: 1 } });
   });
 
   it('fails once on request: a 5xx, or a token refused, for the subscribe_send endpoint', async () => {

@@ -5,7 +5,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Core } from '../core';
 import { ControlError } from '../errors';
 import { rfc3339 } from '../time';
-import { checkToken, type OpenAnswer } from './open';
+import { checkToken, openidOf, type OpenAnswer } from './open';
 
 /** The template ids the sandbox knows: written into api.env, so development sends to them. */
 export interface SubscribeTemplate {
@@ -57,10 +57,12 @@ const wxError = (errcode: number, errmsg: string): OpenAnswer => ({ errcode, err
 
 const quotaKey = (openid: string, templateId: string) => `${openid}|${templateId}`;
 
-/** `POST /__sandbox/subscribe {openid, templateIds}`: one message per template, what tapping "allow" grants. */
+/** `POST /__sandbox/subscribe {openid | user, templateIds}`: one message per template, what tapping "allow" grants. */
 export function grantSubscription(core: Core, body: Record<string, unknown>): { openid: string; quotas: Record<string, number> } {
-  const { openid, templateIds } = body;
-  if (typeof openid !== 'string' || openid === '') throw new ControlError(400, 'VALIDATION_FAILED', 'openid is required');
+  const { templateIds } = body;
+  // A test user's name stands for their openid (as in /__sandbox/login-code), for clients that only know the name.
+  const openid = typeof body.openid === 'string' && body.openid !== '' ? body.openid : typeof body.user === 'string' && body.user !== '' ? openidOf(core, body.user) : undefined;
+  if (!openid) throw new ControlError(400, 'VALIDATION_FAILED', 'openid (or user) is required');
   if (!Array.isArray(templateIds) || templateIds.length === 0 || templateIds.some((t) => typeof t !== 'string')) {
     throw new ControlError(400, 'VALIDATION_FAILED', 'templateIds must be a non-empty list of template ids');
   }

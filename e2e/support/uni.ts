@@ -5,3 +5,11 @@ import type { Locator, Page } from 'playwright-core';
 export function toast(page: Page): Locator {
   return page.locator('uni-toast');
 }
+
+/** The confirm button of `uni.showModal` (uni-h5 draws its own modal). */
+export async function confirmModal(page: Page): Promise<void> {
+  const button = page.locator('.uni-modal .uni-modal__btn_primary');
+  await button.waitFor();
+  await button.click();
+  await button.waitFor({ state: 'hidden' });
+}

@@ -5,7 +5,7 @@
 // and hears of paid orders. The jobs are run by hand with the clock they would see.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../src/context';
-import { runOutboxDrain } from '../src/modules/messages/drain-outbox';
+import { createMessagesFor, runOutboxDrain, type OrderWithOutbox } from '../src/modules/messages/drain-outbox';
 import { runMessages } from '../src/modules/messages/messages-job';
 import { claimDueMessages, runMessageSender, SEND_LEASE_MS, sendRetryDelayMs } from '../src/modules/messages/send-messages';
 import { redeemBindingCode } from '../src/modules/messages/wechat-binding';
@@ -195,6 +195,31 @@ describe('messages to the shopper', () => {
     expect(stored!.outbox).toEqual([]);
   });
 
+  it('keeps the message across a crash between the payment and the send, and a drain cut short before its $pull', async () => {
+    const jack = await login('msg-jack');
+    for (let i = 0; i < 3; i++) await world.sandbox.control.subscribe(jack.openid, [templates.paid]);
+    const order = await paidOrder(jack);
+    // The payment wrote its messages into the order in the same update as PAID: nothing else exists yet, and an
+    // instance that crashed now would leave exactly this for any other to find.
+    const stored = (await services().models.Order.findById(order.id).lean<OrderWithOutbox & { status: string }>())!;
+    expect(stored.status).toBe('PAID');
+    expect(stored.outbox!.map((e) => e.key).sort()).toEqual(['OWNER_ORDER', 'PAID']);
+    expect(await messagesOf(order.id)).toEqual([]);
+    // Another instance starts draining: it creates the PAID message and dies before taking the entry off.
+    const dying = (await world.startAnotherInstance()).instance.services;
+    await createMessagesFor(dying, stored, stored.outbox!.find((e) => e.key === 'PAID')!);
+    expect((await messagesOf(order.id)).map((m) => [m.event, m.status])).toEqual([['PAID', 'PENDING']]);
+    // The sender sends it; the next drain finds the entry again and the message already there (sent, so left as
+    // it is, never queued again): one message, sent once.
+    expect(await runMessageSender(services())).toBe(1);
+    expect(await received(jack.openid)).toHaveLength(1);
+    await runOutboxDrain(services());
+    await runMessages(services(), later(3_600_000));
+    expect(await received(jack.openid)).toHaveLength(1);
+    expect((await messagesOf(order.id)).map((m) => [m.event, m.status, m.attempts])).toEqual([['PAID', 'SENT', 1]]);
+    expect((await services().models.Order.findById(order.id).lean<OrderWithOutbox>())!.outbox).toEqual([]);
+  });
+
   it('re-sends a message claimed by an instance that died, once its lease has passed', async () => {
     const frank = await login('msg-frank');
     for (let i = 0; i < 2; i++) await world.sandbox.control.subscribe(frank.openid, [templates.paid]);
@@ -296,6 +321,26 @@ describe("the owner's WeChat", () => {
     await call(world.api.url, 'PATCH', '/api/admin/me', { token: admin, body: { notify: true } });
     expect((await call(world.api.url, 'DELETE', '/api/admin/me/wechat-binding', { token: admin })).status).toBe(204);
     expect(await me()).toMatchObject({ wechatBound: false, notify: true });
+  });
+
+  it('staff hear of paid orders only once they opt in', async () => {
+    expect((await call(world.api.url, 'POST', '/api/admin/staff', { token: admin, body: { username: 'msg-packer', password: 'packer-password-1' } })).status).toBe(201);
+    const staff = (await call(world.api.url, 'POST', '/api/admin/login', { body: { username: 'msg-packer', password: 'packer-password-1' } })).body.token as string;
+    const code = (await call(world.api.url, 'POST', '/api/admin/me/wechat-binding', { token: staff })).body.code as string;
+    const packerWx = await login('msg-packer-wx');
+    expect((await bind(packerWx, code)).body).toEqual({ staffName: 'msg-packer' });
+    expect((await call(world.api.url, 'GET', '/api/admin/me', { token: staff })).body).toMatchObject({ role: 'staff', wechatBound: true, notify: false });
+    for (let i = 0; i < 2; i++) await world.sandbox.control.subscribe(packerWx.openid, [templates.ownerOrder]);
+
+    const before = await paidOrder(await login('msg-kate'));
+    await runMessages(services());
+    expect((await messagesOf(before.id)).some((m) => m.event === 'OWNER_ORDER')).toBe(false);
+
+    expect((await call(world.api.url, 'PATCH', '/api/admin/me', { token: staff, body: { notify: true } })).body).toMatchObject({ notify: true });
+    const after = await paidOrder(await login('msg-liam'));
+    await runMessages(services());
+    expect((await messagesOf(after.id)).filter((m) => m.event === 'OWNER_ORDER')).toMatchObject([{ status: 'SENT' }]);
+    expect(await received(packerWx.openid)).toMatchObject([{ template_id: templates.ownerOrder, data: { character_string1: { value: after.orderNo } } }]);
   });
 
   it('refuses an expired code, and a sixth wrong code in 10 minutes with 429', async () => {

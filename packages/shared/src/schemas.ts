@@ -443,6 +443,10 @@ export const adminAccount = z.object({
   createdAt: z.string().optional(),
   /** A disabled account cannot sign in and has no sessions (`GET /api/admin/staff` only). */
   disabled: z.boolean().optional(),
+  /** `GET`/`PATCH /api/admin/me`: a WeChat is bound to this account (the owner's messages can reach it). */
+  wechatBound: z.boolean().optional(),
+  /** `GET`/`PATCH /api/admin/me`: the owner's messages go to the bound WeChat (default: the owner yes, staff no). */
+  notify: z.boolean().optional(),
 });
 export type AdminAccount = z.infer<typeof adminAccount>;
 

@@ -8,7 +8,7 @@ import type { OrderDoc } from '../orders/model';
 import type { OutboxEntry } from '../orders/outbox';
 import { isShopperEvent, messageContent, type OrderForMessage } from './message-content';
 
-type OrderWithOutbox = OrderForMessage & { openid: string; outbox?: OutboxEntry[] };
+export type OrderWithOutbox = OrderForMessage & { openid: string; outbox?: OutboxEntry[] };
 
 /** The fixed id of the message reporting `key` of `orderId` to `openid`. */
 export function messageIdOf(orderId: string, key: string, openid: string): string {
@@ -64,6 +64,12 @@ async function createMessage(s: Services, order: OrderWithOutbox, entry: OutboxE
     // Another instance inserted it between our upsert's lookup and its insert: it exists, which is the point.
     if (!isDuplicateKeyError(err)) throw err;
   }
+}
+
+/** Creates the messages of one outbox entry (what a drain does before it takes the entry off the order). */
+export async function createMessagesFor(s: Services, order: OrderWithOutbox, entry: OutboxEntry, now = new Date()): Promise<void> {
+  const recipients = isShopperEvent(entry.event) ? [{ openid: order.openid }] : await ownerRecipients(s);
+  for (const recipient of recipients) await createMessage(s, order, entry, recipient, now);
 }
 
 /** Drains the outbox of up to `limit` orders; resolves how many entries it took off. */

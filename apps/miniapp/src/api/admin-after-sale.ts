@@ -1,7 +1,6 @@
 // The console's calls for life after the payment (issue 13): after-sale requests, the order's subscribe
 // messages, re-issuing a failed refund, and binding the admin's own WeChat for the shop's notifications.
 // Shapes as the API answers them; fields newer than some API builds are optional and read defensively.
-import type { ApiError } from './request';
 import { adminCall } from './admin';
 import { isApiError } from './request';
 
@@ -28,7 +27,6 @@ export interface AfterSale {
   /** A reason code of the shared list (or, from older requests, the text itself). */
   reason: string;
   /** The shopper's own words beside the reason code. */
-  reasonText?: string;
   description?: string;
   /** Image ids or urls (`/api/images/<id>`). */
   images: string[];
@@ -40,37 +38,27 @@ export interface AfterSale {
   updatedAt: string;
 }
 
-/** `GET /api/admin/after-sales?status=&page=&pageSize=` → a page, newest first, and how many in all. */
-export function listAfterSales(query: { status?: AfterSaleStatus; page?: number; pageSize?: number }): Promise<{ items: AfterSale[]; total: number }> {
-  return adminCall('/api/admin/after-sales', { query: { status: query.status, page: query.page, pageSize: query.pageSize } });
+/** The API's page size for the queue. */
+export const AFTER_SALES_PAGE_SIZE = 20;
+
+/** `GET /api/admin/after-sales?status=&page=` → a page of 20, newest first, and how many in all. */
+export function listAfterSales(query: { status?: AfterSaleStatus; page?: number }): Promise<{ items: AfterSale[]; total: number }> {
+  return adminCall('/api/admin/after-sales', { query: { status: query.status, page: query.page } });
 }
 
-/** How many requests wait for the shop (REQUESTED): the nav's 新售后 count, from the list's total. */
+/** How many requests wait for the shop (REQUESTED): the nav's 新售后 count (`GET /api/admin/after-sales/summary`). */
 export async function countRequestedAfterSales(): Promise<number> {
-  return (await listAfterSales({ status: 'REQUESTED', page: 1, pageSize: 1 })).total;
+  return (await adminCall<{ requested: number }>('/api/admin/after-sales/summary')).requested;
 }
 
-function isMissingRoute(err: unknown): err is ApiError {
-  return isApiError(err) && err.status === 404;
-}
-
-/**
- * One request. `GET /api/admin/after-sales/:id` where the API has it; otherwise it is looked up in the list
- * (newest first: an open request is near the top), so the detail page works with the contract's routes alone.
- */
+/** `GET /api/admin/after-sales/:id` (with the order's number); undefined when there is no such request. */
 export async function getAfterSale(id: string): Promise<AfterSale | undefined> {
   try {
     return await adminCall<AfterSale>(`/api/admin/after-sales/${encodeURIComponent(id)}`);
   } catch (err) {
-    if (!isMissingRoute(err)) throw err;
+    if (isApiError(err) && err.status === 404) return undefined;
+    throw err;
   }
-  for (let page = 1; page <= 20; page++) {
-    const res = await listAfterSales({ page, pageSize: 50 });
-    const found = res.items.find((a) => a.id === id);
-    if (found) return found;
-    if (res.items.length === 0 || page * 50 >= res.total) return undefined;
-  }
-  return undefined;
 }
 
 /** `POST /api/admin/after-sales/:id/approve {note?}`: REFUND_ONLY → REFUNDING (the refund starts), RETURN_REFUND → APPROVED. */

@@ -6,6 +6,7 @@ import { ref } from 'vue';
 import type { AdminOrderDetail } from '@xiaodian/shared';
 import { getAdminOrder } from '@/api/admin';
 import {
+  AFTER_SALES_PAGE_SIZE,
   approveAfterSale,
   countRequestedAfterSales,
   getAfterSale,
@@ -16,8 +17,6 @@ import {
   type AfterSaleStatus,
 } from '@/api/admin-after-sale';
 import { errorMessage } from '@/composables/useLoad';
-
-export const AFTER_SALES_PAGE_SIZE = 20;
 
 export type AfterSaleAct = 'approve' | 'reject' | 'receive';
 export type ActResult = { ok: true; afterSale: AfterSale } | { ok: false; error: string };
@@ -43,7 +42,7 @@ export const useAdminAfterSalesStore = defineStore('admin-after-sales', () => {
   /** `GET /api/admin/after-sales?status=&page=`; an answer overtaken by a newer tab's is dropped. Rejects on error. */
   async function load(): Promise<void> {
     const mine = ++seq;
-    const res = await listAfterSales({ status: status.value || undefined, page: page.value, pageSize: AFTER_SALES_PAGE_SIZE });
+    const res = await listAfterSales({ status: status.value || undefined, page: page.value });
     if (mine !== seq) return;
     items.value = res.items;
     total.value = res.total;

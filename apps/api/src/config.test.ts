@@ -37,6 +37,15 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(name);
   });
 
+  it('takes the message push Token and EncodingAESKey, refuses malformed ones, and the after-sale window', () => {
+    expect(loadConfig(complete).wechatPush).toBeUndefined();
+    expect(loadConfig(complete).afterSaleDays).toBe(7);
+    const key = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456';
+    expect(loadConfig({ ...complete, WECHAT_PUSH_TOKEN: 'tok3n', WECHAT_PUSH_AES_KEY: key, AFTER_SALE_DAYS: '15' })).toMatchObject({ wechatPush: { token: 'tok3n', aesKey: key }, afterSaleDays: 15 });
+    expect(() => loadConfig({ ...complete, WECHAT_PUSH_TOKEN: 'tok3n', WECHAT_PUSH_AES_KEY: `${key}=` })).toThrow('WECHAT_PUSH_AES_KEY');
+    expect(() => loadConfig({ ...complete, WECHAT_PUSH_TOKEN: 'has space' })).toThrow('WECHAT_PUSH_TOKEN');
+  });
+
   it('names a malformed variable', () => {
     expect(() => loadConfig({ ...complete, WECHATPAY_APIV3_KEY: 'short' })).toThrow(/WECHATPAY_APIV3_KEY must be exactly 32 bytes/);
     expect(() => loadConfig({ ...complete, PORT: 'eighty' })).toThrow(/PORT/);

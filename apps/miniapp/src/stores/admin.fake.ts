@@ -1,7 +1,7 @@
 // A small in-memory model of the admin API (docs/openapi.yaml, admin section) answering the fake uni.request,
 // for the admin stores' unit tests. It keeps what the console relies on: tokens that can be revoked, roles,
 // the login slow-down, Idempotency-Key refunds, shipping, products with stock audit.
-import type { AdminOrderDetail, AnomalyView, AuditEntry, Dashboard, Product } from '@xiaodian/shared';
+import type { AdminOrderDetail, AfterSale, AnomalyView, AuditEntry, Dashboard, Product } from '@xiaodian/shared';
 import type { FakeAnswer, FakeRequest } from '../../test/fake-uni';
 
 export const API = 'http://127.0.0.1:3000';
@@ -49,6 +49,14 @@ export class FakeAdminApi {
     last30Days: { paidFen: 1999, orders: 1, refundedFen: 0, refunds: 0 },
     daily: [{ date: '2026-05-20', paidFen: 1999, orders: 1, refundedFen: 0 }],
   };
+  /** After-sale requests by id (what `GET /api/admin/after-sales` lists, newest first by insertion). */
+  readonly afterSales = new Map<string, AfterSale>();
+  /** Subscribe messages by order id. */
+  readonly messages = new Map<string, { id: string; event: string; status: string; attempts: number; errcode?: number }[]>();
+  /** This fake's binding state of each account, and the last binding code given. */
+  readonly binding = new Map<string, { bound: boolean; notify: boolean }>();
+  /** Re-issued refunds: failed out_refund_no → the new one (a repeat answers the same). */
+  readonly reissued = new Map<string, string>();
   /** Refunds by `orderId:Idempotency-Key`. */
   readonly refunds = new Map<string, { outRefundNo: string; amountFen: number }>();
   /** Requests that reached the model (the fake uni records every request, including failed ones). */
@@ -133,8 +141,20 @@ export class FakeAdminApi {
       return { status: 204 };
     }
     if (req.method === 'GET' && path === '/api/admin/me') {
-      return { status: 200, data: { id: me.id, username, role: me.role } };
+      const b = this.binding.get(username) ?? { bound: false, notify: false };
+      return { status: 200, data: { id: me.id, username, role: me.role, wechatBound: b.bound, notify: b.notify } };
     }
+    if (req.method === 'PATCH' && path === '/api/admin/me') {
+      const b = this.binding.get(username) ?? { bound: false, notify: false };
+      b.notify = body.notify === true;
+      this.binding.set(username, b);
+      return { status: 200, data: { id: me.id, username, role: me.role, wechatBound: b.bound, notify: b.notify } };
+    }
+    if (req.method === 'POST' && path === '/api/admin/me/wechat-binding') {
+      return { status: 201, data: { code: String(100000 + ++this.seq), expiresAt: new Date(Date.now() + 600_000).toISOString() } };
+    }
+    const answer = this.afterSaleRoutes(req, path, body, url) ?? this.messageRoutes(req, path, me.role);
+    if (answer) return answer;
     if (path === '/api/admin/staff') {
       if (me.role !== 'owner') return err(403, 'FORBIDDEN', 'Requires role owner');
       if (req.method === 'POST') {
@@ -330,5 +350,60 @@ export class FakeAdminApi {
       return { status: 200, data: { items, total: items.length } };
     }
     return err(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
+  }
+
+  /** The after-sale queue: list by status (20 a page), the REQUESTED count, one request, and the shop's acts. */
+  private afterSaleRoutes(req: FakeRequest, path: string, body: Record<string, unknown>, url: URL): FakeAnswer | undefined {
+    if (!path.startsWith('/api/admin/after-sales')) return undefined;
+    const all = [...this.afterSales.values()].reverse();
+    if (req.method === 'GET' && path === '/api/admin/after-sales') {
+      const status = url.searchParams.get('status');
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const items = all.filter((a) => !status || a.status === status);
+      return { status: 200, data: { items: structuredClone(items.slice((page - 1) * 20, page * 20)), total: items.length } };
+    }
+    if (req.method === 'GET' && path === '/api/admin/after-sales/summary') {
+      return { status: 200, data: { requested: all.filter((a) => a.status === 'REQUESTED').length } };
+    }
+    const m = /^\/api\/admin\/after-sales\/([^/]+)(?:\/(approve|reject|receive))?$/.exec(path);
+    const a = m ? this.afterSales.get(m[1]!) : undefined;
+    if (!m || !a) return err(404, 'NOT_FOUND', 'After-sale request not found');
+    if (req.method === 'GET' && !m[2]) return { status: 200, data: structuredClone(a) };
+    const act = m[2];
+    const at = new Date().toISOString();
+    if (act === 'approve' && a.status === 'REQUESTED') a.status = a.type === 'REFUND_ONLY' ? 'REFUNDING' : 'APPROVED';
+    else if (act === 'reject' && ['REQUESTED', 'APPROVED', 'RETURNING'].includes(a.status)) {
+      if (typeof body.note !== 'string' || !body.note) return err(400, 'VALIDATION_FAILED', 'note required');
+      a.status = 'REJECTED';
+    } else if (act === 'receive' && ['APPROVED', 'RETURNING'].includes(a.status)) a.status = 'REFUNDING';
+    else return err(409, 'AFTER_SALE_STATE', `cannot ${act} a ${a.status} request`);
+    if (typeof body.note === 'string' && body.note) a.adminNote = body.note;
+    a.history.push({ at, status: a.status });
+    a.updatedAt = at;
+    return { status: 200, data: structuredClone(a) };
+  }
+
+  /** The order's subscribe messages, and re-issuing a failed refund (owner). */
+  private messageRoutes(req: FakeRequest, path: string, role: 'owner' | 'staff'): FakeAnswer | undefined {
+    const messages = /^\/api\/admin\/orders\/([^/]+)\/messages$/.exec(path);
+    if (messages && req.method === 'GET') return { status: 200, data: { items: this.messages.get(messages[1]!) ?? [] } };
+    const reissue = /^\/api\/admin\/refunds\/([^/]+)\/reissue$/.exec(path);
+    if (!reissue || req.method !== 'POST') return undefined;
+    if (role !== 'owner') return err(403, 'FORBIDDEN', 'Requires role owner');
+    const old = reissue[1]!;
+    for (const order of this.orders.values()) {
+      const refund = order.refunds.find((r) => r.outRefundNo === old);
+      if (!refund) continue;
+      if (refund.status !== 'CLOSED' && refund.status !== 'ABNORMAL') return err(409, 'CONFLICT', 'not failed');
+      let fresh = this.reissued.get(old);
+      if (!fresh) {
+        fresh = `${old}-R${++this.seq}`;
+        this.reissued.set(old, fresh);
+        order.refunds.push({ ...refund, outRefundNo: fresh, status: 'PROCESSING', createdAt: new Date().toISOString() });
+        Object.assign(refund, { reissuedAs: fresh });
+      }
+      return { status: 201, data: { outRefundNo: fresh, status: 'PROCESSING' } };
+    }
+    return err(404, 'NOT_FOUND', 'Refund not found');
   }
 }

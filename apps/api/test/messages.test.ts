@@ -280,7 +280,7 @@ describe("the owner's WeChat", () => {
   const bind = (shopper: Shopper, code: string) => call(world.api.url, 'POST', '/api/wechat-binding', { token: shopper.token, body: { code } });
   const me = async () => (await call(world.api.url, 'GET', '/api/admin/me', { token: admin })).body;
 
-  it('binds with a one-time code (not twice, not a wrong one, not without logging in) and hears of every paid order', async () => {
+  it('binds with a one-time code (not twice, not a wrong one, not without logging in) and hears of every paid order and after-sale request', async () => {
     expect(await me()).toMatchObject({ username: 'owner', role: 'owner', wechatBound: false, notify: true });
     const ownerWx = await login('msg-owner');
     const code = await newCode();
@@ -308,6 +308,18 @@ describe("the owner's WeChat", () => {
     const listed = await messagesOf(order.id);
     expect(listed.find((m) => m.event === 'OWNER_ORDER')).toMatchObject({ status: 'SENT', templateId: templates.ownerOrder });
 
+    // And of every after-sale request, with its type and amount.
+    await world.sandbox.control.subscribe(ownerWx.openid, [templates.ownerAfterSale]);
+    const mina = await login('msg-mina');
+    const unhappy = await paidOrder(mina);
+    const asked = await call(world.api.url, 'POST', `/api/orders/${unhappy.id}/after-sales`, { token: mina.token, body: { type: 'REFUND_ONLY', amountFen: 1000, reason: 'DAMAGED' } });
+    expect(asked.status).toBe(201);
+    await runMessages(services());
+    expect((await received(ownerWx.openid)).find((m) => m.template_id === templates.ownerAfterSale)).toMatchObject({
+      data: { character_string1: { value: unhappy.orderNo }, phrase2: { value: '仅退款' }, amount3: { value: '¥10.00' }, time4: { value: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/) } },
+    });
+    expect((await messagesOf(unhappy.id)).find((m) => m.event === 'OWNER_AFTERSALE')).toMatchObject({ status: 'SENT', attempts: 1 });
+
     // notify off: no more owner messages; unbinding: not bound any more.
     const off = await call(world.api.url, 'PATCH', '/api/admin/me', { token: admin, body: { notify: false } });
     expect(off.status).toBe(200);
@@ -317,7 +329,7 @@ describe("the owner's WeChat", () => {
     const quiet = await paidOrder(await login('msg-hank'));
     await runMessages(services());
     expect((await messagesOf(quiet.id)).some((m) => m.event === 'OWNER_ORDER')).toBe(false);
-    expect(await received(ownerWx.openid)).toHaveLength(1);
+    expect(await received(ownerWx.openid)).toHaveLength(2);
     await call(world.api.url, 'PATCH', '/api/admin/me', { token: admin, body: { notify: true } });
     expect((await call(world.api.url, 'DELETE', '/api/admin/me/wechat-binding', { token: admin })).status).toBe(204);
     expect(await me()).toMatchObject({ wechatBound: false, notify: true });

@@ -1,7 +1,8 @@
 // A small in-memory model of the API's public contract (docs/openapi.yaml), answering the fake uni.request.
 // It keeps just enough behaviour to test the client: one-time login codes, tokens that can be revoked,
 // stock reserved by orders, payment parameters, cancel, and a status that tests move by hand.
-import type { Address, Category, Order, OrderItem, OrderStatus, PayParams, Product, Sku } from '@xiaodian/shared';
+import type { Address, AfterSale, Category, OrderItem, OrderStatus, PayParams, Product, Sku } from '@xiaodian/shared';
+import type { ShopperOrder } from '../src/api/orders';
 import type { FakeAnswer, FakeRequest } from './fake-uni';
 
 export const API = 'http://127.0.0.1:3000';
@@ -11,7 +12,14 @@ const err = (status: number, code: string, message: string): FakeAnswer => ({ st
 export class FakeApi {
   readonly products = new Map<string, Product>();
   readonly categories: Category[] = [];
-  readonly orders = new Map<string, Order & { userId: string }>();
+  readonly orders = new Map<string, ShopperOrder & { userId: string }>();
+  readonly afterSales = new Map<string, AfterSale>();
+  /** `GET /api/subscribe-templates`. */
+  templates: Record<string, string> = {};
+  /** Valid owner binding codes → staff name (one use each). */
+  readonly bindingCodes = new Map<string, string>();
+  /** Photos uploaded (`POST /api/images`): file path → url. */
+  readonly uploads: string[] = [];
   /** Valid tokens → user id. */
   readonly tokens = new Map<string, string>();
   readonly usedCodes = new Set<string>();
@@ -47,6 +55,33 @@ export class FakeApi {
     if (status === 'PAID') order.paidAt = new Date().toISOString();
   }
 
+  /** The admin ships an order: SHIPPED, with its shipment and the event. */
+  ship(orderId: string, expressCompany: string, trackingNo: string): void {
+    const order = this.orders.get(orderId)!;
+    const at = new Date().toISOString();
+    order.status = 'SHIPPED';
+    order.shipment = { expressCompany, trackingNo, shippedAt: at };
+    order.events = [...(order.events ?? []), { at, status: 'SHIPPED', code: 'SHIPPED', data: { expressCompany, trackingNo } }];
+  }
+
+  /** The order completes (the shopper in the app, or WeChat's settlement push). */
+  complete(orderId: string, via: 'SHOPPER' | 'WECHAT'): void {
+    const order = this.orders.get(orderId)!;
+    const at = new Date().toISOString();
+    order.status = 'COMPLETED';
+    order.completedAt = at;
+    order.events = [...(order.events ?? []), { at, status: 'COMPLETED', code: 'COMPLETED', data: { via } }];
+  }
+
+  /** A photo upload as `POST /api/images` answers it (uni.uploadFile in the tests calls this). */
+  upload(filePath: string, token: string | undefined): FakeAnswer {
+    if (!token || !this.tokens.has(token)) return err(401, 'UNAUTHORIZED', 'missing or bad token');
+    if (filePath.endsWith('.gif')) return err(400, 'UNSUPPORTED_IMAGE', 'not a JPEG, PNG or WebP image');
+    const id = `photo${this.uploads.length + 1}`;
+    this.uploads.push(filePath);
+    return { status: 201, data: { id, url: `/api/images/${id}`, width: 800, height: 600 } };
+  }
+
   readonly respond = (req: FakeRequest): FakeAnswer => {
     const url = new URL(req.url);
     if (url.origin !== API) return err(404, 'NOT_FOUND', `wrong host ${url.origin}`);
@@ -73,6 +108,9 @@ export class FakeApi {
       const page = Number(url.searchParams.get('page') ?? 1);
       const pageSize = Number(url.searchParams.get('pageSize') ?? 500);
       return { status: 200, data: { items: matching.slice((page - 1) * pageSize, page * pageSize), total: matching.length } };
+    }
+    if (req.method === 'GET' && path === '/api/subscribe-templates') {
+      return { status: 200, data: this.templates };
     }
     if (req.method === 'GET' && path === '/api/categories') {
       return { status: 200, data: { items: this.categories } };
@@ -127,9 +165,11 @@ export class FakeApi {
         };
       });
       const now = new Date();
-      const order: Order & { userId: string } = {
-        id: `order-${++this.seq}`,
-        outTradeNo: `XD${this.seq}`,
+      const seq = ++this.seq;
+      const order: ShopperOrder & { userId: string } = {
+        id: `order-${seq}`,
+        orderNo: `261130${String(seq).padStart(4, '0')}`,
+        outTradeNo: `XD${seq}`,
         status: 'PENDING_PAYMENT',
         totalFen: lines.reduce((s, l) => s + l.priceFen * l.quantity, 0),
         items: lines,
@@ -141,11 +181,36 @@ export class FakeApi {
       this.orders.set(order.id, order);
       return { status: 201, data: this.view(order) };
     }
+    if (req.method === 'POST' && path === '/api/wechat-binding') {
+      const staffName = this.bindingCodes.get(String(body.code ?? ''));
+      if (!staffName) return err(400, 'BINDING_CODE_INVALID', 'binding code unknown or expired');
+      this.bindingCodes.delete(String(body.code));
+      return { status: 200, data: { staffName } };
+    }
+    const afterSale = /^\/api\/after-sales\/([^/]+)\/(cancel|return)$/.exec(path);
+    if (req.method === 'POST' && afterSale) {
+      const a = this.afterSales.get(decodeURIComponent(afterSale[1]!));
+      const order = a ? this.orders.get(a.orderId) : undefined;
+      if (!a || !order || order.userId !== userId) return err(404, 'NOT_FOUND', 'no such after-sale');
+      const at = new Date().toISOString();
+      if (afterSale[2] === 'cancel') {
+        if (!['REQUESTED', 'APPROVED', 'RETURNING'].includes(a.status)) return err(409, 'AFTER_SALE_STATE', 'refund already started');
+        a.status = 'CANCELLED';
+        delete order.openAfterSaleId;
+      } else {
+        if (a.type !== 'RETURN_REFUND' || a.status !== 'APPROVED') return err(409, 'AFTER_SALE_STATE', 'not waiting for a return');
+        a.status = 'RETURNING';
+        a.returnShipment = { expressCompany: String(body.expressCompany), trackingNo: String(body.trackingNo), at };
+      }
+      a.history.push({ at, status: a.status });
+      a.updatedAt = at;
+      return { status: 200, data: structuredClone(a) };
+    }
     if (req.method === 'GET' && path === '/api/orders') {
       const mine = [...this.orders.values()].filter((o) => o.userId === userId).reverse();
       return { status: 200, data: { items: mine.map((o) => this.view(o)) } };
     }
-    const one = /^\/api\/orders\/([^/]+)(\/pay|\/cancel)?$/.exec(path);
+    const one = /^\/api\/orders\/([^/]+)(\/pay|\/cancel|\/confirm-receipt|\/after-sales)?$/.exec(path);
     if (one) {
       const order = this.orders.get(decodeURIComponent(one[1]!));
       if (!order || order.userId !== userId) return err(404, 'NOT_FOUND', 'no such order');
@@ -162,6 +227,18 @@ export class FakeApi {
         };
         return { status: 200, data: params };
       }
+      if (req.method === 'POST' && one[2] === '/confirm-receipt') {
+        if (order.status !== 'SHIPPED') return err(409, 'ORDER_STATE', 'order is not SHIPPED');
+        this.complete(order.id, 'SHOPPER');
+        return { status: 200, data: this.view(order) };
+      }
+      if (req.method === 'GET' && one[2] === '/after-sales') {
+        const items = [...this.afterSales.values()].filter((a) => a.orderId === order.id).reverse();
+        return { status: 200, data: { items: structuredClone(items) } };
+      }
+      if (req.method === 'POST' && one[2] === '/after-sales') {
+        return this.requestAfterSale(order, body);
+      }
       if (req.method === 'POST' && one[2] === '/cancel') {
         if (order.status !== 'PENDING_PAYMENT') return err(409, 'ORDER_NOT_CANCELLABLE', '订单不可取消');
         order.status = 'CLOSED';
@@ -175,9 +252,35 @@ export class FakeApi {
     return err(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
   };
 
-  private view(order: Order & { userId: string }): Order {
+  /** The contract's rules for a new request, in the order the API checks them. */
+  private requestAfterSale(order: ShopperOrder & { userId: string }, body: Record<string, unknown>): FakeAnswer {
+    if (!['PAID', 'SHIPPED', 'COMPLETED'].includes(order.status)) return err(409, 'ORDER_NOT_REFUNDABLE', 'order not paid');
+    if (order.openAfterSaleId) return err(409, 'AFTER_SALE_OPEN', 'an after-sale request is open');
+    const amountFen = Number(body.amountFen);
+    const taken = (order.refunds ?? []).filter((r) => r.status !== 'CLOSED' && r.status !== 'ABNORMAL').reduce((n, r) => n + r.amountFen, 0);
+    if (amountFen > order.totalFen - taken) return err(409, 'REFUND_EXCEEDS_PAID', 'more than refundable');
+    const at = new Date().toISOString();
+    const a: AfterSale = {
+      id: `as-${++this.seq}`,
+      orderId: order.id,
+      type: body.type as AfterSale['type'],
+      status: 'REQUESTED',
+      amountFen,
+      reason: body.reason as AfterSale['reason'],
+      ...(typeof body.description === 'string' ? { description: body.description } : {}),
+      images: (body.images as string[] | undefined) ?? [],
+      history: [{ at, status: 'REQUESTED' }],
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.afterSales.set(a.id, a);
+    order.openAfterSaleId = a.id;
+    return { status: 201, data: structuredClone(a) };
+  }
+
+  private view(order: ShopperOrder & { userId: string }): ShopperOrder {
     const { userId: _userId, ...rest } = order;
-    return JSON.parse(JSON.stringify(rest)) as Order;
+    return JSON.parse(JSON.stringify(rest)) as ShopperOrder;
   }
 }
 

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ShopperOrder } from '../src/api/orders';
 import { CATEGORIES, FakeApi, PRODUCTS, SHIRT } from './fake-api';
 import { appRoot, uniBuild } from './uni-build';
 import { formatKiB, inspectMpWeixin, MAIN_PACKAGE_BUDGET } from '../scripts/build-output.mjs';
@@ -34,6 +35,10 @@ const calls: WxCall[] = [];
 const storage = new Map<string, unknown>();
 let api: FakeApi;
 let payOutcome: 'success' | 'cancel' = 'success';
+/** What WeChat's subscribe dialog answers: every template allowed, or a failure (no TAP gesture, say). */
+let subscribeOutcome: 'accept' | 'fail' = 'accept';
+/** What happens when WeChat's confirm-receipt UI opens (the test moves the API as WeChat's push would). */
+let onBusinessView: (args: Record<string, unknown>) => void = () => undefined;
 let simulate: Simulate;
 let app: { onLaunch?(o: unknown): void } | undefined;
 
@@ -99,6 +104,27 @@ function installWx() {
         nationalCode: '510000',
       },
     })),
+    requestSubscribeMessage: stub('requestSubscribeMessage', (args) =>
+      subscribeOutcome === 'accept'
+        ? { ok: true, res: { errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries((args.tmplIds as string[]).map((id) => [id, 'accept'])) } }
+        : { ok: false, res: { errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' } },
+    ),
+    openBusinessView: stub('openBusinessView', (args) => {
+      onBusinessView(args);
+      return { ok: true, res: { errMsg: 'openBusinessView:ok' } };
+    }),
+    setClipboardData: stub('setClipboardData', () => undefined),
+    chooseImage: stub('chooseImage', () => ({ ok: true, res: { errMsg: 'chooseImage:ok', tempFilePaths: ['wxfile://tmp/crack.jpg'], tempFiles: [{ path: 'wxfile://tmp/crack.jpg', size: 1000 }] } })),
+    uploadFile: (opts: Record<string, unknown> & { success?(r: unknown): void; fail?(r: unknown): void }) => {
+      const header = (opts.header ?? {}) as Record<string, string>;
+      calls.push({ api: 'uploadFile', args: { url: opts.url, filePath: opts.filePath, name: opts.name, header } });
+      const answer = api.upload(String(opts.filePath), header.Authorization?.replace(/^Bearer /, ''));
+      setTimeout(() => {
+        if (answer === 'network-error') opts.fail?.({ errMsg: 'uploadFile:fail' });
+        else opts.success?.({ statusCode: answer.status, data: JSON.stringify(answer.data), errMsg: 'uploadFile:ok' });
+      });
+      return { abort() {}, onProgressUpdate() {} };
+    },
     getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
     setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
     removeStorageSync: (key: string) => void storage.delete(key),
@@ -174,6 +200,8 @@ afterAll(() => {
 beforeEach(() => {
   api = new FakeApi(PRODUCTS, CATEGORIES);
   payOutcome = 'success';
+  subscribeOutcome = 'accept';
+  onBusinessView = () => undefined;
 });
 
 describe('mp-weixin build output', () => {
@@ -189,6 +217,9 @@ describe('mp-weixin build output', () => {
       'pages/orders/detail',
     ]);
     expect(pages.some((p) => p.includes('admin'))).toBe(false);
+    // The after-sale pages and the owner's binding page are subpackages, out of the main package.
+    expect(inspectMpWeixin(outDir).subpackageRoots).toEqual(['pages/after-sale/', 'pages/me/']);
+    expect(existsSync(join(outDir, 'pages/after-sale/apply.js'))).toBe(true);
     expect(files.filter((f) => /admin/i.test(f))).toEqual([]);
     // Nor the H5-only code: the sandbox cashier and login, the admin API.
     const code = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
@@ -494,6 +525,224 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
     ]);
   });
 });
+
+describe('mp-weixin after the payment: receipt, after-sale, messages', () => {
+  /** A paid order of 手冲滤杯 (¥129.00) for the token, shipped by 顺丰速运 when asked. */
+  function shippedOrder(token: string, extra: Partial<ShopperOrder> = {}): ShopperOrder & { userId: string } {
+    const id = seedOrder(token, 1);
+    api.setStatus(id, 'PAID');
+    api.ship(id, '顺丰速运', 'SF1234567890');
+    const order = api.orders.get(id)!;
+    Object.assign(order, extra);
+    return order;
+  }
+
+  it('checkout asks for the three messages before the cashier (unset ones skipped) and pays even when WeChat refuses', async () => {
+    api.templates = { paid: 'T-PAID', refunded: 'T-REFUNDED', ownerOrder: 'T-OWNER' };
+    for (const outcome of ['accept', 'fail'] as const) {
+      subscribeOutcome = outcome;
+      // 立即购买 of a product without specs (the cart of the app under test is in memory since the first test).
+      const product = mountPage('pages/product/detail');
+      product.instance.onLoad!({ id: PRODUCTS[1]!.id });
+      await until('the product', () => Boolean(product.querySelector('#xd-buy-now')));
+      calls.length = 0;
+      product.querySelector('#xd-buy-now')!.dispatchEvent('tap');
+      await until('to the checkout', () => called('navigateTo').length === 1);
+      calls.length = 0;
+      const page = mountPage('pages/checkout/index');
+      page.instance.onLoad!({ buy: '1' });
+      await until('the templates', () => called('request').some((c) => String(c.args.url).endsWith('/api/subscribe-templates')));
+      await until('the checkout', () => page.dom.textContent!.includes('提交订单并支付'));
+      await simulate.sleep(50);
+      page.querySelector('#xd-choose-address')!.dispatchEvent('tap');
+      await until('the address', () => page.dom.textContent!.includes('新港中路397号'));
+      page.querySelector('#xd-submit-order')!.dispatchEvent('tap');
+      await until('the cashier', () => called('requestPayment').length === 1);
+      expect(called('requestSubscribeMessage').map((c) => c.args.tmplIds)).toEqual([['T-PAID', 'T-REFUNDED']]);
+      // The dialog comes first: WeChat allows it only from the tap, and two dialogs at once would collide.
+      expect(calls.findIndex((c) => c.api === 'requestSubscribeMessage')).toBeLessThan(calls.findIndex((c) => c.api === 'requestPayment'));
+    }
+  });
+
+  it('the order page: the short order number and the tracking number with copy buttons, the refunds, and the timeline in Chinese', async () => {
+    const order = shippedOrder('token-detail', {
+      refunds: [{ outRefundNo: 'R-1', amountFen: 1000, reason: '少发赠品', status: 'SUCCESS', createdAt: '2026-11-30T03:00:00.000Z', successAt: '2026-11-30T03:00:09.000Z' }],
+      refundedFen: 1000,
+    });
+    calls.length = 0;
+    const page = mountPage('pages/orders/detail');
+    page.instance.onLoad!({ id: order.id });
+    await until('the order', () => page.dom.textContent!.includes(order.orderNo!));
+    const text = page.dom.textContent!;
+    expect(text).not.toContain(order.outTradeNo);
+    expect(text).not.toContain(order.id);
+    expect(copyValue(page, 'order-no', 'xd-copy-text').textContent!.trim()).toBe(order.orderNo);
+    tap(copyValue(page, 'order-no', 'xd-copy'));
+    await until('the copy', () => called('setClipboardData').length === 1);
+    expect(called('setClipboardData')[0]!.args.data).toBe(order.orderNo);
+
+    expect(page.querySelector('#xd-shipment-company')!.dom.textContent!.trim()).toBe('顺丰速运');
+    expect(copyValue(page, 'tracking', 'xd-copy-text').textContent!.trim()).toBe('SF1234567890');
+    tap(copyValue(page, 'tracking', 'xd-copy'));
+    await until('the second copy', () => called('setClipboardData').length === 2);
+    expect(called('setClipboardData')[1]!.args.data).toBe('SF1234567890');
+
+    const refunds = byClass(page, 'xd-order-refund');
+    expect(refunds.map((r) => [r.getAttribute('data-out-refund-no'), r.getAttribute('data-status')])).toEqual([['R-1', 'SUCCESS']]);
+    expect(refunds[0]!.textContent).toContain('¥10.00');
+    expect(refunds[0]!.textContent).toContain('少发赠品');
+    expect(refunds[0]!.textContent).toContain('已退款');
+    const shipped = byClass(page, 'xd-timeline-step').find((s) => s.getAttribute('data-code') === 'SHIPPED')!;
+    expect(shipped.textContent).toContain('已发货');
+    expect(shipped.textContent).toContain('顺丰速运 SF1234567890');
+    expect(shipped.textContent).toMatch(/\d\d-\d\d \d\d:\d\d/);
+
+    // 申请售后 opens the form of this order.
+    page.querySelector('#xd-apply-after-sale')!.dispatchEvent('tap');
+    await until('the form', () => called('navigateTo').length === 1);
+    expect(called('navigateTo')[0]!.args.url).toBe(`/pages/after-sale/apply?orderId=${order.id}`);
+  });
+
+  it('确认收货 asks first, then the API completes the order', async () => {
+    const order = shippedOrder('token-confirm');
+    calls.length = 0;
+    const page = mountPage('pages/orders/detail');
+    page.instance.onLoad!({ id: order.id });
+    await until('the order', () => Boolean(page.querySelector('#xd-confirm-receipt')));
+    page.querySelector('#xd-confirm-receipt')!.dispatchEvent('tap');
+    await until('completed', () => page.querySelector('#xd-order-status')?.dom.textContent?.trim() === '已完成');
+    expect(called('showModal')[0]!.args.title).toBe('确认收货');
+    // (A login may come first: the app's token is from an earlier test's API.)
+    expect(called('request').filter((c) => c.args.method === 'POST' && !String(c.args.url).endsWith('/api/auth/login')).map((c) => String(c.args.url))).toEqual([
+      `http://127.0.0.1:3000/api/orders/${order.id}/confirm-receipt`,
+    ]);
+    expect(page.querySelector('#xd-confirm-receipt')).toBeFalsy();
+    expect(called('showToast').map((c) => c.args.title)).toContain('已确认收货');
+    const completed = byClass(page, 'xd-timeline-step').find((s) => s.getAttribute('data-code') === 'COMPLETED')!;
+    expect(completed.textContent).toContain('你已确认收货');
+  });
+
+  it('with WeChat trade management, 确认收货 opens WeChat’s confirm UI and waits for the API to say COMPLETED', async () => {
+    const order = shippedOrder('token-wechat', { transactionId: '4200000001202611300042', confirmInWechat: true });
+    onBusinessView = () => setTimeout(() => api.complete(order.id, 'WECHAT'), 300);
+    calls.length = 0;
+    const page = mountPage('pages/orders/detail');
+    page.instance.onLoad!({ id: order.id });
+    await until('the order', () => Boolean(page.querySelector('#xd-confirm-receipt')));
+    page.querySelector('#xd-confirm-receipt')!.dispatchEvent('tap');
+    await until('completed', () => page.querySelector('#xd-order-status')?.dom.textContent?.trim() === '已完成', 8000);
+    expect(called('openBusinessView').map((c) => c.args)).toEqual([
+      { businessType: 'weappOrderConfirm', extraData: { transaction_id: '4200000001202611300042' } },
+    ]);
+    expect(called('showModal')).toEqual([]);
+    expect(called('request').some((c) => String(c.args.url).endsWith('/confirm-receipt'))).toBe(false);
+    expect(byClass(page, 'xd-timeline-step').find((s) => s.getAttribute('data-code') === 'COMPLETED')!.textContent).toContain('已在微信中确认收货');
+  });
+
+  it('the after-sale form: 退货退款 of part of the order with a photo, then its progress; refusals in Chinese', async () => {
+    const order = shippedOrder('token-form');
+    calls.length = 0;
+    const page = mountPage('pages/after-sale/apply');
+    page.instance.onLoad!({ orderId: order.id });
+    await until('the form', () => Boolean(page.querySelector('#xd-after-sale-max')));
+    expect(page.querySelector('#xd-after-sale-max')!.dom.textContent!.trim()).toBe('¥129.00');
+    expect(byClass(page, 'xd-after-sale-type').map((t) => [t.getAttribute('data-type'), t.getAttribute('data-state')])).toEqual([
+      ['REFUND_ONLY', 'selected'],
+      ['RETURN_REFUND', 'available'],
+    ]);
+    tap(byClass(page, 'xd-after-sale-type')[1]!);
+    await until('退货退款', () => byClass(page, 'xd-after-sale-type')[1]!.getAttribute('data-state') === 'selected');
+
+    // More than refundable: said at once, nothing sent.
+    page.querySelector('#xd-after-sale-amount')!.dispatchEvent('input', { detail: { value: '500' } });
+    tap(byClass(page, 'xd-after-sale-reason').find((r) => r.getAttribute('data-reason') === 'DAMAGED')!);
+    await simulate.sleep(50);
+    page.querySelector('#xd-after-sale-submit')!.dispatchEvent('tap');
+    await until('the amount error', () => Boolean(page.querySelector('#xd-after-sale-amount-error')));
+    expect(page.querySelector('#xd-after-sale-amount-error')!.dom.textContent!.trim()).toBe('最多可退 ¥129.00');
+    expect(called('request').some((c) => String(c.args.url).endsWith('/after-sales') && c.args.method === 'POST')).toBe(false);
+
+    page.querySelector('#xd-after-sale-amount')!.dispatchEvent('input', { detail: { value: '39.9' } });
+    page.querySelector('#xd-after-sale-description')!.dispatchEvent('input', { detail: { value: '杯口有裂纹' } });
+    tap(byClass(page, 'photo-add')[0]!);
+    await until('the photo', () => byClass(page, 'xd-after-sale-photo').length === 1);
+    expect(byClass(page, 'xd-after-sale-photo')[0]!.getAttribute('data-url')).toBe('/api/images/photo1');
+    const upload = called('uploadFile')[0]!.args as { url: string; name: string; header: Record<string, string> };
+    expect(upload).toMatchObject({ url: 'http://127.0.0.1:3000/api/images', name: 'file', filePath: 'wxfile://tmp/crack.jpg' });
+    expect(upload.header.Authorization).toMatch(/^Bearer token-/);
+    await simulate.sleep(50);
+    page.querySelector('#xd-after-sale-submit')!.dispatchEvent('tap');
+    await until('the progress page', () => called('redirectTo').length === 1);
+    const created = [...api.afterSales.values()][0]!;
+    const post = called('request').find((c) => c.args.method === 'POST' && String(c.args.url).endsWith('/after-sales'))!;
+    expect(post.args.data).toEqual({ type: 'RETURN_REFUND', amountFen: 3990, reason: 'DAMAGED', description: '杯口有裂纹', images: ['/api/images/photo1'] });
+    expect(called('redirectTo')[0]!.args.url).toBe(`/pages/after-sale/progress?orderId=${order.id}&id=${created.id}`);
+
+    // A second request while this one is open: the API's AFTER_SALE_OPEN, in Chinese.
+    const again = mountPage('pages/after-sale/apply');
+    again.instance.onLoad!({ orderId: order.id });
+    await until('the form again', () => Boolean(again.querySelector('#xd-after-sale-max')));
+    tap(byClass(again, 'xd-after-sale-reason')[0]!);
+    await simulate.sleep(50);
+    again.querySelector('#xd-after-sale-submit')!.dispatchEvent('tap');
+    await until('the refusal', () => Boolean(again.querySelector('#xd-after-sale-error')));
+    expect(again.querySelector('#xd-after-sale-error')!.dom.getAttribute('data-code')).toBe('AFTER_SALE_OPEN');
+    expect(again.querySelector('#xd-after-sale-error')!.dom.textContent!.trim()).toBe('这个订单已有进行中的售后申请');
+
+    // The progress page: every step with its time, the shop's note, the return form, then cancel.
+    created.status = 'APPROVED';
+    created.adminNote = '请寄回并附上纸条';
+    created.history.push({ at: new Date().toISOString(), status: 'APPROVED', note: '请寄回并附上纸条' });
+    const progress = mountPage('pages/after-sale/progress');
+    progress.instance.onLoad!({ orderId: order.id, id: created.id });
+    await until('the progress', () => Boolean(progress.querySelector('#xd-after-sale-status')));
+    expect(progress.querySelector('#xd-after-sale-status')!.dom.textContent!.trim()).toBe('已同意，待退货');
+    expect(progress.querySelector('#xd-after-sale-note')!.dom.textContent!.trim()).toBe('请寄回并附上纸条');
+    expect(byClass(progress, 'xd-timeline-step').map((s) => s.querySelector('[class*="step-label"]')?.textContent?.trim())).toEqual([
+      '你申请了退货退款 ¥39.90',
+      '商家已同意，请寄回商品',
+    ]);
+    progress.querySelector('#xd-return-company')!.dispatchEvent('input', { detail: { value: '中通快递' } });
+    progress.querySelector('#xd-return-tracking')!.dispatchEvent('input', { detail: { value: 'ZT778899' } });
+    await simulate.sleep(50);
+    progress.querySelector('#xd-return-submit')!.dispatchEvent('tap');
+    await until('returning', () => progress.querySelector('#xd-after-sale-status')!.dom.textContent!.trim() === '退货中');
+    expect(api.afterSales.get(created.id)!.returnShipment).toMatchObject({ expressCompany: '中通快递', trackingNo: 'ZT778899' });
+    expect(progress.dom.textContent).toContain('你已寄回商品');
+    progress.querySelector('#xd-after-sale-cancel')!.dispatchEvent('tap');
+    await until('cancelled', () => progress.querySelector('#xd-after-sale-status')!.dom.textContent!.trim() === '已撤销');
+    expect(progress.querySelector('#xd-after-sale-cancel')).toBeFalsy();
+  });
+
+  it('the owner binds this WeChat with the 6-digit code from the console', async () => {
+    api.bindingCodes.set('123456', '店主 alice');
+    api.tokens.set('token-bind', 'user-1');
+    calls.length = 0;
+    const page = mountPage('pages/me/binding');
+    page.querySelector('#xd-binding-code')!.dispatchEvent('input', { detail: { value: '12345' } });
+    await simulate.sleep(50);
+    page.querySelector('#xd-binding-submit')!.dispatchEvent('tap');
+    await until('the format error', () => Boolean(page.querySelector('#xd-binding-error')));
+    expect(page.querySelector('#xd-binding-error')!.dom.textContent!.trim()).toBe('请输入 6 位数字绑定码');
+    expect(called('request').filter((c) => String(c.args.url).endsWith('/api/wechat-binding'))).toEqual([]);
+    page.querySelector('#xd-binding-code')!.dispatchEvent('input', { detail: { value: '123456' } });
+    await simulate.sleep(50);
+    page.querySelector('#xd-binding-submit')!.dispatchEvent('tap');
+    await until('bound', () => Boolean(page.querySelector('#xd-binding-done')));
+    expect(page.querySelector('#xd-binding-done')!.dom.textContent).toContain('已绑定');
+    expect(page.querySelector('#xd-binding-done')!.dom.textContent).toContain('店主 alice');
+    const post = called('request').find((c) => String(c.args.url).endsWith('/api/wechat-binding'))!;
+    expect(post.args.data).toEqual({ code: '123456' });
+  });
+});
+
+/** A part (`cls`) of the CopyValue named `name`: j-component renders no ids inside components. */
+function copyValue(page: SimNode, name: string, cls: 'xd-copy-text' | 'xd-copy'): Element {
+  const box = byClass(page, 'xd-copy-value').find((e) => e.getAttribute('data-name') === name);
+  const part = box && Array.from(box.querySelectorAll('*')).find((e) => Array.from(e.classList).some((c) => c.endsWith(`--${cls}`)));
+  if (!part) throw new Error(`no ${cls} in the copy value ${name}`);
+  return part;
+}
 
 /**
  * Elements of a page by class, its components' included. j-component renders each class with its component's

@@ -1,16 +1,23 @@
 import type { CreateOrderInput, Order, PayParams } from '@xiaodian/shared';
 import { http } from './http';
 
+/**
+ * The shopper's order (`GET /api/orders/:id`) with what issue 13 adds: the short `orderNo`, the refunds, the
+ * shipment, completion, the open after-sale request and whether WeChat's own confirm-receipt UI applies.
+ */
+export type ShopperOrder = Order;
+export type { OrderEventView as OrderEvent, OrderRefund } from '@xiaodian/shared';
+
 const path = (id: string) => `/api/orders/${encodeURIComponent(id)}`;
 
 /** `POST /api/orders` → 201 Order (PENDING_PAYMENT, stock reserved); 409 OUT_OF_STOCK reserves nothing. */
-export function createOrder(input: CreateOrderInput): Promise<Order> {
-  return http.post<Order>('/api/orders', input);
+export function createOrder(input: CreateOrderInput, toast = true): Promise<ShopperOrder> {
+  return http.post<ShopperOrder>('/api/orders', input, { toast });
 }
 
 /** `GET /api/orders` — own orders, newest first. */
-export async function listOrders(toast = true): Promise<Order[]> {
-  const res = await http.get<{ items: Order[] }>('/api/orders', { toast });
+export async function listOrders(toast = true): Promise<ShopperOrder[]> {
+  const res = await http.get<{ items: ShopperOrder[] }>('/api/orders', { toast });
   return res.items;
 }
 
@@ -18,8 +25,8 @@ export async function listOrders(toast = true): Promise<Order[]> {
  * `GET /api/orders/:id` — the authoritative status. `sync` asks the API to check a pending order with
  * WeChat first (`?sync=1`, rate-limited by the API).
  */
-export function getOrder(id: string, opts: { sync?: boolean; toast?: boolean } = {}): Promise<Order> {
-  return http.get<Order>(path(id), { query: { sync: opts.sync ? 1 : undefined }, toast: opts.toast ?? true });
+export function getOrder(id: string, opts: { sync?: boolean; toast?: boolean } = {}): Promise<ShopperOrder> {
+  return http.get<ShopperOrder>(path(id), { query: { sync: opts.sync ? 1 : undefined }, toast: opts.toast ?? true });
 }
 
 /** `POST /api/orders/:id/pay` → the arguments of wx.requestPayment, signed by the API. */
@@ -28,6 +35,11 @@ export function payOrder(id: string): Promise<PayParams> {
 }
 
 /** `POST /api/orders/:id/cancel` → the CLOSED order (stock released). */
-export function cancelOrder(id: string): Promise<Order> {
-  return http.post<Order>(`${path(id)}/cancel`);
+export function cancelOrder(id: string): Promise<ShopperOrder> {
+  return http.post<ShopperOrder>(`${path(id)}/cancel`);
+}
+
+/** `POST /api/orders/:id/confirm-receipt` → the COMPLETED order; 409 ORDER_STATE when it is not SHIPPED. */
+export function confirmReceipt(id: string): Promise<ShopperOrder> {
+  return http.post<ShopperOrder>(`${path(id)}/confirm-receipt`);
 }

@@ -162,10 +162,23 @@ describe('request wrapper', () => {
     expect(toasts).toEqual(['您有太多待付款订单，请先支付或取消', '超过了商品的每单限购数量，请减少购买数量', '操作太频繁，请 2 分钟后再试', '操作太频繁，请 7 秒后再试']);
   });
 
-  it('keeps the message of an answer whose code is not the API’s', async () => {
-    const t = transport(() => ({ status: 418, data: { error: { code: 'TEAPOT', message: '茶壶' } } }));
+  it('keeps the message of an answer whose code is not the API’s only when it is Chinese', async () => {
+    const answers = [
+      { status: 418, data: { error: { code: 'TEAPOT', message: '茶壶' } } },
+      { status: 404, data: { error: { code: 'ORDER_GONE', message: 'Order not found' } } },
+    ];
+    const t = transport(() => answers.shift()!);
     const { c } = client(t, session('tok'));
     await expect(c.get('/x', { toast: false })).rejects.toMatchObject({ code: 'TEAPOT', message: '茶壶' });
+    await expect(c.get('/x', { toast: false })).rejects.toMatchObject({ code: 'ORDER_GONE', message: '请求失败（404），请稍后重试' });
+  });
+
+  it('renders OUT_OF_STOCK from its details, never the API’s English', async () => {
+    const body = { error: { code: 'OUT_OF_STOCK', message: 'Only 0 of "手冲壶 600ml" left', details: { name: '手冲壶 600ml', available: 0 } } };
+    const t = transport(() => ({ status: 409, data: body }));
+    const { c, toasts } = client(t, session('tok'));
+    await expect(c.post('/api/orders', {})).rejects.toMatchObject({ code: 'OUT_OF_STOCK', details: { name: '手冲壶 600ml', available: 0 } });
+    expect(toasts).toEqual(['「手冲壶 600ml」已售罄，请从购物车移除后再下单']);
   });
 
   it('reports a missing answer as a network error', async () => {

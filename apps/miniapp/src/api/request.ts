@@ -42,17 +42,20 @@ export class ApiError extends Error {
     readonly code: string,
     /** What a person reads: rendered from the code (see utils/error-text.ts), in Chinese. */
     message: string,
-    extra: { apiMessage?: string; retryAfterSeconds?: number } = {},
+    extra: { apiMessage?: string; retryAfterSeconds?: number; details?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.apiMessage = extra.apiMessage;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.details = extra.details;
   }
 
   /** The API's own message (English, for developers and logs), never shown as is. */
   readonly apiMessage: string | undefined;
   /** A 429's wait, in seconds (Retry-After). */
   readonly retryAfterSeconds: number | undefined;
+  /** The error's data, when the API gives some (OUT_OF_STOCK: `name`, `available`). */
+  readonly details: Record<string, unknown> | undefined;
 
   get isNetwork(): boolean {
     return this.kind === 'network';
@@ -138,12 +141,16 @@ function errorFromResponse(res: TransportResponse): ApiError {
   const code = typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`;
   const apiMessage = typeof err?.message === 'string' && err.message ? err.message : undefined;
   const retryAfterSeconds = res.status === 429 ? retryAfterOf(headerOf(res.headers, 'retry-after'), apiMessage) : undefined;
-  // The code says what happened; the API's message is English for developers. An answer that is not the
-  // API's (a proxy's 502 page) gets a general text.
+  const rawDetails: unknown = (err as { details?: unknown } | undefined)?.details;
+  const details = rawDetails && typeof rawDetails === 'object' && !Array.isArray(rawDetails) ? (rawDetails as Record<string, unknown>) : undefined;
+  // The code says what happened; the API's message is English for developers and never shown. An answer that
+  // is not the API's (a proxy's 502 page), or a code this client does not know, keeps its message only when
+  // that is already Chinese, and gets a general text otherwise.
+  const readable = apiMessage && /[\u4e00-\u9fff]/.test(apiMessage) ? apiMessage : undefined;
   const message =
-    errorTextOf(code, { retryAfterSeconds, apiMessage }) ??
-    (res.status >= 500 ? '服务暂时不可用，请稍后重试' : (apiMessage ?? `请求失败（${res.status}）`));
-  return new ApiError('http', res.status, code, message, { apiMessage, retryAfterSeconds });
+    errorTextOf(code, { retryAfterSeconds, apiMessage, details }) ??
+    (res.status >= 500 ? '服务暂时不可用，请稍后重试' : (readable ?? `请求失败（${res.status}），请稍后重试`));
+  return new ApiError('http', res.status, code, message, { apiMessage, retryAfterSeconds, details });
 }
 
 export function createClient(options: ClientOptions): Client {

@@ -3,9 +3,11 @@ import { isApiError, NETWORK_MESSAGE } from '@/api/request';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 
+/** What the shopper reads for a failure: the API's code in Chinese; never a developer's English message. */
 export function errorMessage(err: unknown): string {
   if (isApiError(err)) return err.message;
-  return err instanceof Error && err.message ? err.message : NETWORK_MESSAGE;
+  const message = err instanceof Error ? err.message : '';
+  return /[\u4e00-\u9fff]/.test(message) ? message : NETWORK_MESSAGE;
 }
 
 /**

@@ -97,4 +97,30 @@ export const h5: Platform = {
     const params = new URL(window.location.href).searchParams;
     return params.has('code') || params.has('user');
   },
+
+  requestSubscribe(templateIds, openid) {
+    if (templateIds.length === 0) return Promise.resolve([]);
+    // WeChat's own dialog, played by a modal: on allow the sandbox grants one message per template, as WeChat
+    // does when the shopper taps 允许.
+    return new Promise<string[]>((resolve) => {
+      uni.showModal({
+        title: '订阅消息',
+        content: '允许小店在订单支付成功、发货和退款时给你发送一次通知？',
+        confirmText: '允许',
+        cancelText: '拒绝',
+        success: (res) => {
+          if (!res.confirm) return resolve([]);
+          const user = openid ?? readJson<string>(STORAGE_KEYS.testUser) ?? DEFAULT_TEST_USER;
+          sandbox
+            .post('/__sandbox/subscribe', { openid: user, templateIds }, { auth: 'none', toast: false })
+            .then(() => resolve(templateIds))
+            .catch((err: unknown) => {
+              console.warn('sandbox subscribe failed', err);
+              resolve([]);
+            });
+        },
+        fail: () => resolve([]),
+      });
+    });
+  },
 };

@@ -19,6 +19,17 @@ export interface Platform {
    * answer; H5 leaves the page for the sandbox cashier, which comes back to the result page.
    */
   pay(orderId: string, params: PayParams): Promise<ClientPayResult>;
+  /**
+   * Asks the shopper to allow one subscribe message per template (WeChat's 一次性订阅消息); resolves with the ids
+   * allowed. Must be called in a tap's handler before anything is awaited (WeChat refuses it otherwise). Never
+   * rejects: a refusal or an error only means fewer messages. `openid`: who allows (the H5 sandbox needs it).
+   */
+  requestSubscribe(templateIds: string[], openid: string | undefined): Promise<string[]>;
+  /**
+   * WeChat's own confirm-receipt UI for a transaction (trade management, mp-weixin only). Its answer is a hint:
+   * the API learns the truth from WeChat's push, so the caller reads the order again.
+   */
+  openConfirmReceipt?(transactionId: string): Promise<'confirmed' | 'cancelled' | 'failed'>;
   /** H5 development only: pick another sandbox test user. */
   switchTestUser?(): void;
   /** H5 development only: the address asks for a login (`?code=` back from the chooser, or `?user=`). */

@@ -1,9 +1,15 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { CreateOrderInput, Order } from '@xiaodian/shared';
+import type { CreateOrderInput } from '@xiaodian/shared';
 import * as ordersApi from '@/api/orders';
+import type { ShopperOrder } from '@/api/orders';
 import { isApiError } from '@/api/request';
 import { platform, type ClientPayResult } from '@/platform';
+
+/** After WeChat's confirm UI: read the order after these pauses (≈ 30 s) until WeChat's push completed it. */
+export const CONFIRM_POLL_MS = [500, 1000, 2000, 3000, 4000, 5000, 5000, 5000, 5000];
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The API refused an order over the catalog (sold out, or off the shelf): the cart must catch up with it. */
 export function isStockRefusal(err: unknown): boolean {
@@ -20,18 +26,18 @@ export const useOrdersStore = defineStore('orders', () => {
   /** Ids of the shopper's orders, newest first, as `GET /api/orders` last listed them. */
   const listIds = ref<string[]>([]);
   /** Every order seen, by id (list, detail, result page). */
-  const byId = ref<Record<string, Order>>({});
+  const byId = ref<Record<string, ShopperOrder>>({});
 
-  function upsert(order: Order): Order {
+  function upsert(order: ShopperOrder): ShopperOrder {
     byId.value[order.id] = order;
     return order;
   }
 
-  function list(): Order[] {
-    return listIds.value.map((id) => byId.value[id]).filter((o): o is Order => o !== undefined);
+  function list(): ShopperOrder[] {
+    return listIds.value.map((id) => byId.value[id]).filter((o): o is ShopperOrder => o !== undefined);
   }
 
-  async function loadList(): Promise<Order[]> {
+  async function loadList(): Promise<ShopperOrder[]> {
     const items = await ordersApi.listOrders(false);
     items.forEach(upsert);
     listIds.value = items.map((o) => o.id);
@@ -39,17 +45,17 @@ export const useOrdersStore = defineStore('orders', () => {
   }
 
   /** `GET /api/orders/:id` (`sync` asks the API to check WeChat first). */
-  async function load(id: string, opts: { sync?: boolean; toast?: boolean } = {}): Promise<Order> {
+  async function load(id: string, opts: { sync?: boolean; toast?: boolean } = {}): Promise<ShopperOrder> {
     return upsert(await ordersApi.getOrder(id, { sync: opts.sync, toast: opts.toast ?? false }));
   }
 
-  async function create(input: CreateOrderInput): Promise<Order> {
+  async function create(input: CreateOrderInput): Promise<ShopperOrder> {
     const order = upsert(await ordersApi.createOrder(input));
     listIds.value = [order.id, ...listIds.value.filter((id) => id !== order.id)];
     return order;
   }
 
-  async function cancel(id: string): Promise<Order> {
+  async function cancel(id: string): Promise<ShopperOrder> {
     return upsert(await ordersApi.cancelOrder(id));
   }
 
@@ -62,5 +68,31 @@ export const useOrdersStore = defineStore('orders', () => {
     return platform.pay(id, params);
   }
 
-  return { listIds, byId, list, loadList, load, create, cancel, startPayment, upsert };
+  /**
+   * 确认收货 of a SHIPPED order. Where the shop uses WeChat's trade management (`confirmInWechat`), WeChat's own
+   * confirm UI opens: its answer is only a hint, and the order is read again until the API says COMPLETED
+   * (learnt from WeChat's push), or left as it is after a while, quietly. Otherwise the API confirms it.
+   */
+  async function confirmReceipt(id: string, wait: (ms: number) => Promise<void> = sleep): Promise<ShopperOrder> {
+    const order = byId.value[id];
+    if (order?.confirmInWechat && order.transactionId && platform.openConfirmReceipt) {
+      const hint = await platform.openConfirmReceipt(order.transactionId);
+      const delays = hint === 'confirmed' ? CONFIRM_POLL_MS : [0];
+      let latest: ShopperOrder = order;
+      for (const ms of delays) {
+        await wait(ms);
+        try {
+          latest = await load(id);
+        } catch {
+          // A network blip while polling: the next read (or the page's refresh) tells.
+          continue;
+        }
+        if (latest.status !== 'SHIPPED') break;
+      }
+      return latest;
+    }
+    return upsert(await ordersApi.confirmReceipt(id));
+  }
+
+  return { listIds, byId, list, loadList, load, create, cancel, startPayment, confirmReceipt, upsert };
 });

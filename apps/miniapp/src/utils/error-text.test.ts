@@ -19,6 +19,15 @@ describe('error texts', () => {
     expect(errorTextOf('WEAK_PASSWORD')).toBe('密码至少 10 位，且不能是常见密码');
   });
 
+  it('names the product and what is left when the API says OUT_OF_STOCK with details', () => {
+    expect(errorTextOf('OUT_OF_STOCK', { details: { name: '手冲壶 600ml', available: 0 }, apiMessage: 'Only 0 of "手冲壶 600ml" left' })).toBe(
+      '「手冲壶 600ml」已售罄，请从购物车移除后再下单',
+    );
+    expect(errorTextOf('OUT_OF_STOCK', { details: { name: '手冲壶 600ml', available: 2 } })).toBe('「手冲壶 600ml」库存不足，仅剩 2 件');
+    expect(errorTextOf('OUT_OF_STOCK', { details: { name: '手冲壶 600ml' } })).toBe('「手冲壶 600ml」库存不足，请减少数量或稍后再试');
+    expect(errorTextOf('OUT_OF_STOCK', { apiMessage: 'Only 0 of "手冲壶 600ml" left' })).toBe(ERROR_TEXT.OUT_OF_STOCK);
+  });
+
   it('says how long to wait after a 429, and quotes the request id of an internal error', () => {
     expect(errorTextOf('TOO_MANY_ATTEMPTS')).toBe('操作太频繁，请稍后再试');
     expect(errorTextOf('TOO_MANY_ATTEMPTS', { retryAfterSeconds: 42 })).toBe('操作太频繁，请 42 秒后再试');

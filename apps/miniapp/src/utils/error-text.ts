@@ -62,10 +62,15 @@ export function waitText(seconds: number): string {
 /**
  * The text of an API error code; undefined for a code outside the list (an `HTTP_502` with no body, say).
  * `retryAfterSeconds` (429) says how long to wait; `apiMessage` lends only what is not ours to translate: the
- * request id of an INTERNAL error (support needs it quoted) and WeChat Pay's reason for refusing.
+ * request id of an INTERNAL error (support needs it quoted) and WeChat Pay's reason for refusing. `details` are
+ * the error's data (OUT_OF_STOCK: the product's `name` and the pieces still `available`).
  */
-export function errorTextOf(code: string, extra: { retryAfterSeconds?: number; apiMessage?: string } = {}): string | undefined {
+export function errorTextOf(
+  code: string,
+  extra: { retryAfterSeconds?: number; apiMessage?: string; details?: Record<string, unknown> } = {},
+): string | undefined {
   if (!isErrorCode(code)) return undefined;
+  if (code === 'OUT_OF_STOCK') return outOfStockText(extra.details);
   if (code === 'TOO_MANY_ATTEMPTS' && extra.retryAfterSeconds !== undefined) {
     return `操作太频繁，请 ${waitText(extra.retryAfterSeconds)}后再试`;
   }
@@ -79,6 +84,16 @@ export function errorTextOf(code: string, extra: { retryAfterSeconds?: number; a
     if (id) return `${ERROR_TEXT.INTERNAL}（请求编号 ${id}）`;
   }
   return ERROR_TEXT[code];
+}
+
+/** 「手冲壶 600ml」已售罄 / 「手冲壶 600ml」库存不足，仅剩 2 件; the general text without the API's details. */
+export function outOfStockText(details: Record<string, unknown> | undefined): string {
+  const name = typeof details?.name === 'string' && details.name ? details.name : undefined;
+  const available = typeof details?.available === 'number' && Number.isInteger(details.available) ? Math.max(0, details.available) : undefined;
+  if (!name) return ERROR_TEXT.OUT_OF_STOCK;
+  if (available === 0) return `「${name}」已售罄，请从购物车移除后再下单`;
+  if (available === undefined) return `「${name}」库存不足，请减少数量或稍后再试`;
+  return `「${name}」库存不足，仅剩 ${available} 件`;
 }
 
 /** Seconds to wait, from a Retry-After header (seconds or an HTTP date) or, without one, "… in 12 s" in the message. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '@xiaodian/shared';
-import { CLOSED_REASON_LABELS, closedExplanation, formatAddress, formatTime, orderTimeline, STATUS_LABELS, statusText } from './order-view';
+import { CLOSED_REASON_LABELS, closedExplanation, eventText, formatAddress, formatShortTime, formatTime, orderTimeline, STATUS_LABELS, statusText, type TimelineOrder } from './order-view';
 import { formatPrice } from './money';
 import { emptyDraft, validateAddress } from './address';
 
@@ -58,6 +58,39 @@ describe('order timeline', () => {
     // The shipment shows carrier and tracking number (the API no longer sends operators' notes to shoppers).
     expect(orderTimeline(o).map((s) => s.note)).toEqual([undefined, undefined, '顺丰 SF1', undefined, undefined]);
   });
+  it('renders event codes in Chinese, with amounts in yuan, carriers, and who completed it', () => {
+    const o: TimelineOrder = {
+      ...base,
+      status: 'COMPLETED',
+      events: [
+        { at: '2026-05-20T05:00:00.000Z', status: 'PENDING_PAYMENT', code: 'PLACED' },
+        { at: '2026-05-20T05:01:00.000Z', status: 'PAID', code: 'PAID', data: { amountFen: 17590 } },
+        { at: '2026-05-20T05:20:00.000Z', status: 'PAID', code: 'REFUND_STARTED', data: { amountFen: 3990, outRefundNo: 'R1' } },
+        { at: '2026-05-20T05:21:00.000Z', status: 'PAID', code: 'REFUND_SUCCEEDED', data: { amountFen: 3990, outRefundNo: 'R1' } },
+        { at: '2026-05-20T05:30:00.000Z', status: 'SHIPPED', code: 'SHIPPED', data: { expressCompany: '顺丰速运', trackingNo: 'SF1' } },
+        { at: '2026-05-21T05:30:00.000Z', status: 'COMPLETED', code: 'COMPLETED', data: { via: 'WECHAT' } },
+      ],
+    };
+    expect(orderTimeline(o).map((s) => [s.label, s.note ?? '', s.code ?? ''])).toEqual([
+      ['下单', '', 'PLACED'],
+      ['已支付 ¥175.90', '', 'PAID'],
+      ['退款中 ¥39.90', '', 'REFUND_STARTED'],
+      ['已退款 ¥39.90', '', 'REFUND_SUCCEEDED'],
+      ['已发货', '顺丰速运 SF1', 'SHIPPED'],
+      ['已完成', '已在微信中确认收货', 'COMPLETED'],
+    ]);
+    // A partial refund leaves the order on its path: a paid order still has shipping and completion to come.
+    const partial = { ...o, status: 'PAID' as const, events: o.events!.slice(0, 4) };
+    expect(labels(partial as Order)).toEqual(['下单', '已支付 ¥175.90', '退款中 ¥39.90', '已退款 ¥39.90', '已发货?', '已完成?']);
+  });
+  it('an old entry without a code shows its status; an unknown code too', () => {
+    expect(eventText({ status: 'SHIPPED' })).toEqual({ label: '已发货' });
+    expect(eventText({ status: 'PAID', code: 'SOMETHING_NEW' })).toEqual({ label: '已支付' });
+    expect(eventText({ status: 'CLOSED' }, { ...base, status: 'CLOSED', closedReason: 'EXPIRED' })).toEqual({ label: '超时未支付' });
+    expect(eventText({ status: 'SHIPPED', code: 'AFTER_SALE_RETURNED', data: { expressCompany: '中通', trackingNo: 'ZT9' } })).toEqual({ label: '已寄回商品', note: '中通 ZT9' });
+    expect(eventText({ status: 'COMPLETED', code: 'COMPLETED', data: { via: 'AUTO' } }).note).toBe('发货后到期自动确认收货');
+    expect(eventText({ status: 'PAID', code: 'REFUND_FAILED', data: { amountFen: 100 } })).toEqual({ label: '退款未成功 ¥1.00', note: '商家会重新处理这笔退款' });
+  });
   it('labels every status', () => {
     expect(Object.values(STATUS_LABELS).every((l) => l.length > 0)).toBe(true);
   });
@@ -73,6 +106,9 @@ describe('display helpers', () => {
     expect(formatTime(undefined)).toBe('');
     expect(formatTime('nonsense')).toBe('nonsense');
     expect(formatTime('2026-05-20T05:00:00.000Z')).toMatch(/^2026-05-2\d \d\d:\d\d$/);
+    expect(formatShortTime('2026-05-20T05:00:00.000Z')).toBe(formatTime('2026-05-20T05:00:00.000Z').slice(5));
+    expect(formatShortTime('2026-05-20T05:00:00.000Z')).toMatch(/^05-2\d \d\d:\d\d$/);
+    expect(formatShortTime(undefined)).toBe('');
     expect(formatAddress({ province: '北京市', city: '北京市', district: '朝阳区', detail: '1 号' })).toBe('北京市 朝阳区 1 号');
   });
 });

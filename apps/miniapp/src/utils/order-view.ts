@@ -1,5 +1,6 @@
 // How orders read to a shopper: status labels and the timeline of the order detail page.
-import type { ClosedReason, Order, OrderStatus } from '@xiaodian/shared';
+import type { ClosedReason, Order, OrderEventCode, OrderStatus } from '@xiaodian/shared';
+import { formatPrice } from './money';
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   PENDING_PAYMENT: '待支付',
@@ -49,29 +50,85 @@ export interface TimelineStep {
   at?: string;
   note?: string;
   done: boolean;
+  /** The API's event code, when the entry has one. */
+  code?: string;
 }
 
-function shippingNote(order: Order): string | undefined {
-  return order.shipping ? `${order.shipping.expressCompany} ${order.shipping.trackingNo}` : undefined;
+/** The order a timeline reads: the shared Order, whose events may carry a code and data (issue 13). */
+export type TimelineOrder = Omit<Order, 'events'> & {
+  events?: { at: string; status: OrderStatus; code?: string; data?: Record<string, unknown> }[];
+  shipment?: { expressCompany: string; trackingNo: string; shippedAt: string };
+  completedAt?: string;
+};
+
+/** The shipment of an order: `shipment` (issue 13), or `shipping` of an older API. */
+export function shipmentOf(order: TimelineOrder): { expressCompany: string; trackingNo: string; shippedAt: string } | undefined {
+  return order.shipment ?? order.shipping;
+}
+
+function shippingNote(order: TimelineOrder): string | undefined {
+  const s = shipmentOf(order);
+  return s ? `${s.expressCompany} ${s.trackingNo}` : undefined;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const fenOf = (v: unknown): string | undefined => (typeof v === 'number' && Number.isSafeInteger(v) ? formatPrice(v) : undefined);
+const withAmount = (text: string, data: Record<string, unknown>) => {
+  const amount = fenOf(data.amountFen);
+  return amount ? `${text} ${amount}` : text;
+};
+
+/** How a shopper reads each event code of the timeline (packages/shared/src/order-events.ts). */
+const EVENT_TEXT: Record<OrderEventCode, (data: Record<string, unknown>) => { label: string; note?: string }> = {
+  PLACED: () => ({ label: '下单' }),
+  PAID: (d) => ({ label: withAmount('已支付', d) }),
+  CANCELLED: () => ({ label: '已取消' }),
+  EXPIRED: () => ({ label: '超时未支付，已关闭' }),
+  CLOSED: () => ({ label: '已关闭' }),
+  SHIPPED: (d) => ({ label: '已发货', note: [str(d.expressCompany), str(d.trackingNo)].filter(Boolean).join(' ') || undefined }),
+  SHIPMENT_UPDATED: (d) => ({ label: '物流信息已更新', note: [str(d.expressCompany), str(d.trackingNo)].filter(Boolean).join(' ') || undefined }),
+  COMPLETED: (d) => ({
+    label: '已完成',
+    note: d.via === 'SHOPPER' ? '你已确认收货' : d.via === 'WECHAT' ? '已在微信中确认收货' : d.via === 'AUTO' ? '发货后到期自动确认收货' : undefined,
+  }),
+  REFUND_STARTED: (d) => ({ label: withAmount('退款中', d) }),
+  REFUND_SUCCEEDED: (d) => ({ label: withAmount('已退款', d) }),
+  REFUND_FAILED: (d) => ({ label: withAmount('退款未成功', d), note: '商家会重新处理这笔退款' }),
+  AFTER_SALE_REQUESTED: (d) => ({ label: withAmount('申请售后', d) }),
+  AFTER_SALE_APPROVED: () => ({ label: '商家已同意售后' }),
+  AFTER_SALE_REJECTED: () => ({ label: '商家已拒绝售后' }),
+  AFTER_SALE_CANCELLED: () => ({ label: '你已撤销售后申请' }),
+  AFTER_SALE_RETURNED: (d) => ({ label: '已寄回商品', note: [str(d.expressCompany), str(d.trackingNo)].filter(Boolean).join(' ') || undefined }),
+  AFTER_SALE_RECEIVED: () => ({ label: '商家已收到退货' }),
+};
+
+/** One timeline entry in Chinese: from its code and data; an old entry without a code shows its status. */
+export function eventText(
+  event: { status: OrderStatus; code?: string; data?: Record<string, unknown> },
+  order?: TimelineOrder,
+): { label: string; note?: string } {
+  const render = event.code && Object.prototype.hasOwnProperty.call(EVENT_TEXT, event.code) ? EVENT_TEXT[event.code as OrderEventCode] : undefined;
+  if (render) return render(event.data ?? {});
+  // The closing step says why (已取消, 超时未支付 …) when the API tells us.
+  if (event.status === 'CLOSED') return { label: statusText({ status: 'CLOSED', closedReason: order?.closedReason }) };
+  const note = event.status === 'SHIPPED' && order ? shippingNote(order) : undefined;
+  return { label: STEP_LABELS[event.status], ...(note ? { note } : {}) };
 }
 
 const HAPPY_PATH: OrderStatus[] = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'COMPLETED'];
 const STEP_LABELS: Record<OrderStatus, string> = { ...STATUS_LABELS, PENDING_PAYMENT: '下单' };
 
 /**
- * The order's story. With the API's `events` it is exactly those; without them it is built from the
- * timestamps. Steps not reached yet on the normal path are listed as not done, unless the order left it.
+ * The order's story. With the API's `events` it is exactly those (codes rendered in Chinese, old entries by
+ * their status); without them it is built from the timestamps. Steps not reached yet on the normal path are
+ * listed as not done, unless the order left it.
  */
-export function orderTimeline(order: Order): TimelineStep[] {
+export function orderTimeline(order: TimelineOrder): TimelineStep[] {
   const steps: TimelineStep[] = [];
   if (order.events && order.events.length > 0) {
-    // The events' own notes are written for operators (English, amounts in fen): the shopper sees the step,
-    // its time, and for a shipment the carrier and tracking number.
     for (const e of order.events) {
-      const note = e.status === 'SHIPPED' ? shippingNote(order) : undefined;
-      // The closing step says why (已取消, 超时未支付 …) when the API tells us.
-      const label = e.status === 'CLOSED' ? statusText({ status: 'CLOSED', closedReason: order.closedReason }) : STEP_LABELS[e.status];
-      steps.push({ label, at: e.at, ...(note ? { note } : {}), done: true });
+      const text = eventText(e, order);
+      steps.push({ label: text.label, at: e.at, ...(text.note ? { note: text.note } : {}), done: true, ...(e.code ? { code: e.code } : {}) });
     }
     if (steps[0]?.label !== STEP_LABELS.PENDING_PAYMENT) {
       steps.unshift({ label: STEP_LABELS.PENDING_PAYMENT, at: order.createdAt, done: true });
@@ -79,22 +136,27 @@ export function orderTimeline(order: Order): TimelineStep[] {
   } else {
     steps.push({ label: STEP_LABELS.PENDING_PAYMENT, at: order.createdAt, done: true });
     if (order.paidAt) steps.push({ label: STEP_LABELS.PAID, at: order.paidAt, done: true });
-    if (order.shipping) {
-      steps.push({ label: STEP_LABELS.SHIPPED, at: order.shipping.shippedAt, note: shippingNote(order), done: true });
+    const shipment = shipmentOf(order);
+    if (shipment) {
+      steps.push({ label: STEP_LABELS.SHIPPED, at: shipment.shippedAt, note: shippingNote(order), done: true });
     }
     const last = steps[steps.length - 1]?.label;
     if (order.status !== 'PENDING_PAYMENT' && last !== STEP_LABELS[order.status]) {
-      steps.push({ label: STEP_LABELS[order.status], done: true });
+      steps.push({ label: STEP_LABELS[order.status], ...(order.status === 'COMPLETED' && order.completedAt ? { at: order.completedAt } : {}), done: true });
     }
   }
-  // Upcoming steps, only while the order is still on the normal path.
+  // Upcoming steps, only while the order is still on the normal path (a partial refund leaves it there).
   const index = HAPPY_PATH.indexOf(order.status);
   if (index >= 0) {
-    for (const status of HAPPY_PATH.slice(index + 1)) {
-      if (!steps.some((s) => s.label === STEP_LABELS[status])) steps.push({ label: STEP_LABELS[status], done: false });
-    }
+    for (const status of HAPPY_PATH.slice(index + 1)) steps.push({ label: STEP_LABELS[status], done: false });
   }
   return steps;
+}
+
+/** "2026-05-20T13:29:35+08:00" → "05-20 13:29" (the timelines' short form, the shopper's time zone). */
+export function formatShortTime(iso: string | undefined): string {
+  const full = formatTime(iso);
+  return /^\d{4}-/.test(full) ? full.slice(5) : full;
 }
 
 /** "2026-05-20T13:29:35+08:00" → "2026-05-20 13:29" in the shopper's time zone. */

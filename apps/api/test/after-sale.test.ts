@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { afterSaleRefundKey } from '../src/modules/aftersales/start-after-sale-refund';
 import { runAfterSaleRefunds, STALE_AFTER_MS } from '../src/modules/aftersales/after-sale-refund-job';
 import { refundNoFor } from '../src/modules/refunds/refund-order';
+import { runRefundSync } from '../src/modules/refunds/refund-sync-job';
 import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
 
 let world: World;
@@ -368,6 +369,27 @@ describe('a failed refund', () => {
     expect(done.outRefundNo).toBe(second);
     expect((await stored(order.id)).openAfterSaleId).toBeUndefined();
     expect((await wechatRefunds(order.outTradeNo)).map((r: any) => r.status).sort()).toEqual(['CLOSED', 'SUCCESS']);
+  });
+});
+
+describe('WeChat short of funds when the request is approved', () => {
+  it('the refund waits (PENDING) and the refund job sends it later; the request follows it to REFUNDED', async () => {
+    const order = await paidOrder('as-not-enough');
+    const id = (await ask(order, { type: 'REFUND_ONLY', amountFen: 1200 })).body.id;
+    await world.sandbox.control.setFault({ kind: 'not_enough', outTradeNo: order.outTradeNo, count: 3 });
+    const approved = await admin('POST', `/api/admin/after-sales/${id}/approve`, {});
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'REFUNDING', outRefundNo: expect.any(String) });
+    expect(approved.body.refundProblem).toBeUndefined();
+    expect((await services().models.Refund.findOne({ outRefundNo: approved.body.outRefundNo }).lean())!.status).toBe('PENDING');
+    // Nothing for the after-sale job to do: the refund exists and is the refunds room's to send.
+    expect(await runAfterSaleRefunds(services(), new Date(Date.now() + STALE_AFTER_MS + 1000))).toBe(0);
+
+    await world.sandbox.control.clearFaults();
+    await runRefundSync(services(), new Date(Date.now() + 24 * 3600 * 1000));
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(1);
+    await settleAtWechat(approved.body.outRefundNo);
+    await eventually(async () => (await shopper(order, 'GET', `/api/after-sales/${id}`)).body.status === 'REFUNDED');
   });
 });
 

@@ -5,7 +5,7 @@
 import { AFTER_SALE_REASON_LABELS, type AfterSaleReason } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError } from '../../errors';
-import { refundOrder } from '../refunds/refund-order';
+import { refundNoFor, refundOrder } from '../refunds/refund-order';
 import type { AfterSaleDoc } from './model';
 
 export const afterSaleRefundKey = (afterSaleId: unknown) => `after-sale:${String(afterSaleId)}`;
@@ -33,8 +33,15 @@ export async function startAfterSaleRefund(s: Services, afterSale: AfterSaleDoc,
     );
   } catch (err) {
     const code = err instanceof AppError ? err.code : 'INTERNAL';
-    s.logger.warn({ err, afterSaleId: String(afterSale._id), code }, 'after-sale refund not started; the after-sale job retries');
-    await models.AfterSale.updateOne({ _id: afterSale._id, status: 'REFUNDING', outRefundNo: { $exists: false } }, { $set: { refundProblem: code } });
+    // WeChat refused the refund for good: it exists, CLOSED, and its amount is refundable again. The request
+    // follows it, so the owner sees it and issues it again; retrying the same out_refund_no would only be refused.
+    const outRefundNo = refundNoFor(afterSale.orderId, afterSaleRefundKey(afterSale._id));
+    const refused = await models.Refund.findOne({ outRefundNo, status: 'CLOSED', reservedAt: { $exists: true } }, { _id: 1 }).lean();
+    s.logger.warn({ err, afterSaleId: String(afterSale._id), code }, refused ? 'after-sale refund refused by WeChat: to be issued again' : 'after-sale refund not started; the after-sale job retries');
+    await models.AfterSale.updateOne(
+      { _id: afterSale._id, status: 'REFUNDING', outRefundNo: { $exists: false } },
+      { $set: refused ? { outRefundNo, refundProblem: 'CLOSED' } : { refundProblem: code } },
+    );
   }
   return (await models.AfterSale.findById(afterSale._id).lean<AfterSaleDoc>())!;
 }

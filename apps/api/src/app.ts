@@ -27,6 +27,7 @@ import { refundAdminRoutes } from './modules/refunds/admin-routes';
 import { refundRoutes } from './modules/refunds/routes';
 import { settleAbnormalRefund } from './modules/refunds/settle-abnormal-refund';
 import { shippingAdminRoutes } from './modules/shipping/admin-routes';
+import { shopperOrderRoutes } from './modules/shipping/routes';
 import { shopperRoutes } from './modules/shoppers/routes';
 import { staffAdminRoutes } from './modules/staff/admin-routes';
 import { staffRoutes } from './modules/staff/routes';
@@ -48,6 +49,7 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     orderRoutes(services),
     paymentRoutes(services),
     refundRoutes(services),
+    shopperOrderRoutes(services),
     messageRoutes(services),
     afterSaleRoutes(services),
     adminImageRoutes(services),

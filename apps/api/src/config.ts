@@ -56,6 +56,8 @@ const schema = z
     WECHATPAY_BASE: url.default('https://api.mch.weixin.qq.com'),
     PUBLIC_BASE_URL: url.optional(),
     ORDER_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+    /** Days after shipping when a SHIPPED order completes by itself (the shopper never confirmed receipt). */
+    AUTO_COMPLETE_DAYS: z.coerce.number().int().min(1).max(365).default(10),
     /** Unpaid orders one shopper may hold at once (their stock is held too). */
     MAX_PENDING_ORDERS: z.coerce.number().int().min(1).max(10_000).default(5),
     /** Orders one shopper may place per 10 minutes, across every instance. */
@@ -126,6 +128,8 @@ export interface Config {
   admin?: { username: string; password: string };
   publicBaseUrl: string;
   orderTtlSeconds: number;
+  /** Days after shipping when the auto-complete job completes a SHIPPED order. */
+  autoCompleteDays: number;
   maxPendingOrders: number;
   /** Orders per shopper per 10 minutes. */
   orderRateLimit: number;
@@ -301,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
           : { username: e.ADMIN_USERNAME ?? 'admin', password: e.ADMIN_PASSWORD ?? 'admin' },
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`,
     orderTtlSeconds: e.ORDER_TTL_SECONDS,
+    autoCompleteDays: e.AUTO_COMPLETE_DAYS,
     maxPendingOrders: e.MAX_PENDING_ORDERS,
     orderRateLimit: e.ORDER_RATE_LIMIT,
     shopperImageUploadsPerDay: e.SHOPPER_IMAGE_UPLOADS_PER_DAY,

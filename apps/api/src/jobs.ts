@@ -9,6 +9,7 @@ import { runOrderExpiry } from './modules/payments/order-expiry-job';
 import { runPaymentSync } from './modules/payments/payment-sync-job';
 import { runReconciliationJob } from './modules/reconciliation/reconciliation-job';
 import { runRefundSync } from './modules/refunds/refund-sync-job';
+import { runAutoComplete } from './modules/shipping/auto-complete-job';
 import { runShippingUpload } from './modules/shipping/shipping-upload-job';
 
 export const JOBS: readonly Job[] = [
@@ -17,6 +18,8 @@ export const JOBS: readonly Job[] = [
   { name: 'refund-sync', everyMs: 15_000, run: runRefundSync },
   { name: 'reservation-sweeper', everyMs: 30_000, run: runReservationSweeper },
   { name: 'shipping-upload', everyMs: 15_000, run: runShippingUpload },
+  // Days-long deadlines: once a minute is plenty (one indexed query when nothing is due).
+  { name: 'auto-complete', everyMs: 60_000, run: runAutoComplete },
   // Subscribe messages leave within seconds of the change they report (the contract allows 60 s).
   { name: 'messages', everyMs: 5_000, run: runMessages },
   // After-sale refunds a crash left unstarted (rare: one query when there are none).

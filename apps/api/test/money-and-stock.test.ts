@@ -173,6 +173,7 @@ describe('9. one shopper cannot hoard the stock', () => {
     const tooMany = await placeOrder(token, product.id, 3);
     expect(tooMany.status).toBe(409);
     expect(tooMany.body.error.code).toBe('LIMIT_PER_ORDER_EXCEEDED');
+    expect(tooMany.body.error.details).toEqual({ productId: product.id, name: product.name, maxPerOrder: 2, quantity: 3 });
     expect(await stockOf(product.id)).toBe(100);
     expect((await placeOrder(token, product.id, 2)).status).toBe(201);
     // Lifted again.
@@ -322,7 +323,7 @@ describe('12. refund amounts are checked on every path', () => {
     const n = forgeNotification(world, refundResource(order, outRefundNo, 30_000), { eventType: 'REFUND.SUCCESS', originalType: 'refund' });
     expect((await call(world.api.url, 'POST', '/api/pay/refund-notify', { headers: n.headers, raw: n.raw })).status).toBe(204);
     expect(await services().models.Refund.findOne({ outRefundNo }).lean()).toMatchObject({ status: 'PROCESSING' });
-    expect(await services().models.Order.findById(order.id).lean()).toMatchObject({ status: 'REFUNDING', refundedFen: 0 });
+    expect(await services().models.Order.findById(order.id).lean()).toMatchObject({ status: 'PAID', refundedFen: 0, refundsInFlight: 1 });
     const anomalies = (await call(world.api.url, 'GET', '/api/admin/anomalies', { token: admin })).body.items;
     expect(anomalies).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'REFUND_AMOUNT_MISMATCH', orderId: order.id, status: 'OPEN', amountFen: 30_000 })]));
   });
@@ -336,7 +337,7 @@ describe('12. refund amounts are checked on every path', () => {
     await services().models.Refund.updateOne({ outRefundNo }, { $set: { amountFen: 3001 } });
     expect(await runRefundSync(services(), new Date(Date.now() + 3_600_000))).toBeGreaterThanOrEqual(1);
     expect(await services().models.Refund.findOne({ outRefundNo }).lean()).toMatchObject({ status: 'PROCESSING' });
-    expect(await services().models.Order.findById(order.id).lean()).toMatchObject({ status: 'REFUNDING', refundedFen: 0 });
+    expect(await services().models.Order.findById(order.id).lean()).toMatchObject({ status: 'PAID', refundedFen: 0, refundsInFlight: 1 });
     expect(await services().models.Anomaly.findOne({ kind: 'REFUND_AMOUNT_MISMATCH', orderId: order.id }).lean()).toMatchObject({ status: 'OPEN', amountFen: 3000 });
   });
 });

@@ -87,14 +87,14 @@ describe('who may refund, and what', () => {
 });
 
 describe('partial and full refunds', () => {
-  it('REFUNDING while WeChat works, back to PAID after a partial refund, REFUNDED after the rest', async () => {
+  it('a partial refund leaves the order PAID; the rest is REFUNDING while WeChat works, then REFUNDED', async () => {
     const order = await paidOrder('rf-partial');
     const first = await refund(order.id, 3000, { reason: 'one cup broken' });
     expect(first.status).toBe(201);
     expect(first.body.status).toBe('PROCESSING');
     expect(first.body.outRefundNo).toMatch(/^R[a-f0-9]{56}$/);
     const during = await detail(order.id);
-    expect(during).toMatchObject({ status: 'REFUNDING', paidFen: 10_000, refundableFen: 7000, refundedFen: 0 });
+    expect(during).toMatchObject({ status: 'PAID', paidFen: 10_000, refundableFen: 7000, refundedFen: 0 });
     expect(during.refunds).toEqual([expect.objectContaining({ outRefundNo: first.body.outRefundNo, amountFen: 3000, status: 'PROCESSING', reason: 'one cup broken', requestedBy: 'owner' })]);
     const atWechat = await wechatRefunds(order.outTradeNo);
     expect(atWechat).toHaveLength(1);
@@ -103,16 +103,16 @@ describe('partial and full refunds', () => {
     await world.sandbox.control.settleRefund(first.body.outRefundNo, 'SUCCESS');
     const partly = await eventually(async () => {
       const o = await detail(order.id);
-      return o.status === 'PAID' && o;
+      return o.refundedFen === 3000 && o;
     });
-    expect(partly).toMatchObject({ refundedFen: 3000, refundableFen: 7000 });
+    expect(partly).toMatchObject({ status: 'PAID', refundedFen: 3000, refundableFen: 7000 });
     expect(partly.refunds[0].status).toBe('SUCCESS');
     expect(partly.notifications).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'refund', outcome: 'APPLIED', outRefundNo: first.body.outRefundNo })]));
-    // The timeline: refund started, refund succeeded, partial refund settled.
-    expect(partly.events.map((e: any) => e.status).slice(-3)).toEqual(['REFUNDING', 'REFUNDING', 'PAID']);
 
     const rest = await refund(order.id, 7000);
     expect(rest.status).toBe(201);
+    // The whole remaining amount: REFUNDING while it is on its way.
+    expect((await detail(order.id)).status).toBe('REFUNDING');
     await world.sandbox.control.settleRefund(rest.body.outRefundNo, 'SUCCESS');
     const full = await eventually(async () => {
       const o = await detail(order.id);
@@ -122,6 +122,33 @@ describe('partial and full refunds', () => {
     expect((await stored(order.id)).refundsInFlight).toBe(0);
     // Nothing is left to give back.
     expect((await refund(order.id, 1)).status).toBe(409);
+
+    // The timeline says what happened as codes, and a status appears only when the order really changed.
+    const first3 = { amountFen: 3000, outRefundNo: first.body.outRefundNo };
+    const rest7 = { amountFen: 7000, outRefundNo: rest.body.outRefundNo };
+    expect(full.events.map((e: any) => [e.status, e.code, e.data])).toEqual([
+      ['PENDING_PAYMENT', 'PLACED', undefined],
+      ['PAID', 'PAID', { amountFen: 10_000 }],
+      ['PAID', 'REFUND_STARTED', first3],
+      ['PAID', 'REFUND_SUCCEEDED', first3],
+      ['REFUNDING', 'REFUND_STARTED', rest7],
+      ['REFUNDED', 'REFUND_SUCCEEDED', rest7],
+    ]);
+    expect(full.events.every((e: any) => e.note === undefined)).toBe(true);
+    // One outbox message per refund that succeeded, written with the update that counted it.
+    expect((await stored(order.id)).outbox.map((m) => [m.key, m.event, m.data])).toEqual([
+      ['PAID', 'PAID', { amountFen: 10_000 }],
+      ['OWNER_ORDER', 'OWNER_ORDER', { amountFen: 10_000 }],
+      [`REFUNDED:${first3.outRefundNo}`, 'REFUNDED', first3],
+      [`REFUNDED:${rest7.outRefundNo}`, 'REFUNDED', rest7],
+    ]);
+    // The shopper sees each refund, with its amount, reason and status.
+    const mine = (await call(world.api.url, 'GET', `/api/orders/${order.id}`, { token: order.token })).body;
+    expect(mine).toMatchObject({ status: 'REFUNDED', refundedFen: 10_000 });
+    expect(mine.refunds).toEqual([
+      { outRefundNo: first3.outRefundNo, amountFen: 3000, reason: 'one cup broken', status: 'SUCCESS', createdAt: expect.any(String), successAt: expect.any(String) },
+      { outRefundNo: rest7.outRefundNo, amountFen: 7000, reason: 'customer request', status: 'SUCCESS', createdAt: expect.any(String), successAt: expect.any(String) },
+    ]);
 
     const audit = (await api('GET', `/api/admin/audit?orderId=${order.id}`)).body.items;
     expect(audit.filter((a: any) => a.action === 'order.refund')).toHaveLength(2);
@@ -151,9 +178,9 @@ describe('partial and full refunds', () => {
     await world.sandbox.control.settleRefund(res.body.outRefundNo, 'CLOSED');
     const back = await eventually(async () => {
       const o = await detail(order.id);
-      return o.status === 'PAID' && o;
+      return o.refundableFen === 10_000 && o;
     });
-    expect(back).toMatchObject({ refundedFen: 0, refundableFen: 10_000 });
+    expect(back).toMatchObject({ status: 'PAID', refundedFen: 0 });
     expect(back.refunds[0].status).toBe('CLOSED');
   });
 });
@@ -167,7 +194,8 @@ describe('never twice', () => {
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === 'REFUND_EXCEEDS_PAID')).toBe(true);
     expect(new Set(answers.filter((a) => a.status === 201).map((a) => a.body.outRefundNo)).size).toBe(3);
     expect(await wechatRefunds(order.outTradeNo)).toHaveLength(3);
-    expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 9000, refundsInFlight: 3, status: 'REFUNDING', statusBeforeRefund: 'PAID' });
+    // Partial refunds all: the order stays PAID (shippable) while they are on their way.
+    expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 9000, refundsInFlight: 3, status: 'PAID' });
     expect(await services().models.Refund.countDocuments({ orderId: order.id })).toBe(3);
   });
 
@@ -199,7 +227,7 @@ describe('never twice', () => {
 
   it('concurrent retries of a request that died after its first step reserve and send once', async () => {
     const order = await paidOrder('rf-idem-crash');
-    // Another refund is under way, so the order is REFUNDING already and no status change orders the racers.
+    // Another refund is under way; the racers all take part of what remains, so no status change orders them.
     expect((await refund(order.id, 1000)).status).toBe(201);
     const key = 'died-midway';
     // The request wrote its draft (step 1) and its process died before reserving the money.
@@ -244,11 +272,8 @@ describe('never twice', () => {
     const reservedNo = refundNoFor(new Types.ObjectId(order.id), 'reserved-then-died');
     const unreservedNo = refundNoFor(new Types.ObjectId(order.id), 'died-before-reserving');
     await services().models.Refund.create([draft(reservedNo, 3000), draft(unreservedNo, 2000)]);
-    // Steps 1 and 2 of the first request happened (draft, reservation); step 3 never did.
-    await services().models.Order.updateOne(
-      { _id: order.id, status: 'PAID' },
-      { $inc: { refundCommittedFen: 3000, refundsInFlight: 1 }, $push: { refundNos: reservedNo }, $set: { status: 'REFUNDING', statusBeforeRefund: 'PAID' } },
-    );
+    // Steps 1 and 2 of the first request happened (draft, reservation of part of the money); step 3 never did.
+    await services().models.Order.updateOne({ _id: order.id, status: 'PAID' }, { $inc: { refundCommittedFen: 3000, refundsInFlight: 1 }, $push: { refundNos: reservedNo } });
 
     await runRefundSync(services(), new Date());
     expect((await wechatRefunds(order.outTradeNo)).map((r) => [r.out_refund_no, r.amount.refund])).toEqual([[reservedNo, 3000]]);
@@ -257,8 +282,8 @@ describe('never twice', () => {
     expect(await stored(order.id)).toMatchObject({ refundCommittedFen: 3000, refundsInFlight: 1 });
 
     await world.sandbox.control.settleRefund(reservedNo, 'SUCCESS');
-    await eventually(async () => (await stored(order.id)).status === 'PAID');
-    expect((await stored(order.id)).refundedFen).toBe(3000);
+    await eventually(async () => (await stored(order.id)).refundedFen === 3000);
+    expect(await stored(order.id)).toMatchObject({ status: 'PAID', refundsInFlight: 0 });
   });
 
   it('WeChat away: the refund waits as PENDING, a retry returns it, the refund job sends it once WeChat is back', async () => {
@@ -316,7 +341,7 @@ describe('refund notifications and the refund job', () => {
     // Signed correctly, but for another merchant.
     expect((await notify(forgeNotification(world, refundResource(order, outRefundNo, 2000, { mchid: '1900000000' }), asRefund))).status).toBe(400);
 
-    expect(await stored(order.id)).toMatchObject({ status: 'REFUNDING', refundedFen: 0 });
+    expect(await stored(order.id)).toMatchObject({ status: 'PAID', refundedFen: 0, refundsInFlight: 1 });
     const refused = await services().models.Notification.find({ kind: 'refund', outcome: 'REFUSED' }).sort({ receivedAt: 1 }).lean();
     // The three unsigned ones are counted (and at most one of them kept as a sample); the signed one is kept.
     expect((await services().models.NotificationRefusals.findById(`refund:${day}`).lean())?.total).toBe(countedBefore + 3);
@@ -344,7 +369,8 @@ describe('refund notifications and the refund job', () => {
     expect(recorded.map((n) => n.outcome).sort()).toEqual(['APPLIED', 'DUPLICATE', 'DUPLICATE', 'DUPLICATE', 'DUPLICATE']);
     const after = await stored(order.id);
     expect(after).toMatchObject({ status: 'PAID', refundedFen: 1000, refundCommittedFen: 1000, refundsInFlight: 0 });
-    expect(after.events.filter((e) => e.note?.includes(`${outRefundNo} of 1000 fen succeeded`))).toHaveLength(1);
+    expect(after.events.filter((e) => e.code === 'REFUND_SUCCEEDED' && (e.data as { outRefundNo?: string }).outRefundNo === outRefundNo)).toHaveLength(1);
+    expect(after.outbox.filter((m) => m.key === `REFUNDED:${outRefundNo}`)).toHaveLength(1);
   });
 
   it('the refund job finds a refund whose notification was lost', async () => {
@@ -360,7 +386,7 @@ describe('refund notifications and the refund job', () => {
     expect(await stored(order.id)).toMatchObject({ status: 'REFUNDED', refundedFen: 10_000 });
   });
 
-  it('an ABNORMAL refund is shown for action and keeps the order REFUNDING until WeChat settles it', async () => {
+  it('an ABNORMAL refund is shown for action and keeps its amount reserved until WeChat settles it', async () => {
     const order = await paidOrder('rf-abnormal');
     const { outRefundNo } = (await refund(order.id, 4000)).body;
     await world.sandbox.control.settleRefund(outRefundNo, 'ABNORMAL');
@@ -370,7 +396,7 @@ describe('refund notifications and the refund job', () => {
     });
     expect(anomaly).toMatchObject({ status: 'OPEN', amountFen: 4000 });
     const shown = await detail(order.id);
-    expect(shown.status).toBe('REFUNDING');
+    expect(shown).toMatchObject({ status: 'PAID', refundableFen: 6000 });
     expect(shown.refunds[0]).toMatchObject({ outRefundNo, status: 'ABNORMAL' });
     expect(shown.anomalies).toEqual([expect.objectContaining({ id: anomaly.id, kind: 'REFUND_ABNORMAL' })]);
 
@@ -384,11 +410,102 @@ describe('refund notifications and the refund job', () => {
     await world.sandbox.control.settleRefund(outRefundNo, 'SUCCESS');
     const settled = await eventually(async () => {
       const o = await detail(order.id);
-      return o.status === 'PAID' && o;
+      return o.refundedFen === 4000 && o;
     });
-    expect(settled).toMatchObject({ refundedFen: 4000, refundableFen: 6000 });
+    expect(settled).toMatchObject({ status: 'PAID', refundedFen: 4000, refundableFen: 6000 });
     expect((await stored(order.id)).refundsInFlight).toBe(0);
     expect(settled.anomalies[0].status).toBe('RESOLVED');
     expect((await api('GET', '/api/admin/anomalies')).body.items.find((a: any) => a.id === anomaly.id)).toBeUndefined();
+  });
+});
+
+describe('refunds beside fulfilment', () => {
+  const ship = (orderId: string, trackingNo: string) => api('POST', `/api/admin/orders/${orderId}/ship`, { body: { expressCompany: 'SF', trackingNo } });
+
+  it('a partial refund in flight leaves a PAID order shippable; a refund of everything does not', async () => {
+    const order = await paidOrder('rf-ship-partial');
+    const part = await refund(order.id, 3990, { reason: 'one cup broken' });
+    expect(part.status).toBe(201);
+    const shipped = await ship(order.id, 'SF-PARTIAL');
+    expect(shipped.status).toBe(200);
+    expect(shipped.body.status).toBe('SHIPPED');
+    await world.sandbox.control.settleRefund(part.body.outRefundNo, 'SUCCESS');
+    await eventually(async () => (await stored(order.id)).refundedFen === 3990);
+    expect(await stored(order.id)).toMatchObject({ status: 'SHIPPED', refundsInFlight: 0 });
+
+    const whole = await paidOrder('rf-ship-whole');
+    expect((await refund(whole.id, 10_000)).status).toBe(201);
+    expect((await stored(whole.id)).status).toBe('REFUNDING');
+    const refused = await ship(whole.id, 'SF-WHOLE');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('ORDER_NOT_SHIPPABLE');
+    expect((await stored(whole.id)).shipping).toBeUndefined();
+  });
+});
+
+describe('re-issuing a failed refund', () => {
+  const reissue = (outRefundNo: string, token = owner) => call(world.api.url, 'POST', `/api/admin/refunds/${outRefundNo}/reissue`, { token });
+
+  it('a full refund WeChat closes puts the order back; issued again (twice, racing) it is one new refund', async () => {
+    const order = await paidOrder('rf-reissue');
+    const failed = (await refund(order.id, 10_000, { reason: 'wrong size' })).body.outRefundNo as string;
+    expect((await stored(order.id)).status).toBe('REFUNDING');
+    // Not failed (yet): nothing to re-issue.
+    const early = await reissue(failed);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('ORDER_NOT_REFUNDABLE');
+
+    await world.sandbox.control.settleRefund(failed, 'CLOSED');
+    const back = await eventually(async () => {
+      const o = await detail(order.id);
+      return o.status === 'PAID' && o;
+    });
+    expect(back).toMatchObject({ refundedFen: 0, refundableFen: 10_000 });
+    expect(back.events.at(-1)).toMatchObject({ status: 'PAID', code: 'REFUND_FAILED', data: { amountFen: 10_000, outRefundNo: failed } });
+
+    expect((await reissue(failed, staff)).status).toBe(403);
+    expect((await reissue('R-unknown')).status).toBe(404);
+    const racing = await Promise.all([reissue(failed), reissue(failed), reissue(failed)]);
+    expect(racing.map((r) => r.status)).toEqual([201, 201, 201]);
+    const again = await reissue(failed);
+    expect(again.status).toBe(201);
+    const fresh = again.body.outRefundNo as string;
+    expect(fresh).not.toBe(failed);
+    expect(racing.every((r) => r.body.outRefundNo === fresh)).toBe(true);
+    expect(again.body).toMatchObject({ amountFen: 10_000, reason: 'wrong size', reissueOf: failed, status: 'PROCESSING' });
+    // WeChat saw the failed refund and one new one: never two.
+    expect((await wechatRefunds(order.outTradeNo)).map((r) => r.out_refund_no).sort()).toEqual([failed, fresh].sort());
+    expect(await stored(order.id)).toMatchObject({ status: 'REFUNDING', refundCommittedFen: 10_000, refundsInFlight: 1 });
+    expect((await detail(order.id)).refunds.find((r: any) => r.outRefundNo === failed)).toMatchObject({ status: 'CLOSED', reissuedAs: fresh });
+
+    await world.sandbox.control.settleRefund(fresh, 'SUCCESS');
+    await eventually(async () => (await stored(order.id)).status === 'REFUNDED');
+    expect(await stored(order.id)).toMatchObject({ refundedFen: 10_000, refundsInFlight: 0 });
+    // Still the same answer afterwards, and nothing new at WeChat.
+    expect((await reissue(failed)).body.outRefundNo).toBe(fresh);
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(2);
+  });
+
+  it('an ABNORMAL refund is issued again only once WeChat says it ended CLOSED', async () => {
+    const order = await paidOrder('rf-reissue-abnormal');
+    const stuck = (await refund(order.id, 4000)).body.outRefundNo as string;
+    await world.sandbox.control.settleRefund(stuck, 'ABNORMAL');
+    await eventually(async () => (await services().models.Refund.findOne({ outRefundNo: stuck }).lean())?.status === 'ABNORMAL');
+    const refused = await reissue(stuck);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('REFUND_STILL_ABNORMAL');
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(1);
+    expect((await detail(order.id)).refundableFen).toBe(6000);
+
+    // Closed at WeChat, and its notification lost: the re-issue asks WeChat, applies the end, then refunds again.
+    await world.sandbox.control.setFault({ kind: 'drop', outTradeNo: order.outTradeNo });
+    await world.sandbox.control.settleRefund(stuck, 'CLOSED');
+    expect((await services().models.Refund.findOne({ outRefundNo: stuck }).lean())?.status).toBe('ABNORMAL');
+    const again = await reissue(stuck);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ amountFen: 4000, reissueOf: stuck });
+    expect((await services().models.Refund.findOne({ outRefundNo: stuck }).lean())).toMatchObject({ status: 'CLOSED', reissuedAs: again.body.outRefundNo });
+    expect(await stored(order.id)).toMatchObject({ status: 'PAID', refundCommittedFen: 4000, refundsInFlight: 1 });
+    expect(await wechatRefunds(order.outTradeNo)).toHaveLength(2);
   });
 });

@@ -149,6 +149,8 @@ describe('orders and stock', () => {
     });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('OUT_OF_STOCK');
+    // What the client needs to say it in Chinese (「Scarce」库存不足，仅剩 1 件).
+    expect(res.body.error.details).toEqual({ productId: b.id, skuId: b.skus[0].id, name: 'Scarce', available: 1 });
     expect((await call(world.api.url, 'GET', `/api/products/${a.id}`)).body.stock).toBe(10);
     expect((await call(world.api.url, 'GET', `/api/products/${b.id}`)).body.stock).toBe(1);
     expect((await call(world.api.url, 'GET', '/api/orders', { token })).body.items).toHaveLength(0);

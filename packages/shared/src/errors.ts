@@ -75,5 +75,9 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  /**
+   * `details`: data the client renders its own words from, e.g. OUT_OF_STOCK `{productId, skuId, name, specs?,
+   * available}`, LIMIT_PER_ORDER_EXCEEDED `{productId, name, maxPerOrder, quantity}`, ORDER_STATE `{status}`.
+   */
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }

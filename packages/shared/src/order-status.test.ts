@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ATTEMPT_TRANSITIONS, ORDER_STATUSES, REFUND_TRANSITIONS, canTransition, isRefundable, sourcesIn, sourcesOf } from './order-status';
+import { ORDER_EVENT_CODES } from './order-events';
 import { paymentOutcomeOf, refundOutcomeOf } from './wechat-states';
 
 describe('order state machine', () => {
@@ -12,6 +13,18 @@ describe('order state machine', () => {
       expect(canTransition('CLOSED', to)).toBe(false);
       expect(canTransition('REFUNDED', to)).toBe(false);
     }
+  });
+
+  it('ends at COMPLETED from SHIPPED (or PAID, on WeChat\'s settlement); a full refund leaves and returns to where it was', () => {
+    expect(sourcesOf('COMPLETED').sort()).toEqual(['PAID', 'REFUNDING', 'SHIPPED']);
+    expect(ORDER_STATUSES.filter((to) => canTransition('REFUNDING', to)).sort()).toEqual(['COMPLETED', 'PAID', 'REFUNDED', 'SHIPPED']);
+    // REFUNDING → SHIPPED is only the way back of a shipped order whose full refund failed (shipping moves from PAID).
+    expect(sourcesOf('SHIPPED')).toEqual(['PAID', 'REFUNDING']);
+  });
+
+  it('names every timeline event once, the after-sale ones included', () => {
+    expect(new Set(ORDER_EVENT_CODES).size).toBe(ORDER_EVENT_CODES.length);
+    expect(ORDER_EVENT_CODES).toEqual(expect.arrayContaining(['PLACED', 'PAID', 'SHIPPED', 'COMPLETED', 'REFUND_STARTED', 'REFUND_SUCCEEDED', 'REFUND_FAILED', 'AFTER_SALE_REQUESTED']));
   });
 
   it('knows where a refund can start from', () => {

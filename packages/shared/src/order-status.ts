@@ -15,11 +15,13 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   // CLOSED: expired or cancelled; PAID: a notification or a query confirmed the payment.
   PENDING_PAYMENT: ['PAID', 'CLOSED'],
-  // REFUNDING: an admin started a refund (full or partial).
+  // Refunds are separate from fulfilment: only a refund of the whole remaining paid amount makes an order
+  // REFUNDING (a partial refund leaves the status as it is). COMPLETED from PAID: WeChat settled an order the shop
+  // handed over without recording a shipment here; the shopper's button and the auto-complete job need SHIPPED.
   PAID: ['SHIPPED', 'REFUNDING', 'COMPLETED'],
   SHIPPED: ['COMPLETED', 'REFUNDING'],
   COMPLETED: ['REFUNDING'],
-  // Back to PAID/SHIPPED/COMPLETED when a partial refund settles (or a refund fails); REFUNDED when fully refunded.
+  // REFUNDED when the whole paid amount went back; back to PAID/SHIPPED/COMPLETED when that refund fails.
   REFUNDING: ['REFUNDED', 'PAID', 'SHIPPED', 'COMPLETED'],
   // A payment that arrives for a closed order is refunded; the order itself stays CLOSED.
   CLOSED: [],
@@ -38,7 +40,7 @@ export function sourcesOf(to: OrderStatus): OrderStatus[] {
 /** Orders that money has reached (for sales figures and refunds). */
 export const PAID_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'REFUNDING', 'REFUNDED'];
 
-/** Orders a refund may start on, or add to (a second partial refund while the first is in flight). */
+/** Orders a refund may start on (REFUNDING: only orders left so by the rule before partial refunds kept the status). */
 export function isRefundable(status: OrderStatus): boolean {
   return status === 'REFUNDING' || canTransition(status, 'REFUNDING');
 }

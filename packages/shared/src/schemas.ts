@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { hasControlCharacters, isImageUrl, normalizePhone } from './text';
 import { COMMON_PASSWORDS } from './common-passwords';
 import { ORDER_STATUSES, REFUND_STATUSES } from './order-status';
+import { ORDER_EVENT_CODES } from './order-events';
 
 const fen = z.number().int().nonnegative().max(100_000_000_00);
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
@@ -353,8 +354,30 @@ export const orderItem = z.object({
 });
 export type OrderItem = z.infer<typeof orderItem>;
 
+/** A timeline entry: the status after it and, since issue 13, what happened as a code with its data (rendered by the client). */
+export const orderEventView = z.object({
+  at: z.string(),
+  status: orderStatus,
+  code: z.enum(ORDER_EVENT_CODES).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type OrderEventView = z.infer<typeof orderEventView>;
+
+/** A refund of the order as the shopper sees it (PENDING: the shop is still sending it to WeChat). */
+export const orderRefund = z.object({
+  outRefundNo: z.string(),
+  amountFen: fen,
+  reason: z.string(),
+  status: z.enum(REFUND_STATUSES),
+  createdAt: z.string(),
+  successAt: z.string().optional(),
+});
+export type OrderRefund = z.infer<typeof orderRefund>;
+
 export const order = z.object({
   id: z.string(),
+  /** The number a person reads and types (`2611300042`); absent on orders from before it. */
+  orderNo: z.string().optional(),
   outTradeNo: z.string(),
   status: orderStatus,
   totalFen: fen,
@@ -370,8 +393,19 @@ export const order = z.object({
   shipping: z
     .object({ trackingNo: z.string(), expressCompany: z.string(), shippedAt: z.string() })
     .optional(),
-  /** The order's timeline for the shopper: when each status was reached (no operator notes or names). */
-  events: z.array(z.object({ at: z.string(), status: orderStatus })).optional(),
+  /** The same as `shipping` under the contract's name (carrier, tracking number, when). */
+  shipment: z
+    .object({ trackingNo: z.string(), expressCompany: z.string(), shippedAt: z.string() })
+    .optional(),
+  completedAt: z.string().optional(),
+  /** The order's refunds, newest last (the API always sends the list on reads). */
+  refunds: z.array(orderRefund).optional(),
+  /** The open after-sale request, if any. */
+  openAfterSaleId: z.string().optional(),
+  /** Confirming receipt opens WeChat's own confirm UI (the shop uses WeChat's trade management; the order has a transaction). */
+  confirmInWechat: z.boolean().optional(),
+  /** The order's timeline for the shopper: codes and data, no operator notes or names. */
+  events: z.array(orderEventView).optional(),
 });
 export type Order = z.infer<typeof order>;
 
@@ -498,8 +532,12 @@ export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 /** An order as the admin console sees it: the shopper's view plus who paid and how much can still be refunded. */
 export const adminOrder = order.extend({
-  /** The timeline with the operators' notes ("SF123 by staff1", "refund … by owner: reason"): admins only. */
-  events: z.array(z.object({ at: z.string(), status: orderStatus, note: z.string().optional() })).optional(),
+  /** The timeline, with the English notes of entries from before event codes: admins only. */
+  events: z.array(orderEventView.extend({ note: z.string().optional() })).optional(),
+  /** A refund-only after-sale approved before shipping: the order must not be shipped. */
+  shipBlocked: z.boolean().optional(),
+  /** WeChat reminded the shop to ship this order. */
+  shippingRemindedAt: z.string().optional(),
   openid: z.string(),
   paidFen: fen,
   /** paidFen minus refunds started and not failed: the most a new refund may take. */
@@ -534,6 +572,11 @@ export const refundView = z.object({
   lastError: z.string().optional(),
   createdAt: z.string(),
   settledAt: z.string().optional(),
+  afterSaleId: z.string().optional(),
+  /** This refund issues again the failed refund of that out_refund_no. */
+  reissueOf: z.string().optional(),
+  /** This failed refund was issued again under that out_refund_no (a CLOSED refund without it may be re-issued). */
+  reissuedAs: z.string().optional(),
 });
 export type RefundView = z.infer<typeof refundView>;
 

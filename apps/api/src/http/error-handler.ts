@@ -30,7 +30,10 @@ export function errorHandler(): Middleware {
         return;
       }
       if (err.code === 'INVALID_BODY' || err.code === 'PAYLOAD_TOO_LARGE') log.info({ code: err.code }, 'request body refused');
-      ctx.body = { error: { code: err.code, message: err.message } };
+      // Data a client renders its own words from (OUT_OF_STOCK: the product and what is left); lists such as the
+      // validator's issues stay in the message.
+      const details = err.details !== null && typeof err.details === 'object' && !Array.isArray(err.details) ? { details: err.details } : {};
+      ctx.body = { error: { code: err.code, message: err.message, ...details } };
     }
   };
 }

@@ -14,7 +14,9 @@ export function beijingDayStart(date: string): Date {
 
 /**
  * Orders newest first, filtered by status and by the Beijing days they were placed on, and searched by an exact
- * out_trade_no (of any payment attempt), transaction_id, openid, out_refund_no or order id.
+ * out_trade_no (of any payment attempt), transaction_id, openid, out_refund_no or order id, or by the readable
+ * order number: digits match it whole or in part (a prefix such as the date, or the last digits a shopper reads
+ * out), as literal text.
  */
 export async function listOrders(s: Pick<Services, 'models'>, query: AdminOrdersQuery): Promise<{ items: AdminOrder[]; total: number }> {
   const { models } = s;
@@ -35,7 +37,8 @@ export async function listOrders(s: Pick<Services, 'models'>, query: AdminOrders
     ]);
     const ids = [...attempts.map((a) => a.orderId), ...refunds.flatMap((r) => (r.orderId ? [r.orderId] : []))];
     if (/^[a-f0-9]{24}$/.test(q)) ids.push(new Types.ObjectId(q));
-    filter.$or = [{ outTradeNo: q }, { transactionId: q }, { openid: q }, ...(ids.length ? [{ _id: { $in: ids } }] : [])];
+    const orderNo = /^\d{1,20}$/.test(q) ? [{ orderNo: { $regex: literalPattern(q) } }] : [];
+    filter.$or = [{ outTradeNo: q }, { transactionId: q }, { openid: q }, ...orderNo, ...(ids.length ? [{ _id: { $in: ids } }] : [])];
   }
   const [orders, total] = await Promise.all([
     models.Order.find(filter)
@@ -45,5 +48,10 @@ export async function listOrders(s: Pick<Services, 'models'>, query: AdminOrders
       .lean<OrderDoc[]>(),
     models.Order.countDocuments(filter),
   ]);
-  return { items: orders.map(toAdminOrder), total };
+  return { items: orders.map((order) => toAdminOrder(order)), total };
+}
+
+/** A regular expression that matches `text` literally (only digits reach it today; escaped all the same). */
+function literalPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

@@ -5,7 +5,8 @@ import type { Models } from '../../collections';
 import type { OrderDoc } from './model';
 import { hit, secondsUntil } from '../../infra/rate-limit';
 import { releasePendingPlace, takePendingPlace } from './pending-orders';
-import { orderItemsOf } from './order-items';
+import { orderItemsOf, outOfStock } from './order-items';
+import { nextOrderNo } from './order-no';
 import { releaseStock, reserveStock } from './stock';
 
 /** Defaults of MAX_PENDING_ORDERS and ORDER_RATE_LIMIT (config.ts), for callers that pass none. */
@@ -70,8 +71,11 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     await releasePendingPlace(models, userId, orderId);
   };
   try {
+    // A number lost to a failed order is a gap in the day's sequence, no more.
+    const orderNo = await nextOrderNo(models, now);
     await models.Order.create({
       _id: orderId,
+      orderNo,
       userId,
       openid: shopper.openid,
       items,
@@ -98,7 +102,9 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     }
     // All or nothing: give back what this order took, then forget the order.
     await abandon();
-    throw conflict('OUT_OF_STOCK', `“${item.name}” no longer has ${item.quantity} in stock`);
+    // How many are left now, for the shopper's message (a moment's figure: others are buying too).
+    const left = await models.Sku.findById(item.skuId, { stock: 1, onShelf: 1 }).lean<{ stock?: number; onShelf?: boolean }>();
+    throw outOfStock(item, left && left.onShelf !== false ? (left.stock ?? 0) : 0);
   }
   const placed = await models.Order.findOneAndUpdate(
     { _id: orderId, stage: 'RESERVING' },

@@ -1,14 +1,40 @@
-import type { AdminOrder, Order } from '@xiaodian/shared';
+import type { AdminOrder, Order, OrderEventCode, OrderEventView, OrderRefund } from '@xiaodian/shared';
 import { iso } from '../../iso-time';
 import { closedReasonOf } from './closed-reason';
 import type { OrderDoc } from './model';
 import { skuOf } from './stock';
 
+/**
+ * What the rooms above add to an order's view (the orders room cannot read them itself): its refunds and whether
+ * confirming receipt goes through WeChat's own UI. Without them, an order no money has reached is described
+ * truly (no refunds, nothing to confirm); reads of paid orders pass them (shipping/order-views.ts).
+ */
+export interface OrderViewExtras {
+  refunds?: OrderRefund[];
+  confirmInWechat?: boolean;
+}
+
+type StoredEvent = OrderDoc['events'][number];
+
+/** A timeline entry for clients: the status after it, and its code and data when it has them (older entries have a note only). */
+function eventView(e: StoredEvent): OrderEventView {
+  return {
+    at: iso(e.at)!,
+    status: e.status as OrderEventView['status'],
+    ...(e.code ? { code: e.code as OrderEventCode } : {}),
+    ...(e.data ? { data: e.data as Record<string, unknown> } : {}),
+  };
+}
+
 /** The shopper's view: shopper-facing fields only (the timeline without operators' notes and names). */
-export function toOrder(doc: OrderDoc): Order {
+export function toOrder(doc: OrderDoc, extras: OrderViewExtras = {}): Order {
   const a = doc.address;
+  const shipment = doc.shipping?.trackingNo
+    ? { trackingNo: doc.shipping.trackingNo, expressCompany: doc.shipping.expressCompany ?? '', shippedAt: iso(doc.shipping.shippedAt) ?? '' }
+    : undefined;
   return {
     id: String(doc._id),
+    ...(doc.orderNo ? { orderNo: doc.orderNo } : {}),
     outTradeNo: doc.outTradeNo,
     status: doc.status as Order['status'],
     totalFen: doc.totalFen,
@@ -40,25 +66,23 @@ export function toOrder(doc: OrderDoc): Order {
     ...(doc.paidAt ? { paidAt: iso(doc.paidAt) } : {}),
     ...(doc.transactionId ? { transactionId: doc.transactionId } : {}),
     ...(doc.status === 'CLOSED' && closedReasonOf(doc.closedReason) ? { closedReason: closedReasonOf(doc.closedReason) } : {}),
-    ...(doc.shipping?.trackingNo
-      ? {
-          shipping: {
-            trackingNo: doc.shipping.trackingNo,
-            expressCompany: doc.shipping.expressCompany ?? '',
-            shippedAt: iso(doc.shipping.shippedAt) ?? '',
-          },
-        }
-      : {}),
-    events: (doc.events ?? []).map((e) => ({ at: iso(e.at)!, status: e.status as Order['status'] })),
+    ...(shipment ? { shipping: shipment, shipment } : {}),
+    ...(doc.completedAt ? { completedAt: iso(doc.completedAt) } : {}),
+    ...(extras.refunds ? { refunds: extras.refunds } : {}),
+    ...(doc.openAfterSaleId ? { openAfterSaleId: String(doc.openAfterSaleId) } : {}),
+    confirmInWechat: (extras.confirmInWechat ?? false) && Boolean(doc.transactionId),
+    events: (doc.events ?? []).map(eventView),
   };
 }
 
 /** The console's view of an order: the shopper's, plus the openid and the money that may still be refunded. */
-export function toAdminOrder(doc: OrderDoc): AdminOrder {
+export function toAdminOrder(doc: OrderDoc, extras: OrderViewExtras = {}): AdminOrder {
   const paidFen = doc.paidFen ?? 0;
   return {
-    ...toOrder(doc),
-    events: (doc.events ?? []).map((e) => ({ at: iso(e.at)!, status: e.status as Order['status'], ...(e.note ? { note: e.note } : {}) })),
+    ...toOrder(doc, extras),
+    events: (doc.events ?? []).map((e) => ({ ...eventView(e), ...(e.note ? { note: e.note } : {}) })),
+    ...(doc.shipBlocked ? { shipBlocked: true } : {}),
+    ...(doc.shippingRemindedAt ? { shippingRemindedAt: iso(doc.shippingRemindedAt) } : {}),
     openid: doc.openid,
     paidFen,
     refundableFen: Math.max(0, paidFen - (doc.refundCommittedFen ?? 0)),

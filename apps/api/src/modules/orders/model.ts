@@ -131,8 +131,18 @@ const pendingOrderSlotsSchema = new Schema({
 // The reservation sweeper looks for places held longer than an order takes to be written.
 pendingOrderSlotsSchema.index({ 'orders.at': 1 });
 
+/** The per-day sequence of readable order numbers (`_id` is the Beijing date `YYMMDD`): order-no.ts. */
+const orderNoCounterSchema = new Schema({
+  _id: { type: String },
+  seq: { type: Number, required: true, default: 0 },
+});
+
 export function orderModels(db: Connection) {
-  return { Order: db.model('Order', orderSchema), PendingOrderSlots: db.model('PendingOrderSlots', pendingOrderSlotsSchema) };
+  return {
+    Order: db.model('Order', orderSchema),
+    PendingOrderSlots: db.model('PendingOrderSlots', pendingOrderSlotsSchema),
+    OrderNoCounter: db.model('OrderNoCounter', orderNoCounterSchema),
+  };
 }
 
 export type OrderDoc = InferSchemaType<typeof orderSchema> & { _id: Types.ObjectId };

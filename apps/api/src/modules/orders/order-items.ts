@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { CreateOrderInput } from '@xiaodian/shared';
 import type { Models } from '../../collections';
-import { AppError, badRequest, conflict } from '../../errors';
+import { AppError, badRequest } from '../../errors';
 import { itemImageOf } from '../catalog/dto';
 import type { ProductDoc, SkuDoc } from '../catalog/model';
 
@@ -60,13 +60,29 @@ export async function orderItemsOf(models: Models, input: CreateOrderInput): Pro
   for (const product of products) {
     const units = items.filter((i) => i.productId.equals(product._id)).reduce((sum, i) => sum + i.quantity, 0);
     if (product.maxPerOrder && units > product.maxPerOrder) {
-      throw conflict('LIMIT_PER_ORDER_EXCEEDED', `At most ${product.maxPerOrder} of “${product.name}” per order`);
+      throw new AppError('LIMIT_PER_ORDER_EXCEEDED', {
+        status: 409,
+        message: `At most ${product.maxPerOrder} of “${product.name}” per order`,
+        details: { productId: String(product._id), name: product.name, maxPerOrder: product.maxPerOrder, quantity: units },
+      });
     }
   }
   const skuById = new Map(skus.map((s) => [String(s._id), s]));
   for (const item of items) {
     const sku = skuById.get(String(item.skuId))!;
-    if (sku.stock < item.quantity) throw conflict('OUT_OF_STOCK', `Only ${sku.stock} of “${item.name}” left`);
+    if (sku.stock < item.quantity) throw outOfStock(item, sku.stock);
   }
   return items;
+}
+
+/**
+ * 409 OUT_OF_STOCK with what the client needs to say it in Chinese (the English message is for logs): the
+ * product, the SKU, its name and specs, and how many are left (`available`, never below 0).
+ */
+export function outOfStock(item: { productId: Types.ObjectId; skuId: Types.ObjectId; name: string; specs?: Record<string, string> }, available: number): AppError {
+  return new AppError('OUT_OF_STOCK', {
+    status: 409,
+    message: `Only ${Math.max(0, available)} of “${item.name}” left`,
+    details: { productId: String(item.productId), skuId: String(item.skuId), name: item.name, ...(item.specs ? { specs: item.specs } : {}), available: Math.max(0, available) },
+  });
 }

@@ -158,6 +158,8 @@ async function refusePayment(s: Services, attempt: AttemptDoc, tx: Transaction, 
   const paidFen = tx.amount?.total ?? 0;
   const transactionId = tx.transaction_id ?? '';
   await moveAttempt(models, attempt._id, { from: ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
+  // The timeline keeps a code; the English reason is for the log (and the anomaly the caller records).
+  s.logger.warn({ outTradeNo: tx.out_trade_no, transactionId, why }, 'payment refused; refunded automatically');
   const closed = await moveOrder(models, {
     id: attempt.orderId,
     from: 'PENDING_PAYMENT',

@@ -1,39 +1,19 @@
-// The payment side of a shopper's order (read it with an optional sync, pay, cancel) and WeChat's payment
-// notifications.
+// The payment side of a shopper's order (pay, cancel) and WeChat's payment notifications. Reading an order (with
+// its optional sync) lives in the shipping room, which can gather its refunds and shipment.
 import Router from '@koa/router';
 import type { Services } from '../../context';
 import { AppError } from '../../errors';
 import { requireShopper, shopperOf } from '../../http/auth';
-import { passThrottle } from '../../infra/lease';
 import { toOrder } from '../orders/dto';
 import { findOwnOrder } from '../orders/find-own-order';
 import { closeOrder } from './close-order';
 import { notificationRequestOf, sendNotificationAnswer } from './notification-http';
 import { handlePaymentNotification } from './notifications';
 import { payOrder } from './pay-order';
-import { syncOrderPayments } from './sync-payment';
-
-/** `?sync=1` asks WeChat at most this often per order, across every instance. */
-const SYNC_THROTTLE_MS = 2_000;
 
 export function paymentRoutes(s: Services): Router {
   const router = new Router();
   const shopper = requireShopper(s.tokens);
-
-  router.get('/api/orders/:id', shopper, async (ctx) => {
-    const { userId } = shopperOf(ctx);
-    let order = await findOwnOrder(s, userId, ctx.params.id!);
-    if (ctx.query.sync === '1' && order.status === 'PENDING_PAYMENT' && (await passThrottle(s.models, `sync:${order._id}`, SYNC_THROTTLE_MS))) {
-      try {
-        await syncOrderPayments(s, order._id);
-      } catch (err) {
-        // The shopper still gets the order as we know it; "unknown" is never shown as paid.
-        s.logger.warn({ err: (err as Error).message, orderId: String(order._id) }, 'sync with WeChat failed');
-      }
-      order = await findOwnOrder(s, userId, ctx.params.id!);
-    }
-    ctx.body = toOrder(order);
-  });
 
   router.post('/api/orders/:id/pay', shopper, async (ctx) => {
     ctx.body = await payOrder(s, await findOwnOrder(s, shopperOf(ctx).userId, ctx.params.id!));

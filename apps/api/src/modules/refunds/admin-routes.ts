@@ -5,7 +5,9 @@ import type { Services } from '../../context';
 import { adminOf, requireAdmin } from '../../http/auth';
 import { idempotencyKeyOf } from '../../http/query';
 import { parseInput } from '../../http/validate';
+import { toRefundView } from './dto';
 import { refundOrder } from './refund-order';
+import { reissueRefund } from './reissue-refund';
 
 export function refundAdminRoutes(s: Services): Router {
   const router = new Router({ prefix: '/api/admin' });
@@ -17,6 +19,13 @@ export function refundAdminRoutes(s: Services): Router {
     const { refund } = await refundOrder(s, { ...input, orderId: ctx.params.id!, actor: adminOf(ctx).username, ...(idempotencyKey ? { idempotencyKey } : {}) });
     ctx.status = 201;
     ctx.body = { outRefundNo: refund.outRefundNo, status: refund.status };
+  });
+
+  // A failed refund issued again (reissue-refund.ts): repeated, it answers the same new refund.
+  router.post('/refunds/:outRefundNo/reissue', owner, async (ctx) => {
+    const refund = await reissueRefund(s, ctx.params.outRefundNo!, adminOf(ctx).username);
+    ctx.status = 201;
+    ctx.body = toRefundView(refund);
   });
   return router;
 }

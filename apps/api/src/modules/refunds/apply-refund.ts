@@ -1,8 +1,9 @@
 // Applies a refund's final state (from a notification, a query or WeChat's immediate answer) exactly once.
-import { refundOutcomeOf } from '@xiaodian/shared';
+import { refundOutcomeOf, type OrderStatus } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import type { OrderDoc } from '../orders/model';
-import { moveOrder } from '../orders/move-order';
+import { moveOrder, orderEvent } from '../orders/move-order';
+import { outboxEntry } from '../orders/outbox';
 import type { RefundDoc } from './model';
 import { moveRefund } from './move-refund';
 import { recordAnomaly } from '../anomalies/record-anomaly';
@@ -95,38 +96,58 @@ export async function applyRefundStatus(
   }
 
   if (!refund.orderId) return 'APPLIED';
-  const succeeded = target === 'SUCCESS';
-  // One refund fewer in flight; the money moves from "committed" to "refunded" or back to the order. An ABNORMAL
-  // refund stayed in flight (the order REFUNDING) until now: ABNORMAL itself does not touch the order.
-  const order = await models.Order.findOneAndUpdate(
-    { _id: refund.orderId },
-    {
-      $inc: {
-        refundsInFlight: -1,
-        ...(succeeded ? { refundedFen: refund.amountFen } : { refundCommittedFen: -refund.amountFen }),
-      },
-      $push: {
-        events: {
-          at: new Date(),
-          status: 'REFUNDING',
-          code: succeeded ? 'REFUND_SUCCEEDED' : 'REFUND_FAILED',
-          data: { amountFen: refund.amountFen, outRefundNo: refund.outRefundNo },
-        },
-      },
-    },
-    { returnDocument: 'after' },
-  ).lean<OrderDoc>();
-  if (order) await settleRefundingOrder(s, order);
+  await countRefundOnOrder(s, refund, target === 'SUCCESS');
+  if (refund.afterSaleId) {
+    await s.events.emitIfHandled('refund.changed', { afterSaleId: refund.afterSaleId, orderId: refund.orderId, outRefundNo: refund.outRefundNo, status: target });
+  }
   return 'APPLIED';
 }
 
-/** When no refund is in flight any more, REFUNDING ends: REFUNDED if all the money went back, else where it was. */
-export async function settleRefundingOrder(
-  s: Services,
-  order: OrderDoc,
-): Promise<void> {
-  if (order.status !== 'REFUNDING' || (order.refundsInFlight ?? 0) > 0) return;
-  const fully = (order.refundedFen ?? 0) >= (order.paidFen ?? 0);
-  const to = fully ? 'REFUNDED' : (order.statusBeforeRefund ?? 'PAID');
-  await moveOrder(s.models, { id: order._id, from: 'REFUNDING', to, where: { refundsInFlight: 0 }, ...(fully ? { code: 'REFUND_SUCCEEDED', data: { amountFen: order.refundedFen ?? 0 } } : {}) });
+/** Compare-and-set rounds before giving up; each lost round means another step changed the order. */
+const MAX_ROUNDS = 30;
+
+/**
+ * One refund fewer in flight; the money moves from "committed" to "refunded" (SUCCESS) or back to what may be
+ * refunded (CLOSED, or an ABNORMAL refund WeChat closed after all). The status follows the contract's rule:
+ * REFUNDED once the whole paid amount went back; a REFUNDING order whose whole amount is no longer committed (a
+ * refund failed) goes back to where it was; otherwise the status stays, and the timeline entry says what
+ * happened with the status the order keeps. A success also writes the shopper's "refunded" message into the
+ * outbox, in the update that counts it. The refund's own compare-and-set (above) made this step run once.
+ */
+async function countRefundOnOrder(s: Services, refund: RefundDoc, succeeded: boolean): Promise<void> {
+  const { models } = s;
+  const data = { amountFen: refund.amountFen, outRefundNo: refund.outRefundNo };
+  const inc = { refundsInFlight: -1, ...(succeeded ? { refundedFen: refund.amountFen } : { refundCommittedFen: -refund.amountFen }) };
+  const messages = succeeded ? [outboxEntry('REFUNDED', `REFUNDED:${refund.outRefundNo}`, data)] : [];
+  const code = succeeded ? 'REFUND_SUCCEEDED' : 'REFUND_FAILED';
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const order = await models.Order.findById(refund.orderId).lean<OrderDoc>();
+    if (!order) return;
+    const status = order.status as OrderStatus;
+    const paidFen = order.paidFen ?? 0;
+    const as = { refundedFen: order.refundedFen ?? 0, refundCommittedFen: order.refundCommittedFen ?? 0, refundsInFlight: order.refundsInFlight ?? 0 };
+    const refundedAfter = as.refundedFen + (succeeded ? refund.amountFen : 0);
+    const committedAfter = as.refundCommittedFen - (succeeded ? 0 : refund.amountFen);
+    // REFUNDING lasts while the whole paid amount is committed to refunds and some of it is still on its way.
+    const to: OrderStatus =
+      status !== 'REFUNDING'
+        ? status
+        : refundedAfter >= paidFen
+          ? 'REFUNDED'
+          : committedAfter >= paidFen && as.refundsInFlight - 1 > 0
+            ? 'REFUNDING'
+            : ((order.statusBeforeRefund ?? 'PAID') as OrderStatus);
+    const done =
+      to !== status
+        ? (await moveOrder(models, { id: order._id, from: status, to, where: as, inc, code, data, messages })) !== null
+        : (
+            await models.Order.updateOne(
+              { _id: order._id, status, ...as },
+              { $inc: inc, $push: { events: orderEvent(status, code, data), ...(messages.length > 0 ? { outbox: { $each: messages } } : {}) } },
+            )
+          ).modifiedCount === 1;
+    if (done) return;
+  }
+  // Only a storm of changes to one order gets here; the refund is settled, the order must still count it.
+  throw new Error(`refund ${refund.outRefundNo}: the order kept changing; its count was not applied`);
 }

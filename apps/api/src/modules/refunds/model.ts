@@ -25,9 +25,16 @@ const refundSchema = new Schema({
   reservedAt: { type: Date },
   createdAt: { type: Date, required: true },
   settledAt: { type: Date },
+  /** The after-sale request this refund pays out (its room follows the refund through 'refund.changed'). */
+  afterSaleId: { type: Schema.Types.ObjectId },
+  /** A re-issue: the out_refund_no of the failed refund (CLOSED, or ABNORMAL then CLOSED at WeChat) it replaces. */
+  reissueOf: { type: String },
+  /** Set on a failed refund once it was issued again: the new out_refund_no (there is only ever one). */
+  reissuedAs: { type: String },
 });
 refundSchema.index({ status: 1, nextSyncAt: 1 });
 refundSchema.index({ status: 1, settledAt: 1 });
+refundSchema.index({ afterSaleId: 1 }, { sparse: true });
 
 export function refundModels(db: Connection) {
   return { Refund: db.model('Refund', refundSchema) };

@@ -7,12 +7,12 @@
 // requests with one Idempotency-Key resolve to one refund, which WeChat sees once. A request that dies between
 // steps is finished (or its draft dropped) by the refund job: recover-refund-drafts.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { isValidObjectId, type Types } from 'mongoose';
+import { isValidObjectId, Types } from 'mongoose';
 import { isRefundable, type OrderStatus, type RefundInput } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError, conflict, notFound } from '../../errors';
 import type { OrderDoc } from '../orders/model';
-import { moveOrder } from '../orders/move-order';
+import { moveOrder, orderEvent } from '../orders/move-order';
 import type { RefundDoc } from './model';
 import { refundRetryDelayMs, submitRefund } from './start-refund';
 import { writeAudit } from '../staff/audit';
@@ -28,6 +28,10 @@ export interface RefundRequest extends RefundInput {
   actor: string;
   /** The caller's Idempotency-Key: the same key on the same order is the same refund. */
   idempotencyKey?: string;
+  /** The after-sale request this refund pays out: stored on the refund, which then raises 'refund.changed'. */
+  afterSaleId?: Types.ObjectId | string;
+  /** The failed refund this one issues again (reissue-refund.ts). */
+  reissueOf?: string;
 }
 
 /**
@@ -103,8 +107,12 @@ async function startOrReplay(s: Services, request: RefundRequest): Promise<{ ref
     actor: request.actor,
     action: 'order.refund',
     orderId: order._id,
-    detail: `refund ${outRefundNo} of ${request.amountFen} fen: ${request.reason}`,
+    detail: `refund ${outRefundNo} of ${request.amountFen} fen: ${request.reason}${request.reissueOf ? ` (re-issue of ${request.reissueOf})` : ''}`,
   });
+  // Before WeChat is asked: an immediate answer raises the refund's end, which must come after its start.
+  if (refund.afterSaleId) {
+    await s.events.emitIfHandled('refund.changed', { afterSaleId: refund.afterSaleId, orderId: order._id, outRefundNo, status: 'PROCESSING' });
+  }
   return { refund: await submitRefund(s, refund), created: true };
 }
 
@@ -122,6 +130,8 @@ function draftOf(order: OrderDoc, outRefundNo: string, request: RefundRequest, c
     status: 'PENDING' as const,
     requestedBy: request.actor,
     createdAt,
+    ...(request.afterSaleId ? { afterSaleId: new Types.ObjectId(String(request.afterSaleId)) } : {}),
+    ...(request.reissueOf ? { reissueOf: request.reissueOf } : {}),
   };
 }
 
@@ -142,9 +152,12 @@ function refuseIfImpossible(order: OrderDoc, amountFen: number): void {
 }
 
 /**
- * Takes the amount from what remains refundable, in one guarded update: the paid amount as read, room for the
- * amount (`refundCommittedFen ≤ paidFen − amount`, plain arithmetic done before the query), and this refund
- * number not yet reserved. Entering REFUNDING remembers where the order returns after a partial refund.
+ * Takes the amount from what remains refundable, in one guarded update: the paid amount and the status as read,
+ * room for the amount (plain arithmetic done before the query), and this refund number not yet reserved.
+ * Refunds are separate from fulfilment: only a refund that takes the whole remaining paid amount moves the order
+ * to REFUNDING (remembering where it returns if that refund fails); a partial refund leaves the status as it
+ * was, so a paid order can still be shipped and completed while it is in flight. The timeline gets a
+ * REFUND_STARTED entry either way, with the status the order has after it (no pretended status change).
  */
 async function reserve(s: Services, orderId: Types.ObjectId, outRefundNo: string, request: RefundRequest): Promise<void> {
   const { models } = s;
@@ -160,15 +173,32 @@ async function reserve(s: Services, orderId: Types.ObjectId, outRefundNo: string
       throw refusal;
     }
     const paidFen = order.paidFen ?? 0;
+    const committed = order.refundCommittedFen ?? 0;
     const from = order.status as OrderStatus;
     const data = { amountFen: request.amountFen, outRefundNo };
-    const room = { paidFen, refundCommittedFen: { $lte: paidFen - request.amountFen }, refundNos: { $ne: outRefundNo } };
-    const take = { $inc: { refundCommittedFen: request.amountFen, refundsInFlight: 1 } };
-    // Another refund while one is in flight: the order stays REFUNDING (no move), the amount is still reserved.
+    const inc = { refundCommittedFen: request.amountFen, refundsInFlight: 1 };
+    const whole = committed + request.amountFen === paidFen;
+    // (An order left REFUNDING by the rule before this one can hold a partial refund: it only stays REFUNDING.)
     const reserved =
-      from === 'REFUNDING'
-        ? (await models.Order.updateOne({ ...room, _id: orderId, status: from }, { ...take, $push: { refundNos: outRefundNo, events: { at: new Date(), status: from, code: 'REFUND_STARTED', data } } })).modifiedCount === 1
-        : (await moveOrder(models, { id: orderId, from, to: 'REFUNDING', where: room, set: { statusBeforeRefund: from }, inc: take.$inc, push: { refundNos: outRefundNo }, code: 'REFUND_STARTED', data })) !== null;
+      whole && from !== 'REFUNDING'
+      ? // The whole remaining amount: exactly the committed amount as read, so a refund failing meanwhile is seen.
+        (await moveOrder(models, {
+          id: orderId,
+          from,
+          to: 'REFUNDING',
+          where: { paidFen, refundCommittedFen: committed, refundNos: { $ne: outRefundNo } },
+          set: { statusBeforeRefund: from },
+          inc,
+          push: { refundNos: outRefundNo },
+          code: 'REFUND_STARTED',
+          data,
+        })) !== null
+      : (
+          await models.Order.updateOne(
+            { _id: orderId, status: from, paidFen, refundCommittedFen: whole ? committed : { $lt: paidFen - request.amountFen }, refundNos: { $ne: outRefundNo } },
+            { $inc: inc, $push: { refundNos: outRefundNo, events: orderEvent(from, 'REFUND_STARTED', data) } },
+          )
+        ).modifiedCount === 1;
     if (reserved) return;
   }
   throw conflict('CONFLICT', 'The order is changing quickly; try again');

@@ -11,8 +11,10 @@ import { writeAudit } from '../staff/audit';
 const EXPRESS = 1;
 
 /**
- * PAID → SHIPPED with the tracking number, in one compare-and-set; the shipping information waits (upload PENDING)
- * for the job that uploads it to WeChat. Shipping the same parcel again is answered with the order as it is.
+ * PAID → SHIPPED with the tracking number, in one compare-and-set that also writes the shopper's "shipped"
+ * message into the outbox; the shipping information waits (upload PENDING) for the job that uploads it to
+ * WeChat. Shipping the same parcel again is answered with the order as it is. A partial refund in flight leaves
+ * the order PAID, so it ships; a refund of everything (REFUNDING) does not.
  */
 export async function shipOrder(s: Pick<Services, 'models'>, id: string, input: ShipInput, actor: string): Promise<OrderDoc> {
   const { models } = s;
@@ -20,7 +22,9 @@ export async function shipOrder(s: Pick<Services, 'models'>, id: string, input: 
   const now = new Date();
   const shipped = await moveOrder(models, {
     id,
-    where: { stage: 'PLACED' },
+    // A refund-only after-sale approved before shipping blocks the parcel: part of the same compare-and-set, so
+    // an approval and a shipment racing each other end one way or the other, never both.
+    where: { stage: 'PLACED', shipBlocked: { $ne: true } },
     from: 'PAID',
     to: 'SHIPPED',
     set: {
@@ -46,6 +50,11 @@ export async function shipOrder(s: Pick<Services, 'models'>, id: string, input: 
   if (current.status === 'SHIPPED' && current.shipping?.trackingNo === input.trackingNo && current.shipping.expressCompany === input.expressCompany) return current;
   throw new AppError('ORDER_NOT_SHIPPABLE', {
     status: 409,
-    message: current.status === 'SHIPPED' ? 'This order was already shipped with another tracking number' : `A ${current.status} order cannot be shipped`,
+    message:
+      current.status === 'SHIPPED'
+        ? 'This order was already shipped with another tracking number'
+        : current.shipBlocked
+          ? 'A refund-only after-sale was approved for this order: it must not be shipped'
+          : `A ${current.status} order cannot be shipped`,
   });
 }

@@ -24,6 +24,7 @@ describe('error texts', () => {
       '「手冲壶 600ml」已售罄，请从购物车移除后再下单',
     );
     expect(errorTextOf('OUT_OF_STOCK', { details: { name: '手冲壶 600ml', available: 2 } })).toBe('「手冲壶 600ml」库存不足，仅剩 2 件');
+    expect(errorTextOf('OUT_OF_STOCK', { details: { name: '纯棉 T 恤', specs: { 颜色: '红色', 尺寸: 'L' }, available: 1 } })).toBe('「纯棉 T 恤（红色 / L）」库存不足，仅剩 1 件');
     expect(errorTextOf('OUT_OF_STOCK', { details: { name: '手冲壶 600ml' } })).toBe('「手冲壶 600ml」库存不足，请减少数量或稍后再试');
     expect(errorTextOf('OUT_OF_STOCK', { apiMessage: 'Only 0 of "手冲壶 600ml" left' })).toBe(ERROR_TEXT.OUT_OF_STOCK);
   });

@@ -88,7 +88,10 @@ export function errorTextOf(
 
 /** 「手冲壶 600ml」已售罄 / 「手冲壶 600ml」库存不足，仅剩 2 件; the general text without the API's details. */
 export function outOfStockText(details: Record<string, unknown> | undefined): string {
-  const name = typeof details?.name === 'string' && details.name ? details.name : undefined;
+  const product = typeof details?.name === 'string' && details.name ? details.name : undefined;
+  // The SKU's choice tells two sizes of one product apart: 「纯棉 T 恤（红色 / L）」.
+  const specs = details?.specs && typeof details.specs === 'object' ? Object.values(details.specs).filter((v): v is string => typeof v === 'string' && v !== '') : [];
+  const name = product && specs.length > 0 ? `${product}（${specs.join(' / ')}）` : product;
   const available = typeof details?.available === 'number' && Number.isInteger(details.available) ? Math.max(0, details.available) : undefined;
   if (!name) return ERROR_TEXT.OUT_OF_STOCK;
   if (available === 0) return `「${name}」已售罄，请从购物车移除后再下单`;

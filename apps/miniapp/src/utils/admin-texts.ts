@@ -149,7 +149,7 @@ export function anomalyText(a: { kind: string; amountFen?: number; outTradeNo?: 
     case 'IDENTITY_MISMATCH':
       return '付款通知的商户号或小程序与本店不符，未受理';
     case 'REFUND_ABNORMAL':
-      return join(`退款${amount ? ` ${amount}` : ''}异常（买家银行卡或账户拒收）`, '请在微信支付商户平台处理，或在订单中重新退款');
+      return join(`退款${amount ? ` ${amount} ` : ''}异常（买家银行卡或账户拒收）`, '请在微信支付商户平台处理，或在订单中重新退款');
     case 'REFUND_AMOUNT_MISMATCH':
       return join(`微信报告的退款金额与本店发起的不符${amount ? `（${amount}）` : ''}`, '未记账，请在商户平台核实');
     default:

@@ -358,6 +358,13 @@ describe('no payment is ever lost', () => {
     }
     await services().drain();
     expect((await orderStatus(token, order.id)).status).toBe('CLOSED');
+    // The timeline keeps the shopper's cancel and nothing else: the payment after it is no step of the order.
+    const closed = (await services().models.Order.findById(order.id).lean())!;
+    expect(closed.events.map((e) => [e.status, e.code])).toEqual([
+      ['PENDING_PAYMENT', 'PLACED'],
+      ['CLOSED', 'CANCELLED'],
+    ]);
+    expect(closed.outbox).toEqual([]);
     const refunds = await services().models.Refund.find({ outTradeNo: order.outTradeNo }).lean();
     expect(refunds).toHaveLength(1);
     expect(refunds[0]).toMatchObject({ amountFen: 1999, affectsOrder: false, requestedBy: 'system' });

@@ -48,23 +48,23 @@ describe('moveOrder', () => {
 
   it('changes nothing when the order is in a state the table does not lead from (a race or a duplicate)', async () => {
     const id = await orderIn('CLOSED');
-    expect(await moveOrder(models, { id, to: 'PAID' })).toBeNull();
+    expect(await moveOrder(models, { id, to: 'PAID', code: 'PAID' })).toBeNull();
     const shipped = await orderIn('SHIPPED');
-    expect(await moveOrder(models, { id: shipped, to: 'PAID' })).toBeNull();
+    expect(await moveOrder(models, { id: shipped, to: 'PAID', code: 'PAID' })).toBeNull();
     expect((await models.Order.findById(shipped).lean())?.status).toBe('SHIPPED');
     expect((await models.Order.findById(id).lean())?.events).toEqual([]);
   });
 
   it('refuses, before touching the database, a move the table forbids', async () => {
     const id = await orderIn('CLOSED');
-    await expect(moveOrder(models, { id, from: 'CLOSED', to: 'PAID' })).rejects.toBeInstanceOf(IllegalStateMove);
-    await expect(moveOrder(models, { id, from: ['PENDING_PAYMENT', 'REFUNDED'], to: 'CLOSED' })).rejects.toThrow(/REFUNDED → CLOSED/);
+    await expect(moveOrder(models, { id, from: 'CLOSED', to: 'PAID', code: 'PAID' })).rejects.toBeInstanceOf(IllegalStateMove);
+    await expect(moveOrder(models, { id, from: ['PENDING_PAYMENT', 'REFUNDED'], to: 'CLOSED', code: 'CLOSED' })).rejects.toThrow(/REFUNDED → CLOSED/);
     expect((await models.Order.findById(id).lean())?.status).toBe('CLOSED');
   });
 
   it('lets exactly one of 20 concurrent moves win', async () => {
     const id = await orderIn('PENDING_PAYMENT');
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => moveOrder(models, { id, from: 'PENDING_PAYMENT', to: i % 2 ? 'PAID' : 'CLOSED' })));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => moveOrder(models, { id, from: 'PENDING_PAYMENT', to: i % 2 ? 'PAID' : 'CLOSED', code: i % 2 ? 'PAID' : 'EXPIRED' })));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await models.Order.findById(id).lean())?.events).toHaveLength(1);
   });

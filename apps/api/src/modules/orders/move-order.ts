@@ -12,7 +12,7 @@ import type { OutboxEntry } from './outbox';
 export interface OrderMove extends Omit<StateMove<OrderStatus>, 'match'> {
   id: Types.ObjectId | string;
   /** The timeline entry written with the move: what happened, as a code the clients render, and its data. */
-  code?: OrderEventCode;
+  code: OrderEventCode;
   data?: Record<string, unknown>;
   /** Messages the move owes (the durable outbox), pushed in the same update so a crash never separates them. */
   messages?: OutboxEntry[];
@@ -25,7 +25,7 @@ export function orderEvent(status: OrderStatus, code: OrderEventCode, data?: Rec
 
 export function moveOrder(models: Pick<Models, 'Order'>, move: OrderMove): Promise<OrderDoc | null> {
   const { id, code, data, messages, push, ...rest } = move;
-  const event = code ? orderEvent(move.to, code, data) : { at: new Date(), status: move.to };
+  const event = orderEvent(move.to, code, data);
   return moveState<OrderStatus, OrderDoc>(models.Order, ORDER_TRANSITIONS, {
     ...rest,
     match: { _id: id },

@@ -23,6 +23,11 @@ export class FakeUni {
   readonly payments: Record<string, unknown>[] = [];
   /** What the cashier answers. */
   paymentOutcome: 'success' | 'cancel' | 'fail' = 'success';
+  /** Arguments of every uni.requestSubscribeMessage call; what the dialog answers per template. */
+  readonly subscribeAsks: Record<string, unknown>[] = [];
+  subscribeAnswer: 'accept' | 'reject' | 'fail' = 'accept';
+  /** Answers uni.uploadFile (file path, Authorization header) → status and body. */
+  uploader: (filePath: string, authorization: string | undefined) => { status: number; data: unknown } = () => ({ status: 404, data: {} });
   responder: Responder = () => ({ status: 404, data: { error: { code: 'NOT_FOUND', message: 'no route' } } });
   private codeSeq = 0;
 
@@ -52,6 +57,20 @@ export class FakeUni {
       if (this.paymentOutcome === 'success') success?.({ errMsg: 'requestPayment:ok' });
       else fail?.({ errMsg: this.paymentOutcome === 'cancel' ? 'requestPayment:fail cancel' : 'requestPayment:fail system error' });
     });
+  };
+
+  requestSubscribeMessage = (opts: { tmplIds: string[] } & Callbacks<Record<string, string>>): void => {
+    const { success, fail, complete: _complete, ...args } = opts;
+    this.subscribeAsks.push(args);
+    queueMicrotask(() => {
+      if (this.subscribeAnswer === 'fail') fail?.({ errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+      else success?.({ errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries(opts.tmplIds.map((id) => [id, this.subscribeAnswer])) });
+    });
+  };
+
+  uploadFile = (opts: { filePath: string; header?: Record<string, string> } & Callbacks<{ statusCode: number; data: string }>): void => {
+    const answer = this.uploader(opts.filePath, opts.header?.Authorization);
+    queueMicrotask(() => opts.success?.({ statusCode: answer.status, data: JSON.stringify(answer.data) }));
   };
 
   request = (

@@ -373,6 +373,22 @@ describe('refund notifications and the refund job', () => {
     expect(after.outbox.filter((m) => m.key === `REFUNDED:${outRefundNo}`)).toHaveLength(1);
   });
 
+  it('a SUCCESS reported for a refund that ended CLOSED (and was issued again) is an anomaly, never silently dropped', async () => {
+    const order = await paidOrder('rf-late-success');
+    const { outRefundNo } = (await refund(order.id, 2000)).body;
+    await world.sandbox.control.settleRefund(outRefundNo, 'CLOSED');
+    await eventually(async () => (await stored(order.id)).refundCommittedFen === 0);
+    const again = await api('POST', `/api/admin/refunds/${outRefundNo}/reissue`);
+    expect(again.status).toBe(201);
+    expect((await notify(forgeNotification(world, refundResource(order, outRefundNo, 2000), asRefund))).status).toBe(204);
+    const anomaly = await services().models.Anomaly.findOne({ key: `REFUND_SUCCESS_AFTER_CLOSED:${outRefundNo}` }).lean();
+    expect(anomaly).toMatchObject({ kind: 'REFUND_ABNORMAL', status: 'OPEN', amountFen: 2000, detail: expect.stringContaining(again.body.outRefundNo) });
+    // Nothing is counted from it: the order holds the re-issued refund only.
+    expect(await stored(order.id)).toMatchObject({ refundedFen: 0, refundCommittedFen: 2000, refundsInFlight: 1 });
+    // The owner can close it once sorted out.
+    expect((await api('POST', `/api/admin/anomalies/${anomaly!._id}/resolve`, { body: { note: 'checked at WeChat' } })).status).toBe(200);
+  });
+
   it('the refund job finds a refund whose notification was lost', async () => {
     const order = await paidOrder('rf-lost');
     await world.sandbox.control.setFault({ kind: 'drop', outTradeNo: order.outTradeNo });

@@ -53,7 +53,21 @@ export async function applyRefundStatus(
     returnDocument: 'before',
   });
   if (!refund) {
-    const known = await models.Refund.exists({ outRefundNo: update.outRefundNo });
+    const known = await models.Refund.findOne({ outRefundNo: update.outRefundNo }).lean<RefundDoc>();
+    if (known?.status === 'CLOSED' && target === 'SUCCESS') {
+      // CLOSED is final at WeChat, and this shop gave the amount back (and may have re-issued it). Should WeChat
+      // ever report it paid after all, the shopper may have had the money twice: never silently.
+      await recordAnomaly(models, {
+        kind: 'REFUND_ABNORMAL',
+        key: `REFUND_SUCCESS_AFTER_CLOSED:${known.outRefundNo}`,
+        detail: `WeChat reports refund ${known.outRefundNo} of ${known.amountFen} fen as SUCCESS after it ended CLOSED here${known.reissuedAs ? ` and was issued again as ${known.reissuedAs}` : ''}: the shopper may have been refunded twice; check it in the WeChat Pay merchant platform`,
+        status: 'OPEN',
+        orderId: known.orderId ?? undefined,
+        outTradeNo: known.outTradeNo,
+        transactionId: known.transactionId ?? undefined,
+        amountFen: known.amountFen,
+      });
+    }
     return known ? 'DUPLICATE' : 'UNKNOWN';
   }
   const wasAbnormal = refund.status === 'ABNORMAL';

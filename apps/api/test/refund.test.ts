@@ -389,6 +389,24 @@ describe('refund notifications and the refund job', () => {
     expect((await api('POST', `/api/admin/anomalies/${anomaly!._id}/resolve`, { body: { note: 'checked at WeChat' } })).status).toBe(200);
   });
 
+  it('a refund whose end was recorded but not counted on the order (a crash between) is counted once by the refund job', async () => {
+    const order = await paidOrder('rf-count-crash');
+    await world.sandbox.control.setFault({ kind: 'drop', outTradeNo: order.outTradeNo });
+    const { outRefundNo } = (await refund(order.id, 2500)).body;
+    await world.sandbox.control.settleRefund(outRefundNo, 'SUCCESS');
+    // The process moved the refund to SUCCESS, then died before the order's update.
+    await services().models.Refund.updateOne({ outRefundNo }, { $set: { status: 'SUCCESS', settledAt: new Date(Date.now() - 120_000), countPending: true }, $unset: { nextSyncAt: 1 } });
+    expect(await stored(order.id)).toMatchObject({ refundedFen: 0, refundsInFlight: 1 });
+
+    await runRefundSync(services(), new Date());
+    await runRefundSync(services(), new Date());
+    const after = await stored(order.id);
+    expect(after).toMatchObject({ status: 'PAID', refundedFen: 2500, refundCommittedFen: 2500, refundsInFlight: 0, refundsCounted: [outRefundNo] });
+    expect(after.outbox.filter((m) => m.key === `REFUNDED:${outRefundNo}`)).toHaveLength(1);
+    expect(after.events.filter((e) => e.code === 'REFUND_SUCCEEDED')).toHaveLength(1);
+    expect((await services().models.Refund.findOne({ outRefundNo }).lean())?.countPending).toBeUndefined();
+  });
+
   it('the refund job finds a refund whose notification was lost', async () => {
     const order = await paidOrder('rf-lost');
     await world.sandbox.control.setFault({ kind: 'drop', outTradeNo: order.outTradeNo });

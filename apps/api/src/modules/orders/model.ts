@@ -63,6 +63,11 @@ const orderSchema = new Schema({
    * atomic update that reserves it, so one refund number can never reserve twice.
    */
   refundNos: { type: [String], default: [] },
+  /**
+   * The out_refund_no of every refund whose end (success or failure) the order has counted, pushed by the update
+   * that counts it: a refund's end is counted once however often the counting is repeated after a crash.
+   */
+  refundsCounted: { type: [String], default: [] },
   closedReason: { type: String },
   /** A claim by one instance on closing this order (expiry/cancel), so two instances never close it twice. */
   closingUntil: { type: Date },

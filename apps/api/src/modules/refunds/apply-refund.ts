@@ -45,6 +45,7 @@ export async function applyRefundStatus(
   const refund = await moveRefund(models, { outRefundNo: update.outRefundNo }, {
     to: target,
     set: {
+      ...(target === 'ABNORMAL' ? {} : { countPending: true }),
       settledAt: update.successTime ? new Date(update.successTime) : new Date(),
       ...(update.refundId ? { refundId: update.refundId } : {}),
       ...(update.failure ? { lastError: update.failure } : {}),
@@ -94,6 +95,7 @@ export async function applyRefundStatus(
   }
 
   if (!refund.affectsOrder) {
+    await models.Refund.updateOne({ _id: refund._id }, { $unset: { countPending: 1 } });
     // An automatic refund of money the order never kept: close the anomaly that started it.
     if (target === 'SUCCESS') {
       await models.Anomaly.updateMany(
@@ -109,12 +111,37 @@ export async function applyRefundStatus(
     return 'APPLIED';
   }
 
-  if (!refund.orderId) return 'APPLIED';
-  await countRefundOnOrder(s, refund, target === 'SUCCESS');
-  if (refund.afterSaleId) {
-    await s.events.emitIfHandled('refund.changed', { afterSaleId: refund.afterSaleId, orderId: refund.orderId, outRefundNo: refund.outRefundNo, status: target });
-  }
+  await finishRefundEnd(s, { ...refund, status: target });
   return 'APPLIED';
+}
+
+/**
+ * The second half of a refund's end, after its own compare-and-set: the order counts it (once, by its number in
+ * `refundsCounted`), the after-sale room hears of it, and the refund's `countPending` goes. Safe to repeat: the
+ * refund job calls it again for a refund a crash left pending (recoverRefundCounts).
+ */
+export async function finishRefundEnd(s: Services, refund: RefundDoc): Promise<void> {
+  if (refund.orderId && refund.affectsOrder) {
+    await countRefundOnOrder(s, refund, refund.status === 'SUCCESS');
+    if (refund.afterSaleId) {
+      const status = refund.status as 'SUCCESS' | 'CLOSED';
+      await s.events.emitIfHandled('refund.changed', { afterSaleId: refund.afterSaleId, orderId: refund.orderId, outRefundNo: refund.outRefundNo, status });
+    }
+  }
+  await s.models.Refund.updateOne({ _id: refund._id }, { $unset: { countPending: 1 } });
+}
+
+/** Refunds that ended while their order's count was cut short by a crash: finished by the refund job. */
+export async function recoverRefundCounts(s: Services, now = new Date(), limit = 50): Promise<number> {
+  // A minute's grace: the request that settled it is normally finishing it this very moment.
+  const stale = await s.models.Refund.find({ countPending: true, settledAt: { $lte: new Date(now.getTime() - 60_000) } })
+    .limit(limit)
+    .lean<RefundDoc[]>();
+  for (const refund of stale) {
+    s.logger.warn({ outRefundNo: refund.outRefundNo }, 'refund ended but its order had not counted it; counting it now');
+    await finishRefundEnd(s, refund);
+  }
+  return stale.length;
 }
 
 /** Compare-and-set rounds before giving up; each lost round means another step changed the order. */
@@ -136,10 +163,11 @@ async function countRefundOnOrder(s: Services, refund: RefundDoc, succeeded: boo
   const code = succeeded ? 'REFUND_SUCCEEDED' : 'REFUND_FAILED';
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const order = await models.Order.findById(refund.orderId).lean<OrderDoc>();
-    if (!order) return;
+    if (!order || (order.refundsCounted ?? []).includes(refund.outRefundNo)) return;
     const status = order.status as OrderStatus;
     const paidFen = order.paidFen ?? 0;
     const as = { refundedFen: order.refundedFen ?? 0, refundCommittedFen: order.refundCommittedFen ?? 0, refundsInFlight: order.refundsInFlight ?? 0 };
+    const once = { ...as, refundsCounted: { $ne: refund.outRefundNo } };
     const refundedAfter = as.refundedFen + (succeeded ? refund.amountFen : 0);
     const committedAfter = as.refundCommittedFen - (succeeded ? 0 : refund.amountFen);
     // REFUNDING lasts while the whole paid amount is committed to refunds and some of it is still on its way.
@@ -153,11 +181,14 @@ async function countRefundOnOrder(s: Services, refund: RefundDoc, succeeded: boo
             : ((order.statusBeforeRefund ?? 'PAID') as OrderStatus);
     const done =
       to !== status
-        ? (await moveOrder(models, { id: order._id, from: status, to, where: as, inc, code, data, messages })) !== null
+        ? (await moveOrder(models, { id: order._id, from: status, to, where: once, inc, push: { refundsCounted: refund.outRefundNo }, code, data, messages })) !== null
         : (
             await models.Order.updateOne(
-              { _id: order._id, status, ...as },
-              { $inc: inc, $push: { events: orderEvent(status, code, data), ...(messages.length > 0 ? { outbox: { $each: messages } } : {}) } },
+              { _id: order._id, status, ...once },
+              {
+                $inc: inc,
+                $push: { refundsCounted: refund.outRefundNo, events: orderEvent(status, code, data), ...(messages.length > 0 ? { outbox: { $each: messages } } : {}) },
+              },
             )
           ).modifiedCount === 1;
     if (done) return;

@@ -25,6 +25,11 @@ const refundSchema = new Schema({
   reservedAt: { type: Date },
   createdAt: { type: Date, required: true },
   settledAt: { type: Date },
+  /**
+   * Set with the refund's end (SUCCESS or CLOSED) and unset once the order counted it: a crash in between leaves
+   * it for the refund job to finish (apply-refund.ts `finishRefundEnd`).
+   */
+  countPending: { type: Boolean },
   /** The after-sale request this refund pays out (its room follows the refund through 'refund.changed'). */
   afterSaleId: { type: Schema.Types.ObjectId },
   /** A re-issue: the out_refund_no of the failed refund (CLOSED, or ABNORMAL then CLOSED at WeChat) it replaces. */
@@ -35,6 +40,7 @@ const refundSchema = new Schema({
 refundSchema.index({ status: 1, nextSyncAt: 1 });
 refundSchema.index({ status: 1, settledAt: 1 });
 refundSchema.index({ afterSaleId: 1 }, { sparse: true });
+refundSchema.index({ countPending: 1 }, { sparse: true });
 
 export function refundModels(db: Connection) {
   return { Refund: db.model('Refund', refundSchema) };

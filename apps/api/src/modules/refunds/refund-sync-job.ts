@@ -2,13 +2,15 @@ import { WechatPayApiError } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
 import type { RefundDoc } from './model';
 import { recoverRefundDrafts } from './recover-refund-drafts';
-import { applyRefundStatus } from './apply-refund';
+import { applyRefundStatus, recoverRefundCounts } from './apply-refund';
 import { refundRetryDelayMs, submitRefund } from './start-refund';
 
 /** Sends refunds WeChat has not accepted yet and asks about refunds that stay PROCESSING. */
 export async function runRefundSync(s: Services, now = new Date(), limit = 50): Promise<number> {
   // Admin refunds whose request died between its steps: sent below if their money was reserved.
   await recoverRefundDrafts(s, now);
+  // Refunds that ended while a crash kept their order from counting them.
+  await recoverRefundCounts(s, now);
   const due = await s.models.Refund.find({ status: { $in: ['PENDING', 'PROCESSING'] }, nextSyncAt: { $lte: now } })
     .sort({ nextSyncAt: 1 })
     .limit(limit)

@@ -10,7 +10,7 @@
 // answer is 409 REFUND_STILL_ABNORMAL (settle it in the merchant platform first).
 import { AppError, conflict, notFound } from '../../errors';
 import type { Services } from '../../context';
-import { applyRefundStatus } from './apply-refund';
+import { applyRefundStatus, finishRefundEnd } from './apply-refund';
 import type { RefundDoc } from './model';
 import { refundOrder } from './refund-order';
 
@@ -32,6 +32,8 @@ export async function reissueRefund(s: Services, outRefundNo: string, actor: str
   if (old.status !== 'CLOSED') {
     throw new AppError('ORDER_NOT_REFUNDABLE', { status: 409, message: `Refund ${outRefundNo} is ${old.status}: only a refund that ended CLOSED is issued again` });
   }
+  // Its amount must be back in the refundable balance first (a crash may have cut that short).
+  if (old.countPending) await finishRefundEnd(s, old);
 
   const { refund } = await refundOrder(s, {
     orderId: String(old.orderId),

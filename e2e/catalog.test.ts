@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Order, Product } from '@xiaodian/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, createCategory, createProducts, drawPicture, shopperToken, startStack, toast, uploadPictures, type Stack } from './support';
+import { adminToken, answerSubscribe, call, createCategory, createProducts, drawPicture, shopperToken, startStack, toast, uploadPictures, type Stack } from './support';
 import { e2eRoot } from './support/paths';
 
 let stack: Stack;
@@ -134,6 +134,7 @@ describe('the shopper', () => {
     await page.locator('.xd-page-checkout #xd-submit-order').waitFor();
     for (const [field, value] of Object.entries(ADDRESS)) await page.fill(`#xd-addr-${field} input`, value);
     await page.click('#xd-submit-order');
+    await answerSubscribe(page);
     await page.waitForURL(/\/__sandbox\/cashier\?/);
     await page.locator('button[value=SUCCESS]').click();
     await page.waitForURL(/\/pages\/pay\/result\?/);

@@ -5,7 +5,7 @@ export { ensureH5Build } from './h5-build';
 export { launchChromium, CHROMIUM_PATH } from './browser';
 export { startPreview, type Preview } from './preview';
 export { h5BuildDir, screenshotDir } from './paths';
-export { confirmModal, toast } from './uni';
+export { answerSubscribe, confirmModal, toast } from './uni';
 export { LAPTOP, openConsole, type ConsolePage } from './console';
 export { runJob } from './jobs';
 export { drawPicture, uploadPicture, uploadPictures, type Picture } from './pictures';

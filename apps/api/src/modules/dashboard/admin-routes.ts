@@ -2,9 +2,11 @@
 import Router from '@koa/router';
 import { adminOrdersQuery } from '@xiaodian/shared';
 import type { Services } from '../../context';
-import { requireAdmin } from '../../http/auth';
+import { adminOf, requireAdmin } from '../../http/auth';
 import { queryOf } from '../../http/query';
 import { parseInput } from '../../http/validate';
+import { writeAudit } from '../staff/audit';
+import { checkExportRange, ordersExportQuery, streamOrdersExport, XLSX_CONTENT_TYPE } from './export-orders';
 import { getDashboard } from './get-dashboard';
 import { getOrderDetail } from './get-order-detail';
 import { listOrders } from './list-orders';
@@ -15,6 +17,16 @@ export function dashboardAdminRoutes(s: Services): Router {
 
   router.get('/orders', anyAdmin, async (ctx) => {
     ctx.body = await listOrders(s, parseInput(adminOrdersQuery, queryOf(ctx)));
+  });
+
+  // Before /orders/:id, which would take "export" for an id.
+  router.get('/orders/export', anyAdmin, async (ctx) => {
+    const range = parseInput(ordersExportQuery, queryOf(ctx));
+    checkExportRange(range);
+    await writeAudit(s.models, { actor: adminOf(ctx).username, action: 'orders.export', detail: `exported the orders of ${range.from}..${range.to}` });
+    ctx.attachment(`orders-${range.from}-${range.to}.xlsx`);
+    ctx.type = XLSX_CONTENT_TYPE;
+    ctx.body = streamOrdersExport(s, range);
   });
 
   router.get('/orders/:id', anyAdmin, async (ctx) => {

@@ -301,4 +301,39 @@ describe('the owner in the console', () => {
     await stack.screenshot(admin, 'admin-order-reissued', { fullPage: true });
     expect(owner.errors()).toEqual([]);
   });
+
+  it('flags an order whose shopper asked WeChat to hurry the shipping (催发货), in the list and on the order', async () => {
+    owner ??= await openConsole(stack);
+    const admin = owner.page;
+    lastPage = admin;
+    const token = await shopperToken(stack.world, 'impatient-shopper');
+    const placed = await call<Order>(stack.world.api.url, 'POST', '/api/orders', {
+      token,
+      body: { items: [{ productId: products.cups.id, quantity: 1 }], address: ADDRESS },
+    });
+    const pay = await call(stack.world.api.url, 'POST', `/api/orders/${placed.body.id}/pay`, { token });
+    await stack.world.sandbox.control.pay(String(pay.body.package).replace('prepay_id=', ''), 'SUCCESS');
+    const paidOrder = await eventually(async () => {
+      const res = await call<Order>(stack.world.api.url, 'GET', `/api/orders/${placed.body.id}`, { token });
+      return res.body.status === 'PAID' && res.body;
+    });
+    // WeChat's trade_manage_remind_shipping push, from the sandbox to this world's API, in safe mode.
+    await stack.world.sandbox.control.setPushUrl(`${stack.world.api.url}/api/wechat/push`);
+    await stack.world.sandbox.control.remindShipping(paidOrder.transactionId!);
+
+    await stack.open(admin, '/pages/admin/orders');
+    const row = admin.locator(`.xd-admin-order[data-id="${placed.body.id}"]`);
+    await reloadUntil(admin, `.xd-admin-order[data-id="${placed.body.id}"] .xd-admin-order-reminded`);
+    expect(await row.locator('.xd-admin-order-reminded').innerText()).toBe('催发货');
+    await row.click();
+    await admin.locator('#xd-admin-order-reminded').waitFor();
+    expect(await admin.locator('#xd-admin-order-reminded').innerText()).toContain('买家催发货');
+    // The console never scrolls sideways at 1280 px, on the new pages too.
+    for (const path of ['/pages/admin/after-sales?status=', `/pages/admin/order?id=${placed.body.id}`]) {
+      await stack.open(admin, path);
+      await admin.locator('.xd-admin-main .xd-admin-card').first().waitFor();
+      expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    }
+    expect(owner.errors()).toEqual([]);
+  });
 });

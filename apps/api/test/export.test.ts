@@ -161,6 +161,7 @@ describe('orders export', () => {
     };
     await bad('from=2026-13-01&to=2026-12-01');
     await bad('from=2026-1-1&to=2026-01-02');
+    await bad('from=2026-02-01&to=2026-02-30');
     await bad('from=yesterday&to=2026-01-02');
     await bad('to=2026-01-02');
     await bad('from=2026-03-02&to=2026-03-01');

@@ -7,4 +7,5 @@ export * from './wechat-states';
 export * from './errors';
 export * from './messages';
 export * from './schemas';
+export * from './passwords';
 export * from './text';

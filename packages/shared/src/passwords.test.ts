@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_PASSWORDS } from './common-passwords';
-import { changePasswordInput, createStaffInput, passwordProblem, resetStaffPasswordInput } from './schemas';
+import { passwordProblem } from './passwords';
+import { changePasswordInput, createStaffInput, resetStaffPasswordInput } from './schemas';
 
 describe('new admin passwords', () => {
   it('need 10 characters, at most 256, and must not be a common password (ignoring case)', () => {

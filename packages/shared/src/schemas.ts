@@ -2,7 +2,7 @@
 // the mini program types its calls with the same definitions.
 import { z } from 'zod';
 import { hasControlCharacters, isImageUrl, normalizePhone } from './text';
-import { COMMON_PASSWORDS } from './common-passwords';
+import { PASSWORD_MIN_LENGTH, passwordProblem } from './passwords';
 import { ORDER_STATUSES, REFUND_STATUSES } from './order-status';
 import { ORDER_EVENT_CODES } from './order-events';
 
@@ -484,20 +484,8 @@ export const adminAccount = z.object({
 });
 export type AdminAccount = z.infer<typeof adminAccount>;
 
-/** The least length of a new admin password. */
-export const PASSWORD_MIN_LENGTH = 10;
-const COMMON_PASSWORD_SET = new Set(COMMON_PASSWORDS);
-
-/**
- * What is wrong with a new admin password, if anything: shorter than 10 characters, longer than 256, or one of
- * the common passwords every guesser tries first (ignoring case). The API answers 400 WEAK_PASSWORD for these.
- */
-export function passwordProblem(password: string): 'TOO_SHORT' | 'TOO_LONG' | 'TOO_COMMON' | undefined {
-  if (password.length < PASSWORD_MIN_LENGTH) return 'TOO_SHORT';
-  if (password.length > 256) return 'TOO_LONG';
-  if (COMMON_PASSWORD_SET.has(password.toLowerCase())) return 'TOO_COMMON';
-  return undefined;
-}
+// PASSWORD_MIN_LENGTH and passwordProblem live in passwords.ts, without zod: the mini program shows the
+// length, and a value taken from this module would bring every schema here (and zod, ~100 kB) into its bundle.
 
 /** A new admin password (staff accounts, resets, changes). The bootstrap admin's comes from the environment. */
 export const newPassword = z.string().superRefine((password, ctx) => {

@@ -236,6 +236,10 @@ describe('mp-weixin build output', () => {
     expect(MAIN_PACKAGE_BUDGET).toBe(300 * 1024);
     const { files } = inspectMpWeixin(outDir);
     expect(files.filter((f) => /\.(png|jpe?g|webp|gif)$/i.test(f))).toEqual([]);
+    // Nor zod: the client validates nothing, and one value taken from a shared module that builds schemas at
+    // load (schemas.ts, after-sale.ts) brings them all and zod (~100 kB).
+    const code = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
+    expect(code).not.toContain('_zod');
   });
 
   it("passes WeChat's own compilers: wcc for every WXML file, wcsc for every WXSS file", () => {

@@ -1,20 +1,15 @@
 // The store admin console (issue 6, and the reconciliation page of issue 7), proven in a browser: the real H5
 // build in Chromium on a laptop-sized screen, against the real API, database and WeChat sandbox.
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AdminOrderDetail, Order, Product } from '@xiaodian/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS, adminToken, call, createProducts, eventually, shopperToken, startStack, toast, type Stack } from './support';
+import { ADDRESS, adminToken, call, consoleErrors, createProducts, eventually, newConsolePage, shopperToken, startStack, toast, type Stack } from './support';
 import { e2eRoot } from './support/paths';
 
 let stack: Stack;
 let owner: string;
 let products: { tea: Product; cups: Product };
-const contexts: BrowserContext[] = [];
-const problems = new WeakMap<Page, string[]>();
-
-/** The admin console is used on a laptop. */
-const LAPTOP = { viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 
 beforeAll(async () => {
   stack = await startStack();
@@ -26,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  // Closing the browser closes every console context too.
   await stack?.stop();
 });
 
@@ -43,25 +38,15 @@ afterEach(async (ctx) => {
 
 // ---- helpers ----
 
-/** A fresh laptop-sized browser context (empty storage), recording page errors. */
-async function newAdminPage(viewport = LAPTOP.viewport): Promise<Page> {
-  const context = await stack.browser.newContext({ ...LAPTOP, viewport });
-  contexts.push(context);
-  const page = await context.newPage();
+/** A fresh laptop-sized browser context (empty storage), recording page errors (support/console.ts). */
+async function newAdminPage(viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await newConsolePage(stack, viewport);
   lastPage = page;
-  const seen: string[] = [];
-  problems.set(page, seen);
-  page.on('pageerror', (err) => seen.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') seen.push(`console.error: ${msg.text()}`);
-  });
   return page;
 }
 
 /** Console errors, except the browser's own line for an HTTP error answer the page handled (a 4xx it shows). */
-function errorsOf(page: Page): string[] {
-  return (problems.get(page) ?? []).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-}
+const errorsOf = consoleErrors;
 
 async function login(page: Page, username: string, password: string): Promise<void> {
   await stack.open(page, '/pages/admin/login');

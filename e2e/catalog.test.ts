@@ -3,22 +3,33 @@
 // product with specs, a SKU matrix (批量设置, one row changed, a row's own image) and an uploaded picture —
 // on a laptop, and the editor again at phone width.
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Order, Product } from '@xiaodian/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, answerSubscribe, call, createCategory, createProducts, drawPicture, shopperToken, startStack, toast, uploadPictures, type Stack } from './support';
+import {
+  adminToken,
+  answerSubscribe,
+  call,
+  consoleErrors,
+  createCategory,
+  createProducts,
+  drawPicture,
+  openConsole,
+  shopperToken,
+  startStack,
+  toast,
+  uploadPictures,
+  type Stack,
+} from './support';
 import { e2eRoot } from './support/paths';
 
 let stack: Stack;
 let owner: string;
 let categories: { tea: { id: string }; clothes: { id: string } };
 let products: { longjing: Product; hongcha: Product; tee: Product };
-const contexts: BrowserContext[] = [];
 let lastPage: Page | undefined;
-const problems = new WeakMap<Page, string[]>();
 
 const ADDRESS = { name: '李四', phone: '13900139000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '龙井路 1 号' };
-const LAPTOP = { viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 
 beforeAll(async () => {
   stack = await startStack();
@@ -54,7 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  // Closing the browser closes every console context too.
   await stack?.stop();
 });
 
@@ -65,29 +76,15 @@ afterEach(async (ctx) => {
   }
 });
 
-async function adminPage(viewport = LAPTOP.viewport): Promise<Page> {
-  const context = await stack.browser.newContext({ ...LAPTOP, viewport });
-  contexts.push(context);
-  const page = await context.newPage();
+/** The console signed in as the owner, on a laptop unless another viewport is given (support/console.ts). */
+async function adminPage(viewport?: { width: number; height: number }): Promise<Page> {
+  const { page } = await openConsole(stack, { viewport });
   lastPage = page;
-  const seen: string[] = [];
-  problems.set(page, seen);
-  page.on('pageerror', (err) => seen.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') seen.push(`console.error: ${msg.text()}`);
-  });
-  await stack.open(page, '/pages/admin/login');
-  await page.locator('#xd-admin-username input').fill('owner');
-  await page.locator('#xd-admin-password input').fill('owner-password');
-  await page.click('#xd-admin-submit');
-  await page.locator('.xd-page-admin-dashboard').waitFor();
   return page;
 }
 
 /** Console errors, except the browser's own line for an HTTP error answer the page handled (a 4xx it shows). */
-function errorsOf(page: Page): string[] {
-  return (problems.get(page) ?? []).filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-}
+const errorsOf = consoleErrors;
 
 async function skuOf(productId: string, specs: Record<string, string>) {
   const res = await call<{ items: Product[] }>(stack.world.api.url, 'GET', '/api/admin/products?pageSize=500', { token: owner });

@@ -6,7 +6,7 @@ export { launchChromium, CHROMIUM_PATH } from './browser';
 export { startPreview, type Preview } from './preview';
 export { h5BuildDir, screenshotDir } from './paths';
 export { answerSubscribe, confirmModal, toast } from './uni';
-export { LAPTOP, openConsole, type ConsolePage } from './console';
+export { consoleErrors, LAPTOP, newConsolePage, openConsole, type ConsolePage } from './console';
 export { runJob } from './jobs';
 export { drawPicture, uploadPicture, uploadPictures, type Picture } from './pictures';
 export { ADDRESS, adminToken, call, eventually, shopperToken, type World } from '@xiaodian/api/testing';

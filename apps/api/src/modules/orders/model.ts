@@ -110,6 +110,8 @@ orderSchema.index({ status: 1, expiresAt: 1 });
 orderSchema.index({ stage: 1, createdAt: 1 });
 orderSchema.index({ stockSettled: 1, stage: 1, status: 1 });
 orderSchema.index({ userId: 1, createdAt: -1 });
+// The auto-complete job: orders SHIPPED before a date.
+orderSchema.index({ status: 1, 'shipping.shippedAt': 1 });
 // The shipping-upload job's queue.
 orderSchema.index({ 'shipping.upload.status': 1, 'shipping.upload.nextAttemptAt': 1 });
 // The admin console: newest first, searched by transaction id or openid, sales grouped by day paid.

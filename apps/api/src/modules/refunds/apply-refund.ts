@@ -153,7 +153,7 @@ const MAX_ROUNDS = 30;
  * REFUNDED once the whole paid amount went back; a REFUNDING order whose whole amount is no longer committed (a
  * refund failed) goes back to where it was; otherwise the status stays, and the timeline entry says what
  * happened with the status the order keeps. A success also writes the shopper's "refunded" message into the
- * outbox, in the update that counts it. The refund's own compare-and-set (above) made this step run once.
+ * outbox, in the update that counts it. The refund's number in `refundsCounted` makes a repeat change nothing.
  */
 async function countRefundOnOrder(s: Services, refund: RefundDoc, succeeded: boolean): Promise<void> {
   const { models } = s;
@@ -193,6 +193,6 @@ async function countRefundOnOrder(s: Services, refund: RefundDoc, succeeded: boo
           ).modifiedCount === 1;
     if (done) return;
   }
-  // Only a storm of changes to one order gets here; the refund is settled, the order must still count it.
+  // Only a storm of changes to one order gets here: the refund keeps countPending, and the refund job counts it.
   throw new Error(`refund ${refund.outRefundNo}: the order kept changing; its count was not applied`);
 }

@@ -3,6 +3,7 @@ import { AFTER_SALE_REASONS, ANOMALY_KINDS, DISCREPANCY_ACTIONS, DISCREPANCY_KIN
 import {
   afterSaleReasonText,
   afterSaleStatusLabel,
+  anomalyResolutionText,
   anomalyText,
   auditActionText,
   auditDetailText,
@@ -33,6 +34,15 @@ describe('anomalies, audit entries and discrepancies', () => {
     for (const kind of ANOMALY_KINDS) expect(anomalyText({ kind, amountFen: 4500 }), kind).not.toMatch(latin);
     expect(anomalyText({ kind: 'PAID_AFTER_CLOSE', amountFen: 4500 })).toContain('¥45.00');
     expect(anomalyText({ kind: 'NEW_KIND' })).toBe('异常（NEW_KIND）');
+  });
+
+  it('renders how an anomaly was settled: the admin’s words, or the system’s in Chinese', () => {
+    expect(anomalyResolutionText({ resolution: '已在商户平台退款', resolvedBy: 'owner' })).toBe('已在商户平台退款（owner）');
+    expect(anomalyResolutionText({ resolution: 'refund ended SUCCESS at WeChat Pay' })).toBe('系统：微信支付最终退款成功，无需处理');
+    expect(anomalyResolutionText({ resolution: 'refunded automatically (AR42)' })).toBe('系统：已自动原路退款（退款单号 AR42）');
+    expect(anomalyResolutionText({ resolution: 'automatic refund AR42 ended CLOSED' })).toBe('系统：自动退款 AR42 退款关闭，需人工处理');
+    expect(anomalyResolutionText({ resolution: 'something new' })).toBe('系统已自动处理');
+    expect(anomalyResolutionText({})).toBeUndefined();
   });
 
   it('renders every discrepancy kind and action', () => {

@@ -157,6 +157,25 @@ export function anomalyText(a: { kind: string; amountFen?: number; outTradeNo?: 
   }
 }
 
+const REFUND_END: Record<string, string> = { SUCCESS: '退款成功', CLOSED: '退款关闭', ABNORMAL: '退款异常', PROCESSING: '退款处理中' };
+
+/**
+ * How an anomaly was settled. An admin's note (with `resolvedBy`) is their own words; the system's own
+ * resolutions are recorded in English and rendered here from their fixed shapes (a fallback for any other).
+ */
+export function anomalyResolutionText(a: { resolution?: string; resolvedBy?: string }): string | undefined {
+  const r = a.resolution?.trim();
+  if (!r) return undefined;
+  if (a.resolvedBy) return `${r}（${a.resolvedBy}）`;
+  let m = /^refund ended (\w+) at WeChat Pay$/.exec(r);
+  if (m) return `系统：微信支付最终${REFUND_END[m[1]!] ?? `为 ${m[1]}`}，无需处理`;
+  m = /^refunded automatically \((\S+)\)$/.exec(r);
+  if (m) return `系统：已自动原路退款（退款单号 ${m[1]}）`;
+  m = /^automatic refund (\S+) ended (\w+)$/.exec(r);
+  if (m) return `系统：自动退款 ${m[1]} ${REFUND_END[m[2]!] ?? m[2]}，需人工处理`;
+  return '系统已自动处理';
+}
+
 // ---- audit entries ----
 
 export interface AuditLike {

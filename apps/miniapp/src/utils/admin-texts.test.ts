@@ -55,6 +55,9 @@ describe('anomalies, audit entries and discrepancies', () => {
     expect(auditDetailText({ action: 'product.stock', detail: '到货入库', stockBefore: 10, stockAfter: 15 })).toBe('库存 10 → 15，原因：到货入库');
     expect(auditDetailText({ action: 'product.stock', detail: '盘点 [红色 / L]', stockBefore: 3, stockAfter: 2 })).toBe('库存 3 → 2，规格 红色 / L，原因：盘点');
     expect(auditDetailText({ action: 'order.refund', detail: 'refund R1 of 3990 fen: 缺货' })).toBe('退款 ¥39.90，原因：缺货，退款单号 R1');
+    expect(auditDetailText({ action: 'order.refund', detail: 'refund R2 of 3990 fen: 缺货 (re-issue of R1)' })).toBe('退款 ¥39.90，原因：缺货，退款单号 R2，重新发起（原退款单号 R1）');
+    expect(auditDetailText({ action: 'after-sale.reject', detail: 'after-sale 6a1 (RETURN_REFUND, 8800 fen) → REJECTED: 无质量问题' })).toBe('退货退款 ¥88.00 → 已拒绝，说明：无质量问题');
+    expect(auditDetailText({ action: 'after-sale.receive', detail: 'after-sale 6a1 (RETURN_REFUND, 8800 fen) → REFUNDING' })).toBe('退货退款 ¥88.00 → 退款中');
     expect(auditDetailText({ action: 'order.ship', detail: 'shipped with 顺丰速运 SF1' })).toBe('物流 顺丰速运 SF1');
     expect(auditDetailText({ action: 'product.update', detail: 'changed name, priceFen' })).toBeUndefined();
     expect(auditActionText('order.refund')).toBe('发起退款');

@@ -232,8 +232,18 @@ export function auditDetailText(e: AuditLike): string | undefined {
     case 'product.create':
       return stock ?? (e.stockAfter !== undefined ? `库存 ${e.stockAfter}` : undefined);
     case 'order.refund': {
-      const m = /^refund (\S+) of (\d+) fen: (.*)$/s.exec(detail);
-      return m ? join(`退款 ${yuanOf(Number(m[2]))}`, `原因：${m[3]}`, `退款单号 ${m[1]}`) : undefined;
+      // `refund <no> of <fen> fen: <reason>` and, for a re-issue, ` (re-issue of <old no>)`.
+      const m = /^refund (\S+) of (\d+) fen: (.*?)(?: \(re-issue of (\S+)\))?$/s.exec(detail);
+      return m ? join(`退款 ${yuanOf(Number(m[2]))}`, `原因：${m[3]}`, `退款单号 ${m[1]}`, m[4] && `重新发起（原退款单号 ${m[4]}）`) : undefined;
+    }
+    case 'after-sale.approve':
+    case 'after-sale.reject':
+    case 'after-sale.receive': {
+      // `after-sale <id> (<type>, <fen> fen) → <status>[: <note>]`
+      const m = /^after-sale \S+ \((\w+), (\d+) fen\) → (\w+)(?:: (.*))?$/s.exec(detail);
+      return m
+        ? join(`${afterSaleTypeLabel(m[1]!)} ${yuanOf(Number(m[2]))} → ${afterSaleStatusLabel(m[3]).text}`, m[4] && `说明：${m[4]}`)
+        : undefined;
     }
     case 'order.ship': {
       const m = /^shipped with (.+)$/.exec(detail);

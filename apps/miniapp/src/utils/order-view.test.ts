@@ -89,6 +89,9 @@ describe('order timeline', () => {
     expect(eventText({ status: 'CLOSED' }, { ...base, status: 'CLOSED', closedReason: 'EXPIRED' })).toEqual({ label: '超时未支付' });
     expect(eventText({ status: 'SHIPPED', code: 'AFTER_SALE_RETURNED', data: { expressCompany: '中通', trackingNo: 'ZT9' } })).toEqual({ label: '已寄回商品', note: '中通 ZT9' });
     expect(eventText({ status: 'COMPLETED', code: 'COMPLETED', data: { via: 'AUTO' } }).note).toBe('发货后到期自动确认收货');
+    expect(eventText({ status: 'COMPLETED', code: 'AFTER_SALE_REQUESTED', data: { afterSaleId: 'a1', type: 'RETURN_REFUND', amountFen: 8800 } })).toEqual({ label: '申请退货退款 ¥88.00' });
+    expect(eventText({ status: 'PAID', code: 'AFTER_SALE_APPROVED', data: { type: 'REFUND_ONLY' } })).toEqual({ label: '商家已同意退款' });
+    expect(eventText({ status: 'PAID', code: 'AFTER_SALE_REQUESTED' })).toEqual({ label: '申请售后' });
     expect(eventText({ status: 'PAID', code: 'REFUND_FAILED', data: { amountFen: 100 } })).toEqual({ label: '退款未成功 ¥1.00', note: '商家会重新处理这笔退款' });
   });
   it('labels every status', () => {

@@ -78,6 +78,9 @@ const withAmount = (text: string, data: Record<string, unknown>) => {
   return amount ? `${text} ${amount}` : text;
 };
 
+/** 仅退款 / 退货退款 of an after-sale event's `type`. */
+const afterSaleKind = (type: unknown): string | undefined => (type === 'REFUND_ONLY' ? '仅退款' : type === 'RETURN_REFUND' ? '退货退款' : undefined);
+
 /** How a shopper reads each event code of the timeline (packages/shared/src/order-events.ts). */
 const EVENT_TEXT: Record<OrderEventCode, (data: Record<string, unknown>) => { label: string; note?: string }> = {
   PLACED: () => ({ label: '下单' }),
@@ -94,8 +97,8 @@ const EVENT_TEXT: Record<OrderEventCode, (data: Record<string, unknown>) => { la
   REFUND_STARTED: (d) => ({ label: withAmount('退款中', d) }),
   REFUND_SUCCEEDED: (d) => ({ label: withAmount('已退款', d) }),
   REFUND_FAILED: (d) => ({ label: withAmount('退款未成功', d), note: '商家会重新处理这笔退款' }),
-  AFTER_SALE_REQUESTED: (d) => ({ label: withAmount('申请售后', d) }),
-  AFTER_SALE_APPROVED: () => ({ label: '商家已同意售后' }),
+  AFTER_SALE_REQUESTED: (d) => ({ label: withAmount(`申请${afterSaleKind(d.type) ?? '售后'}`, d) }),
+  AFTER_SALE_APPROVED: (d) => ({ label: d.type === 'RETURN_REFUND' ? '商家已同意退货' : d.type === 'REFUND_ONLY' ? '商家已同意退款' : '商家已同意售后' }),
   AFTER_SALE_REJECTED: () => ({ label: '商家已拒绝售后' }),
   AFTER_SALE_CANCELLED: () => ({ label: '你已撤销售后申请' }),
   AFTER_SALE_RETURNED: (d) => ({ label: '已寄回商品', note: [str(d.expressCompany), str(d.trackingNo)].filter(Boolean).join(' ') || undefined }),

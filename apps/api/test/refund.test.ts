@@ -456,16 +456,20 @@ describe('refund notifications and the refund job', () => {
 describe('refunds beside fulfilment', () => {
   const ship = (orderId: string, trackingNo: string) => api('POST', `/api/admin/orders/${orderId}/ship`, { body: { expressCompany: 'SF', trackingNo } });
 
-  it('a partial refund in flight leaves a PAID order shippable; a refund of everything does not', async () => {
+  it('a partial refund in flight leaves a PAID order shippable and completable; a refund of everything does not', async () => {
     const order = await paidOrder('rf-ship-partial');
     const part = await refund(order.id, 3990, { reason: 'one cup broken' });
     expect(part.status).toBe(201);
     const shipped = await ship(order.id, 'SF-PARTIAL');
     expect(shipped.status).toBe(200);
     expect(shipped.body.status).toBe('SHIPPED');
+    // Still in flight, the order completes too.
+    const received = await call(world.api.url, 'POST', `/api/orders/${order.id}/confirm-receipt`, { token: order.token });
+    expect(received.status).toBe(200);
+    expect(received.body).toMatchObject({ status: 'COMPLETED', refundedFen: 0, refunds: [expect.objectContaining({ amountFen: 3990, status: 'PROCESSING' })] });
     await world.sandbox.control.settleRefund(part.body.outRefundNo, 'SUCCESS');
     await eventually(async () => (await stored(order.id)).refundedFen === 3990);
-    expect(await stored(order.id)).toMatchObject({ status: 'SHIPPED', refundsInFlight: 0 });
+    expect(await stored(order.id)).toMatchObject({ status: 'COMPLETED', refundsInFlight: 0 });
 
     const whole = await paidOrder('rf-ship-whole');
     expect((await refund(whole.id, 10_000)).status).toBe(201);

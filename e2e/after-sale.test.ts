@@ -161,6 +161,13 @@ describe('after the payment', () => {
     expect(await admin.locator('.xd-admin-after-sale-photo').count()).toBe(1);
     expect(await admin.locator('.xd-admin-order-item').count()).toBe(2);
     await stack.screenshot(admin, 'admin-after-sale', { fullPage: true });
+    // A tap enlarges the photo: uni's full-screen preview of the original (not the thumbnail).
+    await admin.locator('.xd-admin-after-sale-photo').first().click();
+    const enlarged = admin.locator('#u-a-p img').first();
+    await enlarged.waitFor({ state: 'attached' });
+    await expect.poll(() => enlarged.getAttribute('src')).toMatch(/\/api\/images\/[A-Za-z0-9_-]+$/);
+    await admin.locator('#u-a-p uni-swiper').click();
+    await admin.locator('#u-a-p uni-swiper').waitFor({ state: 'detached' });
     // Rejecting needs a note; approving asks first.
     await admin.click('#xd-admin-after-sale-reject');
     await admin.locator('#xd-admin-after-sale-actions .xd-admin-field-error').waitFor();

@@ -1,10 +1,11 @@
 // The owner's exports (issue 15): orders of a range of Beijing days, and a date's reconciliation report, as .xlsx
 // files read back with the same library that wrote them (exceljs).
+import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, beijingDate } from '@xiaodian/shared';
-import { ORDER_EXPORT_HEADERS } from '../src/modules/dashboard/export-orders';
+import { ORDER_EXPORT_HEADERS, streamOrdersExport } from '../src/modules/dashboard/export-orders';
 import type { OrderDoc } from '../src/modules/orders/model';
 import { ADDRESS, adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
 
@@ -191,6 +192,8 @@ describe('orders export', () => {
         outTradeNo: `EXPBULK${i}`,
         createdAt: new Date(start + i * 60_000),
         items: [{ ...rest.items[0]!, quantity: (i % 7) + 1 }],
+        // The lines' sum as checkout snapshots it (orders without it are summed from their lines by the export).
+        itemsFen: 333 * ((i % 7) + 1),
         totalFen: 333 * ((i % 7) + 1),
       };
     });
@@ -217,6 +220,28 @@ describe('orders export', () => {
         状态: '待付款',
       });
     });
+  });
+  it('waits for a client that does not read, instead of building the file in memory, and stops when it hangs up', async () => {
+    // 2,000 orders on a day of their own, each with a buyer note of 1.5 kB that does not compress (random base64):
+    // about 2 MB of .xlsx, a hundred times what the streams between the zip and the client hold.
+    const product = await createProduct(world, admin, { name: '白茶', priceFen: 500, stock: 10 });
+    const template = await stored((await placeOrder('exp-slow', [{ productId: product.id, quantity: 1 }])).id);
+    const start = new Date('2026-02-10T00:00:00+08:00').getTime();
+    const { _id, orderNo, ...rest } = template;
+    void _id;
+    void orderNo;
+    await services().models.Order.insertMany(
+      Array.from({ length: 2_000 }, (_, i) => ({ ...rest, _id: new Types.ObjectId(), orderNo: `260210${String(i + 1).padStart(4, '0')}`, outTradeNo: `EXPSLOW${i}`, createdAt: new Date(start + i * 1_000), buyerNote: randomBytes(1_125).toString('base64') })),
+    );
+    const out = streamOrdersExport(services(), { from: '2026-02-10', to: '2026-02-10' });
+    // Nobody reads: the response's buffer fills, with a small part of the file queued.
+    await eventually(async () => out.writableNeedDrain, 20_000);
+    expect(out.readableLength + out.writableLength).toBeLessThan(256 * 1024);
+    // The client hangs up. Only a writer still waiting between two rows (not one that went through all 2,000 into
+    // the zip's own buffers) hears it: it ends, closing its cursor, and says so as information, not as an error.
+    out.destroy();
+    await eventually(async () => world.logText().includes('orders export cut short: the client went away'), 10_000);
+    expect(world.logText()).not.toContain('orders export failed');
   });
 });
 

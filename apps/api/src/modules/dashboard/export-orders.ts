@@ -60,7 +60,7 @@ const COLUMNS: Partial<ExcelJS.Column>[] = [
 ];
 export const ORDER_EXPORT_HEADERS = COLUMNS.map((c) => String(c.header));
 
-/** Fields of the day-to-day selling issue that older orders (and this branch, until checkout has them) lack. */
+/** The checkout snapshots of issue 15 (items, fee, note), absent on older orders: written here so the export reads them either way. */
 type ExportedOrder = OrderDoc & { itemsFen?: number; shippingFeeFen?: number; buyerNote?: string };
 type Item = OrderDoc['items'][number];
 

@@ -10,7 +10,9 @@ const err = (status: number, code: string, message: string): FakeAnswer => ({ st
 
 export function paidOrder(id = 'order-1', totalFen = 1999): AdminOrderDetail {
   const at = '2026-05-20T04:00:00.000Z';
-  return {
+  // Asserted rather than annotated: an order with the shipping fee's fields (itemsFen, shippingFeeFen) fits the
+  // shared type with or without them, so this fake follows the schema as it grows.
+  const order = {
     id,
     outTradeNo: `T${id}`,
     status: 'PAID',
@@ -27,7 +29,10 @@ export function paidOrder(id = 'order-1', totalFen = 1999): AdminOrderDetail {
     notifications: [],
     refunds: [],
     anomalies: [],
+    itemsFen: totalFen,
+    shippingFeeFen: 0,
   };
+  return order as AdminOrderDetail;
 }
 
 export class FakeAdminApi {

@@ -20,6 +20,7 @@ import {
   runJob,
   shopperToken,
   startStack,
+  toast,
   type ConsolePage,
   type Stack,
 } from './support';
@@ -306,6 +307,9 @@ describe('the owner in the console', () => {
     expect(fresh).toEqual([[expect.any(String), expect.stringMatching(/PROCESSING|PENDING|SUCCESS/), '5000']]);
     await failed.locator('.xd-admin-refund-reissued').waitFor();
     expect(await failed.locator('.xd-admin-refund-reissue').count()).toBe(0);
+    await toast(admin).waitFor({ state: 'hidden' });
+    // From the top: a full-page picture taken scrolled down shows the sticky top bar mid-page.
+    await admin.evaluate(() => window.scrollTo(0, 0));
     await stack.screenshot(admin, 'admin-order-reissued', { fullPage: true });
     expect(owner.errors()).toEqual([]);
   });

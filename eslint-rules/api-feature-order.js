@@ -14,6 +14,7 @@ export const API_FEATURE_ORDER = [
   'images',
   'catalog',
   'orders',
+  'freight',
   'payments',
   'refunds',
   'shipping',

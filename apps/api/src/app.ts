@@ -20,6 +20,7 @@ import { imageRoutes } from './modules/images/routes';
 import { messageAdminRoutes } from './modules/messages/admin-routes';
 import { messageRoutes } from './modules/messages/routes';
 import { orderRoutes } from './modules/orders/routes';
+import { adminShippingTemplateRoutes } from './modules/freight/admin-routes';
 import { paymentRoutes } from './modules/payments/routes';
 import { pushRoutes } from './modules/push/routes';
 import { reconciliationAdminRoutes } from './modules/reconciliation/admin-routes';
@@ -54,6 +55,7 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     afterSaleRoutes(services),
     adminImageRoutes(services),
     adminCategoryRoutes(services),
+    adminShippingTemplateRoutes(services),
     adminProductRoutes(services),
     staffAdminRoutes(services),
     dashboardAdminRoutes(services),

@@ -6,6 +6,7 @@ import { infraModels } from './infra/model';
 import { afterSaleModels } from './modules/aftersales/model';
 import { anomalyModels } from './modules/anomalies/model';
 import { catalogModels } from './modules/catalog/model';
+import { freightModels } from './modules/freight/model';
 import { imageModels } from './modules/images/model';
 import { messageModels } from './modules/messages/model';
 import { orderModels } from './modules/orders/model';
@@ -28,6 +29,7 @@ export function defineModels(db: Connection) {
     ...catalogModels(db),
     ...orderModels(db),
     ...paymentModels(db),
+    ...freightModels(db),
     ...refundModels(db),
     ...shippingModels(db),
     ...messageModels(db),

@@ -6,6 +6,10 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'OUT_OF_STOCK',
+  /** The address's province is not delivered to by a shipping template of the order's items (`details.province`). */
+  'NOT_DELIVERABLE',
+  /** A shipping template that products still use cannot be deleted: move them to another template first. */
+  'SHIPPING_TEMPLATE_IN_USE',
   'PRODUCT_UNAVAILABLE',
   'ORDER_NOT_PAYABLE',
   'ORDER_NOT_CANCELLABLE',

@@ -9,3 +9,4 @@ export * from './messages';
 export * from './schemas';
 export * from './passwords';
 export * from './text';
+export * from './shipping-fee';

@@ -5,6 +5,7 @@ import { hasControlCharacters, isImageUrl, normalizePhone } from './text';
 import { PASSWORD_MIN_LENGTH, passwordProblem } from './passwords';
 import { ORDER_STATUSES, REFUND_STATUSES } from './order-status';
 import { ORDER_EVENT_CODES } from './order-events';
+import { SHIPPING_MODES, shippingTemplateProblem } from './shipping-fee';
 
 const fen = z.number().int().nonnegative().max(100_000_000_00);
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
@@ -77,8 +78,57 @@ export const createOrderInput = z.object({
     .max(20)
     .refine((items) => new Set(items.map((i) => `${i.productId}:${i.skuId ?? ''}`)).size === items.length, 'each product or SKU at most once'),
   address: address.optional(),
+  /** 买家留言, shown on the admin order. */
+  note: plainText({ max: 200, multiline: true }).optional(),
 });
 export type CreateOrderInput = z.infer<typeof createOrderInput>;
+
+/** `POST /api/orders/quote`: what an order of these items to this address would cost (nothing is reserved). */
+export const quoteOrderInput = createOrderInput.omit({ note: true });
+export type QuoteOrderInput = z.infer<typeof quoteOrderInput>;
+
+/** `200` of `POST /api/orders/quote`. */
+export const orderQuote = z.object({ itemsFen: fen, shippingFeeFen: fen, totalFen: fen });
+export type OrderQuote = z.infer<typeof orderQuote>;
+
+// ---- Shipping templates (运费模板) ----
+
+const provinceName = plainText({ min: 1, max: 32 });
+const shippingRule = z.object({
+  /** Empty: everywhere the other rules do not name. */
+  provinces: z.array(provinceName).max(40),
+  firstFen: fen,
+  first: z.number().int().min(0).max(9999).optional(),
+  nextFen: fen.optional(),
+  next: z.number().int().min(0).max(9999).optional(),
+});
+
+const shippingTemplateFields = z.object({
+  name: plainText({ min: 1, max: 40 }),
+  isDefault: z.boolean(),
+  mode: z.enum(SHIPPING_MODES),
+  rules: z.array(shippingRule).min(1).max(40),
+  freeAboveFen: fen.optional(),
+  undeliverable: z.array(provinceName).max(40),
+});
+
+/** `POST /api/admin/shipping-templates`; also the whole of a `PATCH` (a template is replaced as one, so it stays sound). */
+export const shippingTemplateInput = shippingTemplateFields
+  .extend({ isDefault: z.boolean().default(false), undeliverable: z.array(provinceName).max(40).default([]) })
+  .superRefine((template, ctx) => {
+    const problem = shippingTemplateProblem(template);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['rules'], message: problem });
+  });
+export type ShippingTemplateInput = z.infer<typeof shippingTemplateInput>;
+
+/** `PATCH /api/admin/shipping-templates/:id`: the fields given replace the stored ones; the result is validated whole. */
+export const updateShippingTemplateInput = shippingTemplateFields
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateShippingTemplateInput = z.infer<typeof updateShippingTemplateInput>;
+
+export const shippingTemplate = shippingTemplateFields.extend({ id: z.string() });
+export type ShippingTemplate = z.infer<typeof shippingTemplate>;
 
 // ---- Catalog: categories, specs (SKUs), images, search ----
 
@@ -150,6 +200,8 @@ export const product = z.object({
   onShelf: z.boolean().optional(),
   /** At most this many of the product in one order, its SKUs together (absent: no limit but the order's own). */
   maxPerOrder: z.number().int().positive().optional(),
+  /** Admin views: the product's shipping template (absent: the store's default). */
+  shippingTemplateId: z.string().optional(),
   /** Admin only: units held by unpaid orders. */
   reservedStock: z.number().int().nonnegative().optional(),
   /** Admin only: units on the shelf, reserved or not (stock + reservedStock); a stock edit sets this figure. */
@@ -247,6 +299,8 @@ export const createProductInput = z
     imageUrl: imageUrl.optional(),
     onShelf: z.boolean().default(true),
     maxPerOrder: z.number().int().min(1).max(99).optional(),
+    /** Absent: the store's default template. */
+    shippingTemplateId: objectId.optional(),
   })
   .superRefine((input, ctx) => {
     const specs = input.specs ?? [];
@@ -281,6 +335,8 @@ export const updateProductInput = z
     onShelf: z.boolean(),
     /** At most this many in one order; null lifts the limit. */
     maxPerOrder: z.number().int().min(1).max(99).nullable(),
+    /** null: the store's default template. */
+    shippingTemplateId: objectId.nullable(),
     /** Absolute on-hand stock (reserved units included), set with a reason for the audit log. */
     stock: stockFigure,
     stockReason: plainText({ min: 1, max: 200 }),
@@ -380,9 +436,18 @@ export const order = z.object({
   orderNo: z.string().optional(),
   outTradeNo: z.string(),
   status: orderStatus,
+  /**
+   * The items' prices together; `totalFen = itemsFen + shippingFeeFen`. The API always sends both (orders from
+   * before fees: `itemsFen = totalFen`, `shippingFeeFen = 0`); optional here only so that clients' fixtures
+   * written before fees still type.
+   */
+  itemsFen: fen.optional(),
+  shippingFeeFen: fen.optional(),
   totalFen: fen,
   refundedFen: fen.optional(),
   items: z.array(orderItem),
+  /** 买家留言. */
+  buyerNote: z.string().optional(),
   address: address.optional(),
   createdAt: z.string(),
   expiresAt: z.string(),

@@ -9,6 +9,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   FORBIDDEN: '没有权限进行此操作',
   NOT_FOUND: '内容不存在或已删除',
   OUT_OF_STOCK: '库存不足，请减少数量或稍后再试',
+  NOT_DELIVERABLE: '该地区暂不配送，请更换收货地址',
+  SHIPPING_TEMPLATE_IN_USE: '还有商品在使用这个运费模板，请先为它们换一个模板',
   PRODUCT_UNAVAILABLE: '商品已下架或不存在',
   ORDER_NOT_PAYABLE: '订单当前不能支付',
   ORDER_NOT_CANCELLABLE: '订单当前不能取消',

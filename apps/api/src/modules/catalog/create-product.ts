@@ -3,6 +3,7 @@ import type { CreateProductInput, Product } from '@xiaodian/shared';
 import type { Models } from '../../collections';
 import { writeAudit } from '../staff/audit';
 import { fileUnderCategory, leaveCategory } from './categories';
+import { knownShippingTemplate } from './shipping-template-ref';
 import { toProduct } from './dto';
 import type { ProductDoc, SkuDoc } from './model';
 import { attachedImageIds, newSkuDocs } from './sku-matrix';
@@ -19,6 +20,7 @@ export async function createProduct(models: Models, actor: string, input: Create
   const rows = input.skus ?? [{ specs: {}, priceFen: input.priceFen!, stock: input.stock! }];
   const images = await attachedImageIds(models, input.images ?? []);
   const skus = await newSkuDocs(models, productId, specs, rows, now, input.onShelf);
+  const shippingTemplateId = input.shippingTemplateId ? await knownShippingTemplate(models, input.shippingTemplateId) : undefined;
   if (input.categoryId) await fileUnderCategory(models, input.categoryId);
   let product: ProductDoc;
   try {
@@ -37,6 +39,7 @@ export async function createProduct(models: Models, actor: string, input: Create
       specs,
       onShelf: input.onShelf,
       ...(input.maxPerOrder ? { maxPerOrder: input.maxPerOrder } : {}),
+      ...(shippingTemplateId ? { shippingTemplateId } : {}),
       reservations: [],
       createdAt: now,
       updatedAt: now,

@@ -54,6 +54,7 @@ export function toProduct(doc: ProductDoc, skus: SkuDoc[], options: { admin?: bo
     specs: (doc.specs ?? []).map((d) => ({ name: d.name, values: [...d.values] })),
     skus: views,
     ...(doc.maxPerOrder ? { maxPerOrder: doc.maxPerOrder } : {}),
+    ...(options.admin && doc.shippingTemplateId ? { shippingTemplateId: String(doc.shippingTemplateId) } : {}),
     ...(options.admin ? { onShelf: doc.onShelf ?? true, reservedStock: reserved, onHandStock: stock + reserved } : {}),
   };
 }

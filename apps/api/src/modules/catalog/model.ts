@@ -47,6 +47,8 @@ const productSchema = new Schema({
   onShelf: { type: Boolean, default: true },
   /** At most this many in one order, its SKUs together (absent: no limit). */
   maxPerOrder: { type: Number, min: 1 },
+  /** The shipping template it ships under (absent: the store's default; the freight room owns templates). */
+  shippingTemplateId: { type: Schema.Types.ObjectId },
   /** Reservations from before SKUs: moved onto the product's one SKU at start-up (migrate-skus.ts). */
   reservations: reservationsField,
   createdAt: { type: Date, required: true },

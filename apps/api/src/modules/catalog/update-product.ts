@@ -7,6 +7,7 @@ import { fileUnderCategory, leaveCategory } from './categories';
 import { reservedOf, toProduct } from './dto';
 import { skusByProduct } from './load-skus';
 import type { ProductDoc, SkuDoc } from './model';
+import { knownShippingTemplate } from './shipping-template-ref';
 import { attachedImageIds, newSkuDocs } from './sku-matrix';
 import { refreshProductSummary } from './sku-summary';
 import { updateSku } from './update-sku';
@@ -62,7 +63,7 @@ async function replaceSkus(models: Models, actor: string, productId: Types.Objec
  * `specs` with `skus` replace the matrix.
  */
 export async function updateProduct(models: Models, actor: string, id: string, input: UpdateProductInput): Promise<Product> {
-  const { stock, stockReason, priceFen, imageUrl, maxPerOrder, images, categoryId, specs, skus, ...fields } = input;
+  const { stock, stockReason, priceFen, imageUrl, maxPerOrder, images, categoryId, specs, skus, shippingTemplateId, ...fields } = input;
   if (stock !== undefined && !stockReason) throw badRequest('stockReason: required when changing stock');
   const now = new Date();
   const current = await models.Product.findById(id, { categoryId: 1, specs: 1 }).lean<ProductDoc>();
@@ -83,6 +84,8 @@ export async function updateProduct(models: Models, actor: string, id: string, i
   if (maxPerOrder === null) unset.maxPerOrder = 1;
   else if (maxPerOrder !== undefined) set.maxPerOrder = maxPerOrder;
   if (images !== undefined) set.images = await attachedImageIds(models, images);
+  if (shippingTemplateId === null) unset.shippingTemplateId = 1;
+  else if (shippingTemplateId !== undefined) set.shippingTemplateId = await knownShippingTemplate(models, shippingTemplateId);
 
   const oldCategory = current.categoryId ? String(current.categoryId) : undefined;
   const newCategory = categoryId === undefined ? oldCategory : (categoryId ?? undefined);
@@ -115,6 +118,7 @@ export async function updateProduct(models: Models, actor: string, id: string, i
     ...(maxPerOrder !== undefined ? ['maxPerOrder'] : []),
     ...(images !== undefined ? ['images'] : []),
     ...(categoryId !== undefined ? ['categoryId'] : []),
+    ...(shippingTemplateId !== undefined ? ['shippingTemplateId'] : []),
     ...(specs !== undefined ? ['specs'] : []),
   ];
   if (changed.length > 0) await writeAudit(models, { at: now, actor, action: 'product.update', productId, detail: `changed ${changed.join(', ')}` });

@@ -7,6 +7,7 @@ import { hit, secondsUntil } from '../../infra/rate-limit';
 import { releasePendingPlace, takePendingPlace } from './pending-orders';
 import { orderItemsOf, outOfStock } from './order-items';
 import { nextOrderNo } from './order-no';
+import { quoteOf } from './quote-order';
 import { releaseStock, reserveStock } from './stock';
 
 /** Defaults of MAX_PENDING_ORDERS and ORDER_RATE_LIMIT (config.ts), for callers that pass none. */
@@ -51,6 +52,7 @@ export interface CreateOrderDeps {
 export async function createOrder(deps: CreateOrderDeps, shopper: { userId: string; openid: string }, input: CreateOrderInput): Promise<OrderDoc> {
   const { models } = deps;
   const items = await orderItemsOf(models, input);
+  const { itemsFen, shippingFeeFen, totalFen } = await quoteOf(models, items, input.address);
   const userId = new Types.ObjectId(shopper.userId);
   // One atomic count per attempt, shared by every instance (the same counters as the sign-in limits).
   const rate = await hit(models, `create-order:${shopper.userId}`, ORDER_RATE_WINDOW_MS);
@@ -79,8 +81,11 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
       userId,
       openid: shopper.openid,
       items,
-      totalFen: items.reduce((sum, i) => sum + i.priceFen * i.quantity, 0),
+      itemsFen,
+      shippingFeeFen,
+      totalFen,
       address: input.address,
+      ...(input.note ? { buyerNote: input.note } : {}),
       status: 'PENDING_PAYMENT',
       stage: 'RESERVING',
       outTradeNo,

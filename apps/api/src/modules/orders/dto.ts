@@ -37,7 +37,11 @@ export function toOrder(doc: OrderDoc, extras: OrderViewExtras = {}): Order {
     ...(doc.orderNo ? { orderNo: doc.orderNo } : {}),
     outTradeNo: doc.outTradeNo,
     status: doc.status as Order['status'],
+    // Orders from before fees: everything they cost was items.
+    itemsFen: doc.itemsFen ?? doc.totalFen,
+    shippingFeeFen: doc.shippingFeeFen ?? 0,
     totalFen: doc.totalFen,
+    ...(doc.buyerNote ? { buyerNote: doc.buyerNote } : {}),
     refundedFen: doc.refundedFen ?? 0,
     items: doc.items.map((i) => ({
       productId: String(i.productId),

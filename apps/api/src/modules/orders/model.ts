@@ -33,7 +33,13 @@ const orderSchema = new Schema({
       imageUrl: String,
     },
   ],
+  /** What the shopper pays: itemsFen + shippingFeeFen. */
   totalFen: { type: Number, required: true },
+  /** Snapshots taken when the order is placed (absent on older orders: their total is all items, no fee). */
+  itemsFen: { type: Number },
+  shippingFeeFen: { type: Number },
+  /** 买家留言: the shopper's note to the store. */
+  buyerNote: { type: String },
   address: { type: addressSchema },
   status: { type: String, enum: ORDER_STATUSES, required: true, index: true },
   /**

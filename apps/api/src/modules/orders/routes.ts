@@ -1,12 +1,13 @@
 // A shopper's orders: place one. Paying and cancelling live with payments (they may have to ask WeChat Pay
 // first); reading orders lives with shipping, which can gather their refunds and shipment.
 import Router from '@koa/router';
-import { createOrderInput } from '@xiaodian/shared';
+import { createOrderInput, quoteOrderInput } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { requireShopper, shopperOf } from '../../http/auth';
 import { parseInput } from '../../http/validate';
 import { createOrder, TooManyOrdersError } from './create-order';
 import { toOrder } from './dto';
+import { quoteOrder } from './quote-order';
 
 export function orderRoutes(s: Services): Router {
   const router = new Router({ prefix: '/api/orders' });
@@ -21,6 +22,11 @@ export function orderRoutes(s: Services): Router {
     });
     ctx.status = 201;
     ctx.body = toOrder(order);
+  });
+
+  // The checkout's price before placing: the fee comes from the address, never from the client.
+  router.post('/quote', async (ctx) => {
+    ctx.body = await quoteOrder(s.models, parseInput(quoteOrderInput, ctx.request.body));
   });
 
   return router;

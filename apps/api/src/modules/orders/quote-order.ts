@@ -1,0 +1,19 @@
+import type { Address, OrderQuote, QuoteOrderInput } from '@xiaodian/shared';
+import type { Models } from '../../collections';
+import { orderShippingFee } from '../freight/order-shipping-fee';
+import { orderItemsOf, type OrderItemDraft } from './order-items';
+
+/** What resolved items cost to this address: the items, the shipping fee the API computes, and both together. */
+export async function quoteOf(models: Models, items: OrderItemDraft[], address: Address | undefined): Promise<OrderQuote> {
+  const itemsFen = items.reduce((sum, i) => sum + i.priceFen * i.quantity, 0);
+  const shippingFeeFen = await orderShippingFee(models, items, address);
+  return { itemsFen, shippingFeeFen, totalFen: itemsFen + shippingFeeFen };
+}
+
+/**
+ * `POST /api/orders/quote`: the price an order of these items to this address would have now, refused as placing
+ * it would be (unavailable products, limits, stock as read, not delivered there); nothing is reserved.
+ */
+export async function quoteOrder(models: Models, input: QuoteOrderInput): Promise<OrderQuote> {
+  return quoteOf(models, await orderItemsOf(models, input), input.address);
+}

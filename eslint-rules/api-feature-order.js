@@ -9,6 +9,7 @@ export const API_FEATURE_ORDER = [
   'health',
   'wechat',
   'staff',
+  'store',
   'shoppers',
   'anomalies',
   'images',

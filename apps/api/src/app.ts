@@ -32,6 +32,8 @@ import { shopperOrderRoutes } from './modules/shipping/routes';
 import { shopperRoutes } from './modules/shoppers/routes';
 import { staffAdminRoutes } from './modules/staff/admin-routes';
 import { staffRoutes } from './modules/staff/routes';
+import { storeAdminRoutes } from './modules/store/admin-routes';
+import { storeRoutes } from './modules/store/routes';
 
 export interface AppDeps {
   services: Services;
@@ -44,6 +46,7 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     healthRoutes(db),
     shopperRoutes(services),
     staffRoutes(services),
+    storeRoutes(services),
     imageRoutes(services),
     categoryRoutes(services.models),
     catalogRoutes(services.models),
@@ -58,6 +61,7 @@ export function apiRouters(services: Services, db: Connection): Router[] {
     adminShippingTemplateRoutes(services),
     adminProductRoutes(services),
     staffAdminRoutes(services),
+    storeAdminRoutes(services),
     dashboardAdminRoutes(services),
     refundAdminRoutes(services),
     shippingAdminRoutes(services),

@@ -16,6 +16,7 @@ import { refundModels } from './modules/refunds/model';
 import { shippingModels } from './modules/shipping/model';
 import { shopperModels } from './modules/shoppers/model';
 import { staffModels } from './modules/staff/model';
+import { storeModels } from './modules/store/model';
 import { wechatModels } from './modules/wechat/model';
 
 export function defineModels(db: Connection) {
@@ -24,6 +25,7 @@ export function defineModels(db: Connection) {
     ...wechatModels(db),
     ...shopperModels(db),
     ...staffModels(db),
+    ...storeModels(db),
     ...anomalyModels(db),
     ...imageModels(db),
     ...catalogModels(db),

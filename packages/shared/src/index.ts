@@ -9,4 +9,5 @@ export * from './messages';
 export * from './schemas';
 export * from './passwords';
 export * from './text';
+export * from './store-info';
 export * from './shipping-fee';

@@ -72,6 +72,17 @@ describe('shipping templates', () => {
     expect((await api('DELETE', `/api/admin/shipping-templates/${t.id}`)).status).toBe(204);
   });
 
+  it('audits each change, and unmaking the default leaves none', async () => {
+    const t = await template({ ...FLAT, name: '审计', isDefault: true });
+    expect(t.isDefault).toBe(true);
+    const unmade = await api('PATCH', `/api/admin/shipping-templates/${t.id}`, { isDefault: false });
+    expect(unmade.body.isDefault).toBe(false);
+    expect((await api('GET', '/api/admin/shipping-templates')).body.filter((x: { isDefault: boolean }) => x.isDefault)).toEqual([]);
+    expect((await api('DELETE', `/api/admin/shipping-templates/${t.id}`)).status).toBe(204);
+    const actions = (await world.api.instance.services.models.AuditLog.find({ action: /^shipping-template\./ }).lean()).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['shipping-template.create', 'shipping-template.update', 'shipping-template.delete']));
+  });
+
   it('is the owner’s: a shopper cannot list templates', async () => {
     expect((await api('GET', '/api/admin/shipping-templates', undefined, shopper)).status).toBe(403);
   });

@@ -1,6 +1,7 @@
 // The owner finds orders as a shop owner remembers them: by the recipient's name, phone (or its last 4 digits), a
 // product's name, part of the order number, the transaction id or the openid; within 待发货 / 待收货 / 售后中 tabs
 // with their counts. Search text is literal: regex metacharacters match themselves and nothing else.
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDRESS, adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
 
@@ -14,9 +15,23 @@ interface Placed {
   openid: string;
 }
 
-async function paidOrder(user: string, productName: string, recipient: { name: string; phone: string }): Promise<Placed> {
+/** A product with one uploaded photo, whose thumbnail the order's item keeps. */
+async function productWithPhoto(name: string): Promise<{ id: string; imageId: string }> {
+  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#a63' } }).jpeg().toBuffer();
+  const form = new FormData();
+  form.append('file', new Blob([jpeg], { type: 'image/jpeg' }), 'beans.jpg');
+  const uploaded = await fetch(`${world.api.url}/api/admin/images`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, body: form });
+  expect(uploaded.status).toBe(201);
+  const imageId = ((await uploaded.json()) as { id: string }).id;
+  const created = await call(world.api.url, 'POST', '/api/admin/products', { token: admin, body: { name, priceFen: 1000, stock: 10, images: [imageId] } });
+  expect(created.status).toBe(201);
+  return { id: created.body.id, imageId };
+}
+
+let coffeeImageId: string;
+
+async function paidOrder(user: string, product: { id: string }, recipient: { name: string; phone: string }): Promise<Placed> {
   const token = await shopperToken(world, user);
-  const product = await createProduct(world, admin, { name: productName, priceFen: 1000 });
   const placed = await call(world.api.url, 'POST', '/api/orders', {
     token,
     body: { items: [{ productId: product.id, quantity: 1 }], address: { ...ADDRESS, ...recipient } },
@@ -38,9 +53,11 @@ let kettle: Placed;
 beforeAll(async () => {
   world = await startWorld();
   admin = await adminToken(world);
-  coffee = await paidOrder('search-coffee', '云南咖啡豆', { name: '张三', phone: '13800001234' });
-  tea = await paidOrder('search-tea', '乌龙茶', { name: '李四', phone: '13911115678' });
-  kettle = await paidOrder('search-kettle', 'C++ 手冲壶', { name: '王五', phone: '13700009999' });
+  const beans = await productWithPhoto('云南咖啡豆');
+  coffeeImageId = beans.imageId;
+  coffee = await paidOrder('search-coffee', beans, { name: '张三', phone: '13800001234' });
+  tea = await paidOrder('search-tea', await createProduct(world, admin, { name: '乌龙茶', priceFen: 1000 }), { name: '李四', phone: '13911115678' });
+  kettle = await paidOrder('search-kettle', await createProduct(world, admin, { name: 'C++ 手冲壶', priceFen: 1000 }), { name: '王五', phone: '13700009999' });
   const shipped = await call(world.api.url, 'POST', `/api/admin/orders/${tea.id}/ship`, { token: admin, body: { expressCompany: 'SF', trackingNo: 'SF1' } });
   expect(shipped.status).toBe(200);
   const kettleToken = await shopperToken(world, 'search-kettle');
@@ -87,10 +104,13 @@ describe('owner order search', () => {
     expect((await list({ q: kettle.openid })).ids).toEqual(ids(kettle));
   });
 
-  it("lists the recipient's name and phone and the items in each row", async () => {
+  it("lists the recipient's name and phone and the items with their thumbnails in each row", async () => {
     const row = (await list({ q: '张三' })).items[0];
     expect(row.address).toMatchObject({ name: '张三', phone: '13800001234' });
-    expect(row.items[0]).toMatchObject({ name: '云南咖啡豆', quantity: 1 });
+    expect(row.items[0]).toMatchObject({ name: '云南咖啡豆', quantity: 1, imageUrl: `/api/images/${coffeeImageId}/thumb` });
+    const thumb = await fetch(`${world.api.url}${row.items[0].imageUrl}`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toMatch(/^image\//);
   });
 
   it('filters by tab, alone and with a search, and counts the tabs', async () => {

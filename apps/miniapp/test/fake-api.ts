@@ -3,6 +3,7 @@
 // stock reserved by orders, payment parameters, cancel, and a status that tests move by hand.
 import type { Address, AfterSale, Category, OrderItem, OrderStatus, PayParams, Product, Sku } from '@xiaodian/shared';
 import type { ShopperOrder } from '../src/api/orders';
+import type { StoreInfo } from '../src/api/store';
 import type { FakeAnswer, FakeRequest } from './fake-uni';
 
 export const API = 'http://127.0.0.1:3000';
@@ -18,6 +19,8 @@ export class FakeApi {
   templates: Record<string, string> = {};
   /** Valid owner binding codes → staff name (one use each). */
   readonly bindingCodes = new Map<string, string>();
+  /** What `GET /api/store` answers (the store-info page). */
+  store: StoreInfo = { name: '小店', afterSalePolicy: '订单确认收货后 7 天内，可在订单详情中申请售后。' };
   /** Photos uploaded (`POST /api/images`): file path → url. */
   readonly uploads: string[] = [];
   /** Valid tokens → user id. */
@@ -114,6 +117,9 @@ export class FakeApi {
     }
     if (req.method === 'GET' && path === '/api/categories') {
       return { status: 200, data: { items: this.categories } };
+    }
+    if (req.method === 'GET' && path === '/api/store') {
+      return { status: 200, data: this.store };
     }
     const product = /^\/api\/products\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && product) {

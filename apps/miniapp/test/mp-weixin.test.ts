@@ -138,6 +138,7 @@ function installWx() {
     stopPullDownRefresh: stub('stopPullDownRefresh', () => undefined),
     setNavigationBarTitle: stub('setNavigationBarTitle', () => undefined),
     previewImage: stub('previewImage', () => undefined),
+    makePhoneCall: stub('makePhoneCall', () => undefined),
   });
 }
 
@@ -218,7 +219,7 @@ describe('mp-weixin build output', () => {
     ]);
     expect(pages.some((p) => p.includes('admin'))).toBe(false);
     // The after-sale pages and the owner's binding page are subpackages, out of the main package.
-    expect(inspectMpWeixin(outDir).subpackageRoots).toEqual(['pages/after-sale/', 'pages/me/']);
+    expect(inspectMpWeixin(outDir).subpackageRoots).toEqual(['pages/after-sale/', 'pages/me/', 'pages/store/']);
     expect(existsSync(join(outDir, 'pages/after-sale/apply.js'))).toBe(true);
     expect(files.filter((f) => /admin/i.test(f))).toEqual([]);
     // Nor the H5-only code: the sandbox cashier and login, the admin API.
@@ -737,6 +738,26 @@ describe('mp-weixin after the payment: receipt, after-sale, messages', () => {
     expect(page.querySelector('#xd-binding-done')!.dom.textContent).toContain('店主 alice');
     const post = called('request').find((c) => String(c.args.url).endsWith('/api/wechat-binding'))!;
     expect(post.args.data).toEqual({ code: '123456' });
+  });
+
+  it('the store-info page shows the name, calls the service phone, offers WeChat customer service and the policy', async () => {
+    const store = { name: '山间茶铺', servicePhone: '400-800-1234', afterSalePolicy: '收货后 7 天内可申请售后。\n生鲜类商品恕不退换。' };
+    api.store = store;
+    calls.length = 0;
+    const page = mountPage('pages/store/info');
+    page.instance.onLoad!({});
+    await until('the store', () => Boolean(page.querySelector('#xd-store-name')));
+    expect(page.querySelector('#xd-store-name')!.dom.textContent!.trim()).toBe('山间茶铺');
+    expect(page.querySelector('#xd-store-policy')!.dom.textContent).toBe(store.afterSalePolicy);
+    // WeChat's customer-service chat: a button with open-type="contact", as wcc compiled it.
+    expect(page.querySelector('#xd-store-contact')!.dom.textContent!.trim()).toBe('联系客服');
+    expect(readFileSync(join(outDir, 'pages/store/info.wxml'), 'utf8')).toMatch(/<button[^>]*open-type="contact"/);
+    page.querySelector('#xd-store-phone')!.dispatchEvent('tap');
+    await until('the call', () => called('makePhoneCall').length === 1);
+    expect(called('makePhoneCall')[0]!.args).toMatchObject({ phoneNumber: '400-800-1234' });
+    // No token needed: a shopper can read the policy before signing in.
+    const get = called('request').find((c) => c.args.url === 'http://127.0.0.1:3000/api/store')!;
+    expect((get.args.header as Record<string, string>).Authorization).toBeUndefined();
   });
 });
 

@@ -157,7 +157,7 @@ describe('correcting a tracking number', () => {
     expect(wechat?.last.shipping_list[0]).toMatchObject({ tracking_no: 'YT9876543210', express_company: 'YTO' });
     const stored = (await services().models.Order.findById(order.id).lean<OrderDoc>())!;
     expect(stored.events.map((e) => e.code)).toEqual(['PLACED', 'PAID', 'SHIPPED', 'SHIPMENT_UPDATED']);
-    expect(stored.events.at(-1)).toMatchObject({ status: 'SHIPPED', data: { before: { trackingNo: 'SF1234567890' }, after: { trackingNo: 'YT9876543210' } } });
+    expect(stored.events.at(-1)).toMatchObject({ status: 'SHIPPED', data: { expressCompany: 'YTO', trackingNo: 'YT9876543210', before: { expressCompany: 'SF', trackingNo: 'SF1234567890' } } });
     const audit = await services().models.AuditLog.findOne({ orderId: order.id, action: 'order.shipment.update' }).lean();
     expect(audit).toBeTruthy();
   });

@@ -43,7 +43,8 @@ export async function correctShipment(s: Pick<Services, 'models'>, id: string, i
           // A fresh upload: the job's finish of an upload in flight matches the old numbers and so leaves this one PENDING.
           'shipping.upload': { status: 'PENDING', attempts: 0, nextAttemptAt: now },
         },
-        $push: { events: orderEvent('SHIPPED', 'SHIPMENT_UPDATED', { before, after: input }) },
+        // The new numbers at the top, as SHIPPED has them (the clients render both alike), the old ones beside.
+        $push: { events: orderEvent('SHIPPED', 'SHIPMENT_UPDATED', { expressCompany: input.expressCompany, trackingNo: input.trackingNo, before }) },
       },
       { returnDocument: 'after' },
     ).lean<OrderDoc>();

@@ -7,8 +7,9 @@ import { join, resolve } from 'node:path';
 export const appRoot = resolve(__dirname, '..');
 const require = createRequire(join(appRoot, 'package.json'));
 
-export function uniBuild(platform: 'h5' | 'mp-weixin'): string {
-  const outDir = join(appRoot, 'dist/test', platform);
+/** Builds into dist/test/<folder> (the platform's name unless told, so two test files can build at once). */
+export function uniBuild(platform: 'h5' | 'mp-weixin', folder: string = platform): string {
+  const outDir = join(appRoot, 'dist/test', folder);
   rmSync(outDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NODE_ENV: 'production', UNI_OUTPUT_DIR: outDir };
   // Vitest's own variables would make the child think it runs under Vitest.

@@ -8,7 +8,9 @@ import type { FakeAnswer, FakeRequest } from './fake-uni';
 
 export const API = 'http://127.0.0.1:3000';
 
-const err = (status: number, code: string, message: string): FakeAnswer => ({ status, data: { error: { code, message } } });
+/** An answer the fake API gives (never a network error). */
+type Answer = Exclude<FakeAnswer, 'network-error'>;
+const err = (status: number, code: string, message: string): Answer => ({ status, data: { error: { code, message } } });
 
 export class FakeApi {
   readonly products = new Map<string, Product>();
@@ -30,6 +32,8 @@ export class FakeApi {
   readonly rejectedCodes = new Set<string>();
   /** MAX_PENDING_ORDERS: unpaid orders one shopper may hold (then 409 TOO_MANY_PENDING_ORDERS). */
   maxPendingOrders = Infinity;
+  /** The shop's one shipping template, simplified: a flat fee per order, free from `freeAboveFen`. */
+  shipping: { feeFen: number; freeAboveFen?: number; undeliverable: string[] } = { feeFen: 0, undeliverable: [] };
   /** While set, placing an order answers 429 TOO_MANY_ATTEMPTS with this Retry-After (seconds). */
   orderRetryAfter: number | undefined;
   private seq = 0;
@@ -138,21 +142,9 @@ export class FakeApi {
         const error = { code: 'TOO_MANY_ATTEMPTS', message: `Too many orders in a short time; try again in ${wait} s` };
         return { status: 429, data: { error }, headers: { 'Retry-After': String(wait) } };
       }
-      const items = body.items as { productId: string; skuId?: string; quantity: number }[];
-      const picked: { p: Product; sku: Sku; quantity: number }[] = [];
-      for (const i of items) {
-        const p = this.products.get(i.productId);
-        if (!p) return err(409, 'OUT_OF_STOCK', 'Only 0 left');
-        // The API's rule: a product with several SKUs is ordered by SKU, and only by one of its own.
-        const sku = i.skuId === undefined ? (p.skus.length === 1 ? p.skus[0] : undefined) : p.skus.find((s) => s.id === i.skuId);
-        if (!sku) return err(400, 'VALIDATION_FAILED', i.skuId ? 'skuId is not one of the product’s SKUs' : 'skuId is required');
-        const ofProduct = items.filter((o) => o.productId === p.id).reduce((n, o) => n + o.quantity, 0);
-        if (p.maxPerOrder !== undefined && ofProduct > p.maxPerOrder) {
-          return err(409, 'LIMIT_PER_ORDER_EXCEEDED', `At most ${p.maxPerOrder} of “${p.name}” per order`);
-        }
-        if (sku.stock < i.quantity) return err(409, 'OUT_OF_STOCK', `Only ${sku.stock} left`);
-        picked.push({ p, sku, quantity: i.quantity });
-      }
+      const priced = this.price(body);
+      if ('status' in priced) return priced;
+      const { picked, shippingFeeFen } = priced;
       const pending = [...this.orders.values()].filter((o) => o.userId === userId && o.status === 'PENDING_PAYMENT').length;
       if (pending >= this.maxPendingOrders) {
         return err(409, 'TOO_MANY_PENDING_ORDERS', `You already have ${pending} unpaid orders; pay or cancel one first`);
@@ -177,8 +169,11 @@ export class FakeApi {
         orderNo: `261130${String(seq).padStart(4, '0')}`,
         outTradeNo: `XD${seq}`,
         status: 'PENDING_PAYMENT',
-        totalFen: lines.reduce((s, l) => s + l.priceFen * l.quantity, 0),
+        totalFen: lines.reduce((s, l) => s + l.priceFen * l.quantity, 0) + shippingFeeFen,
+        itemsFen: lines.reduce((s, l) => s + l.priceFen * l.quantity, 0),
+        shippingFeeFen,
         items: lines,
+        ...(typeof body.note === 'string' ? { buyerNote: body.note } : {}),
         ...(body.address ? { address: body.address as Address } : {}),
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + 900_000).toISOString(),
@@ -186,6 +181,12 @@ export class FakeApi {
       };
       this.orders.set(order.id, order);
       return { status: 201, data: this.view(order) };
+    }
+    if (req.method === 'POST' && path === '/api/orders/quote') {
+      const priced = this.price(body);
+      if ('status' in priced) return priced;
+      const itemsFen = priced.picked.reduce((n, { sku, quantity }) => n + sku.priceFen * quantity, 0);
+      return { status: 200, data: { itemsFen, shippingFeeFen: priced.shippingFeeFen, totalFen: itemsFen + priced.shippingFeeFen } };
     }
     if (req.method === 'POST' && path === '/api/wechat-binding') {
       const staffName = this.bindingCodes.get(String(body.code ?? ''));
@@ -257,6 +258,32 @@ export class FakeApi {
     }
     return err(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
   };
+
+  /** The API's checks of an order's items and address, in its order, and the shipping fee it would charge. */
+  private price(body: Record<string, unknown>): Answer | { picked: { p: Product; sku: Sku; quantity: number }[]; shippingFeeFen: number } {
+    const items = body.items as { productId: string; skuId?: string; quantity: number }[];
+    const picked: { p: Product; sku: Sku; quantity: number }[] = [];
+    for (const i of items) {
+      const p = this.products.get(i.productId);
+      if (!p) return err(409, 'OUT_OF_STOCK', 'Only 0 left');
+      // The API's rule: a product with several SKUs is ordered by SKU, and only by one of its own.
+      const sku = i.skuId === undefined ? (p.skus.length === 1 ? p.skus[0] : undefined) : p.skus.find((s) => s.id === i.skuId);
+      if (!sku) return err(400, 'VALIDATION_FAILED', i.skuId ? 'skuId is not one of the product’s SKUs' : 'skuId is required');
+      const ofProduct = items.filter((o) => o.productId === p.id).reduce((n, o) => n + o.quantity, 0);
+      if (p.maxPerOrder !== undefined && ofProduct > p.maxPerOrder) {
+        return err(409, 'LIMIT_PER_ORDER_EXCEEDED', `At most ${p.maxPerOrder} of “${p.name}” per order`);
+      }
+      if (sku.stock < i.quantity) return err(409, 'OUT_OF_STOCK', `Only ${sku.stock} left`);
+      picked.push({ p, sku, quantity: i.quantity });
+    }
+    const province = (body.address as Address | undefined)?.province;
+    if (province !== undefined && this.shipping.undeliverable.includes(province)) {
+      return { status: 409, data: { error: { code: 'NOT_DELIVERABLE', message: `${province} is not delivered to`, details: { province } } } };
+    }
+    const itemsFen = picked.reduce((n, { sku, quantity }) => n + sku.priceFen * quantity, 0);
+    const free = this.shipping.freeAboveFen !== undefined && itemsFen >= this.shipping.freeAboveFen;
+    return { picked, shippingFeeFen: free ? 0 : this.shipping.feeFen };
+  }
 
   /** The contract's rules for a new request, in the order the API checks them. */
   private requestAfterSale(order: ShopperOrder & { userId: string }, body: Record<string, unknown>): FakeAnswer {

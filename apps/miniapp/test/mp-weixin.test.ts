@@ -39,6 +39,8 @@ let payOutcome: 'success' | 'cancel' = 'success';
 let subscribeOutcome: 'accept' | 'fail' = 'accept';
 /** What happens when WeChat's confirm-receipt UI opens (the test moves the API as WeChat's push would). */
 let onBusinessView: (args: Record<string, unknown>) => void = () => undefined;
+/** The province of the address wx.chooseAddress answers. */
+let addressProvince = '广东省';
 let simulate: Simulate;
 let app: { onLaunch?(o: unknown): void } | undefined;
 
@@ -96,7 +98,7 @@ function installWx() {
         errMsg: 'chooseAddress:ok',
         userName: '张三',
         telNumber: '020-81167888',
-        provinceName: '广东省',
+        provinceName: addressProvince,
         cityName: '广州市',
         countyName: '海珠区',
         detailInfo: '新港中路397号',
@@ -203,6 +205,7 @@ beforeEach(() => {
   payOutcome = 'success';
   subscribeOutcome = 'accept';
   onBusinessView = () => undefined;
+  addressProvince = '广东省';
 });
 
 describe('mp-weixin build output', () => {
@@ -285,12 +288,31 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
       ]),
     );
     calls.length = 0;
+    // The shop charges ¥8.00 below ¥300.00 and does not deliver to Tibet: only the API's quote says so.
+    api.shipping = { feeFen: 800, freeAboveFen: 30000, undeliverable: ['西藏自治区'] };
     const page = mountPage('pages/checkout/index');
     await until('the checkout to render', () => page.dom.textContent!.includes('提交订单并支付'));
     expect(page.dom.textContent).toContain('¥228.80');
+    expect(page.querySelector('#xd-checkout-fee')!.dom.textContent!.trim()).toBe('选择收货地址后计算');
 
+    addressProvince = '西藏自治区';
     page.querySelector('#xd-choose-address')!.dispatchEvent('tap');
-    await until('the chosen address', () => page.dom.textContent!.includes('新港中路397号'));
+    await until('the refusal', () => page.dom.textContent!.includes('该地区暂不配送（西藏自治区）'));
+    page.querySelector('#xd-submit-order')!.dispatchEvent('tap');
+    await simulate.sleep(50);
+    expect(called('request').filter((c) => String(c.args.url).endsWith('/api/orders'))).toHaveLength(0);
+
+    addressProvince = '广东省';
+    page.querySelector('#xd-choose-address')!.dispatchEvent('tap');
+    await until('the fee', () => page.querySelector('#xd-checkout-fee')!.dom.textContent!.trim() === '¥8.00');
+    expect(page.querySelector('#xd-checkout-items')!.dom.textContent!.trim()).toBe('¥228.80');
+    expect(page.querySelector('#xd-checkout-total')!.dom.textContent!.trim()).toBe('¥236.80');
+    expect(page.dom.textContent).not.toContain('该地区暂不配送');
+    const quote = called('request').filter((c) => String(c.args.url).endsWith('/api/orders/quote')).at(-1)!;
+    expect(quote.args.data).not.toHaveProperty('shippingFeeFen');
+
+    page.querySelector('#xd-order-note')!.dispatchEvent('input', { detail: { value: ' 请放门卫 ' } });
+    await until('the counter', () => page.querySelector('#xd-order-note-count')!.dom.textContent!.trim() === '6/200');
 
     page.querySelector('#xd-submit-order')!.dispatchEvent('tap');
     await until('the cashier', () => called('requestPayment').length > 0);
@@ -310,7 +332,9 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
         detail: '新港中路397号',
         postalCode: '510000',
       },
+      note: '请放门卫',
     });
+    expect([...api.orders.values()][0]).toMatchObject({ itemsFen: 22880, shippingFeeFen: 800, totalFen: 23680, buyerNote: '请放门卫' });
     expect((create.args.header as Record<string, string>).Authorization).toMatch(/^Bearer token-/);
 
     const order = [...api.orders.values()][0]!;
@@ -492,9 +516,12 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
     expect(checkout.dom.textContent).toContain('¥59.00');
     checkout.querySelector('#xd-choose-address')!.dispatchEvent('tap');
     await until('the address', () => checkout.dom.textContent!.includes('新港中路397号'));
+    // The shop has no shipping fee here: the quote says 包邮.
+    await until('the quote', () => checkout.querySelector('#xd-checkout-fee')!.dom.textContent!.trim() === '包邮');
     checkout.querySelector('#xd-submit-order')!.dispatchEvent('tap');
     await until('the cashier', () => called('requestPayment').length > 0);
     const create = called('request').find((c) => c.args.method === 'POST' && String(c.args.url).endsWith('/api/orders'))!;
+    expect(create.args.data).not.toHaveProperty('note');
     expect((create.args.data as { items: unknown }).items).toEqual([{ productId: SHIRT.id, skuId: blueL.id, quantity: 1 }]);
     // The cart still holds what the spec picker put in it.
     expect((JSON.parse(String(storage.get('xd.cart'))) as unknown[]).length).toBe(2);

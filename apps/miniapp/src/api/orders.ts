@@ -1,4 +1,4 @@
-import type { CreateOrderInput, Order, PayParams } from '@xiaodian/shared';
+import type { CreateOrderInput, Order, OrderQuote, PayParams, QuoteOrderInput } from '@xiaodian/shared';
 import { http } from './http';
 
 /**
@@ -13,6 +13,14 @@ const path = (id: string) => `/api/orders/${encodeURIComponent(id)}`;
 /** `POST /api/orders` → 201 Order (PENDING_PAYMENT, stock reserved); 409 OUT_OF_STOCK reserves nothing. */
 export function createOrder(input: CreateOrderInput, toast = true): Promise<ShopperOrder> {
   return http.post<ShopperOrder>('/api/orders', input, { toast });
+}
+
+/**
+ * `POST /api/orders/quote` → what these items to this address cost, shipping fee included (nothing reserved);
+ * 409 NOT_DELIVERABLE (`details.province`) when the shop does not deliver there. The fee is the API's alone.
+ */
+export function quoteOrder(input: QuoteOrderInput): Promise<OrderQuote> {
+  return http.post<OrderQuote>('/api/orders/quote', input, { toast: false });
 }
 
 /** `GET /api/orders` — own orders, newest first. */

@@ -9,7 +9,7 @@ import { STORAGE_KEYS } from '@/utils/storage';
 import { useAddressStore } from './address';
 import { useCartStore } from './cart';
 import { useProductsStore } from './products';
-import { isLimitRefusal, useOrdersStore } from './orders';
+import { isLimitRefusal, undeliverableProvince, useOrdersStore } from './orders';
 import { connectHttpSession, useSessionStore } from './session';
 
 const ADDRESS: Address = {
@@ -42,6 +42,17 @@ async function orderTwoProducts() {
 }
 
 describe('orders store', () => {
+  it('quotes the shipping fee from the API, and names the province the shop does not deliver to', async () => {
+    api.shipping = { feeFen: 800, freeAboveFen: 20000, undeliverable: ['西藏自治区'] };
+    const orders = useOrdersStore();
+    const items = [{ productId: PRODUCTS[0]!.id, quantity: 2 }];
+    expect(await orders.quote({ items, address: ADDRESS })).toEqual({ itemsFen: 9980, shippingFeeFen: 800, totalFen: 10780 });
+    const far = await orders.quote({ items, address: { ...ADDRESS, province: '西藏自治区' } }).catch((err: unknown) => err);
+    expect(undeliverableProvince(far)).toBe('西藏自治区');
+    expect(undeliverableProvince(new Error('offline'))).toBeUndefined();
+    expect(api.orders.size).toBe(0);
+  });
+
   it('creates an order from the cart with the address, with the token, and lists it', async () => {
     const { orders, order, cart } = await orderTwoProducts();
     expect(order).toMatchObject({ status: 'PENDING_PAYMENT', totalFen: 2 * 4990 + 12900, address: ADDRESS });

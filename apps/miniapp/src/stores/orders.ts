@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { CreateOrderInput } from '@xiaodian/shared';
+import type { CreateOrderInput, OrderQuote, QuoteOrderInput } from '@xiaodian/shared';
 import * as ordersApi from '@/api/orders';
 import type { ShopperOrder } from '@/api/orders';
 import { isApiError } from '@/api/request';
@@ -19,6 +19,13 @@ export function isStockRefusal(err: unknown): boolean {
 /** The API refused an order over a product's 每单限购 (`maxPerOrder`). */
 export function isLimitRefusal(err: unknown): boolean {
   return isApiError(err) && err.code === 'LIMIT_PER_ORDER_EXCEEDED';
+}
+
+/** The API does not deliver to the address's province (`details.province`, or undefined for another error). */
+export function undeliverableProvince(err: unknown): string | undefined {
+  if (!isApiError(err) || err.code !== 'NOT_DELIVERABLE') return undefined;
+  const province = err.details?.province;
+  return typeof province === 'string' ? province : '';
 }
 
 /** The shopper's orders as the API last reported them. The API is the only authority on their status. */
@@ -53,6 +60,11 @@ export const useOrdersStore = defineStore('orders', () => {
     const order = upsert(await ordersApi.createOrder(input));
     listIds.value = [order.id, ...listIds.value.filter((id) => id !== order.id)];
     return order;
+  }
+
+  /** What the order would cost (items, the shop's shipping fee, total): the fee is always the API's. */
+  function quote(input: QuoteOrderInput): Promise<OrderQuote> {
+    return ordersApi.quoteOrder(input);
   }
 
   async function cancel(id: string): Promise<ShopperOrder> {
@@ -94,5 +106,5 @@ export const useOrdersStore = defineStore('orders', () => {
     return upsert(await ordersApi.confirmReceipt(id));
   }
 
-  return { listIds, byId, list, loadList, load, create, cancel, startPayment, confirmReceipt, upsert };
+  return { listIds, byId, list, loadList, load, create, quote, cancel, startPayment, confirmReceipt, upsert };
 });

@@ -237,6 +237,9 @@ describe('cart store', () => {
     // Sold-out lines stay visible but are not ordered nor counted in the total.
     expect(cart.orderItems).toEqual([{ productId: 'shirt', skuId: 'rM', quantity: 2 }]);
     expect(cart.totalFen).toBe(7000);
+    // The badge and 去结算 both count pieces; 去结算 leaves the sold-out ones out.
+    expect(cart.count).toBe(5);
+    expect(cart.orderableCount).toBe(2);
   });
 
   it('removes the SKUs an order took, keeping the product’s other SKUs', () => {

@@ -103,6 +103,8 @@ export const useCartStore = defineStore('cart', () => {
   const orderable = computed<CartLine[]>(() => lines.value.filter((l) => l.stock > 0 && l.quantity > 0));
   /** Number of pieces, for the badge. */
   const count = computed<number>(() => lines.value.reduce((n, l) => n + l.quantity, 0));
+  /** Pieces 去结算 orders: counted like the badge (pieces, not lines), less the sold-out lines it leaves out. */
+  const orderableCount = computed<number>(() => orderable.value.reduce((n, l) => n + l.quantity, 0));
   /** Sum of the orderable lines, in fen (the API recomputes it; this is for display). */
   const totalFen = computed<number>(() => orderable.value.reduce((sum, l) => sum + l.priceFen * l.quantity, 0));
   /** The body of `POST /api/orders` without the address: each SKU once (a line from before SKUs names none). */
@@ -256,6 +258,7 @@ export const useCartStore = defineStore('cart', () => {
     lines,
     orderable,
     count,
+    orderableCount,
     totalFen,
     orderItems,
     buyNow,

@@ -301,6 +301,14 @@ describe('orders and refunds', () => {
     await page.locator('#xd-admin-ship-company input').fill('顺丰速运');
     await page.locator('#xd-admin-ship-tracking input').fill('SF1234567890');
     await page.click('#xd-admin-ship-submit');
+    // A confirmation first: the parcel and the recipient; nothing is sent until it is confirmed.
+    expect(await page.locator('#xd-admin-ship-confirm-parcel').innerText()).toBe('快递 · 顺丰速运 SF1234567890');
+    expect(await page.locator('#xd-admin-ship-confirm').innerText()).toContain(ADDRESS.phone);
+    await page.click('#xd-admin-ship-cancel');
+    expect((await orderDetail(order.id)).status).toBe('PAID');
+    await page.click('#xd-admin-ship-submit');
+    await stack.screenshot(page, 'admin-ship-confirm');
+    await page.click('#xd-admin-ship-confirm-submit');
     await page.locator('#xd-admin-order-status[data-status="SHIPPED"]').waitFor();
     await page.locator('#xd-admin-shipping-upload[data-status]').waitFor();
     expect(await page.locator('#xd-admin-shipping').innerText()).toContain('SF1234567890');

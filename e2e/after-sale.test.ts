@@ -112,6 +112,7 @@ describe('after the payment', () => {
     await admin.locator('#xd-admin-ship-tracking input').fill('SF1300000013');
     await admin.waitForTimeout(150); // uni-h5's input throttle (see the console's INPUT_SETTLE_MS)
     await admin.click('#xd-admin-ship-submit');
+    await admin.click('#xd-admin-ship-confirm-submit');
     await admin.locator(`.detail[data-id="${orderId}"][data-status="SHIPPED"]`).waitFor();
     lastPage = admin;
 

@@ -145,6 +145,18 @@ describe('shipping and the list', () => {
     expect(orders.details['order-1']!.status).toBe('SHIPPED');
   });
 
+  it('checks the ship form for the confirmation without sending anything', async () => {
+    const orders = await start('staff');
+    const draft = orders.shipDraft('order-1');
+    expect(orders.checkShip('order-1')).toBe(false);
+    expect(draft.errors.trackingNo).toBeTruthy();
+    draft.trackingNo = 'SF123';
+    draft.expressCompany = '顺丰速运';
+    expect(orders.checkShip('order-1')).toBe(true);
+    expect(draft.errors).toEqual({});
+    expect(fakeUni().requests.some((r) => r.url.endsWith('/ship'))).toBe(false);
+  });
+
   it('sends filters and the page, leaving out empty ones', async () => {
     const orders = await start();
     await orders.search({ status: 'PAID', q: ' T1 ', from: '2026-05-01', to: '' });

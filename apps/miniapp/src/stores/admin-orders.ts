@@ -243,6 +243,16 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
 
   const shipsInFlight = new Map<string, Promise<boolean>>();
 
+  /** Checks the ship form before the confirmation is shown: its errors on the form, and whether it may go. */
+  function checkShip(orderId: string): boolean {
+    const draft = shipDrafts.value[orderId];
+    if (!draft) return false;
+    const parsed = shipInputOf(draft);
+    draft.errors = parsed.errors ?? {};
+    draft.failure = undefined;
+    return parsed.ok;
+  }
+
   /** Marks the order shipped (the API answers a repeat of the same parcel with success). */
   function submitShip(orderId: string): Promise<boolean> {
     const running = shipsInFlight.get(orderId);
@@ -302,6 +312,7 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     discardRefundDraft,
     submitRefund,
     shipDraft,
+    checkShip,
     submitShip,
   };
 });

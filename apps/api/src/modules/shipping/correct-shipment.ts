@@ -41,8 +41,11 @@ export async function correctShipment(s: Pick<Services, 'models'>, id: string, i
           'shipping.expressCompany': input.expressCompany,
           'shipping.trackingNo': input.trackingNo,
           // A fresh upload: the job's finish of an upload in flight matches the old numbers and so leaves this one PENDING.
-          'shipping.upload': { status: 'PENDING', attempts: 0, nextAttemptAt: now },
+          'shipping.upload.status': 'PENDING',
+          'shipping.upload.attempts': 0,
+          'shipping.upload.nextAttemptAt': now,
         },
+        $unset: { 'shipping.upload.lastError': 1, 'shipping.upload.at': 1 },
         // The new numbers at the top, as SHIPPED has them (the clients render both alike), the old ones beside.
         $push: { events: orderEvent('SHIPPED', 'SHIPMENT_UPDATED', { expressCompany: input.expressCompany, trackingNo: input.trackingNo, before }) },
       },

@@ -51,18 +51,27 @@ export function connectAdminSession(hooks: AdminSessionHooks): void {
  * reported as the end of the session. A late 401 for a token that has since been replaced is not.
  */
 export async function adminCall<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const token = session?.token();
-  if (!token) {
-    const err = new ApiError('http', 401, 'UNAUTHORIZED', '请先登录');
-    session?.expired(err, undefined);
-    throw err;
-  }
+  const token = adminToken();
   try {
     return await http.request<T>(path, { toast: false, ...options, auth: { bearer: token } });
   } catch (err) {
     if (isApiError(err) && err.status === 401) session?.expired(err, token);
     throw err;
   }
+}
+
+/** The admin token for a call made outside `http` (a file download); none ends the session, as in adminCall. */
+export function adminToken(): string {
+  const token = session?.token();
+  if (token) return token;
+  const err = new ApiError('http', 401, 'UNAUTHORIZED', '请先登录');
+  session?.expired(err, undefined);
+  throw err;
+}
+
+/** A call made outside `http` with `token` failed: a 401 ends the session, as in adminCall. */
+export function adminCallFailed(err: ApiError, token: string): void {
+  if (err.status === 401) session?.expired(err, token);
 }
 
 // ---- session and accounts ----

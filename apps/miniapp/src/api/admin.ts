@@ -238,8 +238,24 @@ export function listAudit(query: { productId?: string; orderId?: string; page?: 
 
 // ---- orders ----
 
+/** The console's work tabs: 待发货, 待收货, 售后中 (the API decides which orders each holds). */
+export const ORDER_TABS = ['TO_SHIP', 'TO_RECEIVE', 'AFTER_SALE'] as const;
+export type OrderTab = (typeof ORDER_TABS)[number];
+
+/** `GET /api/admin/orders/counts`: how many orders each tab holds now. */
+export interface OrderTabCounts {
+  toShip: number;
+  toReceive: number;
+  afterSale: number;
+}
+
+export function getOrderTabCounts(): Promise<OrderTabCounts> {
+  return adminCall<OrderTabCounts>('/api/admin/orders/counts');
+}
+
 export interface AdminOrdersFilter {
   status?: OrderStatus;
+  tab?: OrderTab;
   q?: string;
   /** Beijing days, YYYY-MM-DD. */
   from?: string;
@@ -248,7 +264,7 @@ export interface AdminOrdersFilter {
   pageSize?: number;
 }
 
-/** `GET /api/admin/orders?status=&q=&from=&to=&page=&pageSize=` → `{items, total}`, newest first. */
+/** `GET /api/admin/orders?status=&tab=&q=&from=&to=&page=&pageSize=` → `{items, total}`, newest first. */
 export function listAdminOrders(filter: AdminOrdersFilter): Promise<{ items: AdminOrder[]; total: number }> {
   const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '' && v !== undefined)) as RequestOptions['query'];
   return adminCall('/api/admin/orders', { query });

@@ -167,6 +167,34 @@ describe('shipping and the list', () => {
   });
 });
 
+describe('the work tabs', () => {
+  it('counts 待发货, 待收货 and 售后中, and a tab lists only its orders', async () => {
+    api.orders.set('order-2', { ...paidOrder('order-2', 500), status: 'SHIPPED' });
+    api.orders.set('order-3', { ...paidOrder('order-3', 700), status: 'REFUNDING' });
+    api.orders.set('order-4', { ...paidOrder('order-4', 900), shipBlocked: true });
+    const orders = await start();
+    await orders.search({ tab: 'TO_SHIP' });
+    await orders.loadTabCounts();
+    expect(orders.tabCounts).toEqual({ toShip: 1, toReceive: 1, afterSale: 1 });
+    const call = fakeUni().requests.filter((r) => r.url.includes('/api/admin/orders?')).at(-1)!;
+    expect(call.url).toBe('http://127.0.0.1:3000/api/admin/orders?tab=TO_SHIP&page=1&pageSize=20');
+    expect(orders.items.map((o) => o.id)).toEqual(['order-1']);
+    await orders.search({ tab: 'TO_RECEIVE' });
+    expect(orders.items.map((o) => o.id)).toEqual(['order-2']);
+  });
+
+  it('a failed count keeps the list', async () => {
+    const orders = await start();
+    await orders.loadTabCounts();
+    api.override(/\/api\/admin\/orders\/counts$/, { status: 500, data: { error: { code: 'INTERNAL', message: 'x' } } });
+    await orders.search({ tab: '' });
+    await orders.loadTabCounts();
+    expect(orders.tabCounts).toEqual({ toShip: 1, toReceive: 0, afterSale: 0 }); // the last counts stay
+    expect(orders.listStatus).toBe('ready');
+    expect(orders.items).toHaveLength(1);
+  });
+});
+
 describe("an order's audit", () => {
   it('reads what admins did to the order, by order', async () => {
     const orders = await start();

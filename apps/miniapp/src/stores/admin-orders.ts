@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { fenToYuan, type AdminOrder, type AdminOrderDetail, type AuditEntry, type OrderStatus, type RefundStarted } from '@xiaodian/shared';
-import { getAdminOrder, listAdminOrders, listAudit, refundOrder, shipOrder } from '@/api/admin';
+import { getAdminOrder, getOrderTabCounts, listAdminOrders, listAudit, refundOrder, shipOrder, type OrderTab, type OrderTabCounts } from '@/api/admin';
 import { listOrderMessages, reissueRefund, type OrderMessage } from '@/api/admin-after-sale';
 import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
@@ -12,7 +12,10 @@ import { newIdempotencyKey, refundInputOf, shipInputOf, type FormErrors, type Re
 
 export interface OrdersFilter {
   status: OrderStatus | '';
-  /** out_trade_no, transaction_id, openid, out_refund_no or order id (exact). */
+  /** A work tab (待发货 …), or '' for all orders. */
+  tab: OrderTab | '';
+  /** Exact ids (out_trade_no, transaction_id, openid, out_refund_no, order id), order-number digits, the
+   *  recipient's phone or its last 4, part of the recipient's or an item's name. */
   q: string;
   /** Beijing days, YYYY-MM-DD, or ''. */
   from: string;
@@ -50,7 +53,9 @@ export const PAGE_SIZE = 20;
 
 export const useAdminOrdersStore = defineStore('admin-orders', () => {
   /** The list's filters, as the form shows them (applied by `search`). */
-  const filter = ref<OrdersFilter>({ status: '', q: '', from: '', to: '' });
+  const filter = ref<OrdersFilter>({ status: '', tab: '', q: '', from: '', to: '' });
+  /** How many orders each tab holds, as last read (undefined until the first answer). */
+  const tabCounts = ref<OrderTabCounts>();
   /** The page shown, from 1. */
   const page = ref(1);
   /** The orders of that page, newest first. */
@@ -81,10 +86,13 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
   async function load(): Promise<void> {
     const seq = ++listSeq;
     listStatus.value = 'loading';
+    // The tab counts are a hint beside the list: their failure never hides it.
+    void loadTabCounts();
     try {
       const f = filter.value;
       const res = await listAdminOrders({
         status: f.status || undefined,
+        tab: f.tab || undefined,
         q: f.q.trim() || undefined,
         from: f.from || undefined,
         to: f.to || undefined,
@@ -99,6 +107,17 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
       if (seq !== listSeq) return;
       listError.value = errorMessage(err);
       listStatus.value = 'error';
+    }
+  }
+
+  let countsSeq = 0;
+  async function loadTabCounts(): Promise<void> {
+    const seq = ++countsSeq;
+    try {
+      const counts = await getOrderTabCounts();
+      if (seq === countsSeq) tabCounts.value = counts;
+    } catch {
+      // Keep the last counts: the list itself reports the connection's trouble.
     }
   }
 
@@ -287,6 +306,8 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
 
   return {
     filter,
+    tabCounts,
+    loadTabCounts,
     page,
     items,
     total,

@@ -216,8 +216,13 @@ export class FakeAdminApi {
       return { status: 204 };
     }
     if (req.method === 'GET' && path === '/api/admin/orders') {
-      const items = [...this.orders.values()];
+      const tab = url.searchParams.get('tab');
+      const items = [...this.orders.values()].filter((o) => !tab || inTab(o, tab));
       return { status: 200, data: { items, total: items.length } };
+    }
+    if (req.method === 'GET' && path === '/api/admin/orders/counts') {
+      const count = (tab: string) => [...this.orders.values()].filter((o) => inTab(o, tab)).length;
+      return { status: 200, data: { toShip: count('TO_SHIP'), toReceive: count('TO_RECEIVE'), afterSale: count('AFTER_SALE') } };
     }
     const detail = /^\/api\/admin\/orders\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && detail) {
@@ -411,4 +416,12 @@ export class FakeAdminApi {
     }
     return err(404, 'NOT_FOUND', 'Refund not found');
   }
+}
+
+/** The API's tabs, as GET /api/admin/orders?tab= has them. */
+function inTab(o: AdminOrderDetail, tab: string): boolean {
+  if (tab === 'TO_SHIP') return o.status === 'PAID' && !o.shipBlocked;
+  if (tab === 'TO_RECEIVE') return o.status === 'SHIPPED';
+  if (tab === 'AFTER_SALE') return o.status === 'REFUNDING' || Boolean((o as { openAfterSaleId?: string }).openAfterSaleId);
+  return false;
 }

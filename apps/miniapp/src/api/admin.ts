@@ -289,6 +289,14 @@ export function refundOrder(id: string, input: RefundInput, idempotencyKey: stri
   });
 }
 
+/**
+ * `PATCH /api/admin/orders/:id/shipment` → the order with the corrected numbers (SHIPPED orders only: 409
+ * ORDER_STATE otherwise, 409 CONFLICT when someone corrected it at the same moment); the same numbers answer 200.
+ */
+export function correctShipment(id: string, input: { expressCompany: string; trackingNo: string }): Promise<AdminOrder> {
+  return adminCall<AdminOrder>(`/api/admin/orders/${encodeURIComponent(id)}/shipment`, { method: 'PATCH', data: input });
+}
+
 /** `POST /api/admin/orders/:id/ship` → the order, SHIPPED; the same parcel again answers 200. */
 export function shipOrder(id: string, input: ShipInput): Promise<AdminOrder> {
   return adminCall<AdminOrder>(`/api/admin/orders/${encodeURIComponent(id)}/ship`, { method: 'POST', data: input });

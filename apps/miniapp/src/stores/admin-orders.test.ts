@@ -195,6 +195,43 @@ describe('the work tabs', () => {
   });
 });
 
+describe('tracking-number correction', () => {
+  const shipped = () => ({ ...paidOrder('order-1', 500), status: 'SHIPPED' as const, shipping: { expressCompany: '顺丰速运', trackingNo: 'SF1', shippedAt: '2026-11-30T01:00:00.000Z' } });
+
+  it('sends the trimmed numbers and shows the order as the API has it', async () => {
+    api.orders.set('order-1', shipped());
+    const orders = await start();
+    expect(await orders.correctTracking('order-1', { expressCompany: ' 中通快递 ', trackingNo: ' ZT9 ' })).toBeUndefined();
+    const call = fakeUni().requests.find((r) => r.method === 'PATCH')!;
+    expect(call.url).toBe('http://127.0.0.1:3000/api/admin/orders/order-1/shipment');
+    expect(call.data).toEqual({ expressCompany: '中通快递', trackingNo: 'ZT9' });
+    expect(orders.details['order-1']!.shipping).toMatchObject({ expressCompany: '中通快递', trackingNo: 'ZT9' });
+  });
+
+  it('an empty number is refused in Chinese before anything is sent', async () => {
+    api.orders.set('order-1', shipped());
+    const orders = await start();
+    expect(await orders.correctTracking('order-1', { expressCompany: '中通快递', trackingNo: ' ' })).toBe('请输入快递单号');
+    expect(fakeUni().requests.some((r) => r.method === 'PATCH')).toBe(false);
+  });
+
+  it("the API's refusals come back in Chinese", async () => {
+    const orders = await start(); // order-1 is PAID: nothing to correct
+    expect(await orders.correctTracking('order-1', { expressCompany: '中通快递', trackingNo: 'ZT9' })).toBe('订单状态已变化，请刷新后重试');
+    api.orders.set('order-1', shipped());
+    api.override(/\/shipment$/, { status: 409, data: { error: { code: 'CONFLICT', message: 'corrected at the same moment' } } });
+    expect(await orders.correctTracking('order-1', { expressCompany: '中通快递', trackingNo: 'ZT9' })).toBe('数据刚被修改，请刷新后重试');
+  });
+
+  it('a double press sends one request', async () => {
+    api.orders.set('order-1', shipped());
+    const orders = await start();
+    const form = { expressCompany: '中通快递', trackingNo: 'ZT9' };
+    await Promise.all([orders.correctTracking('order-1', form), orders.correctTracking('order-1', form)]);
+    expect(fakeUni().requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+});
+
 describe("an order's audit", () => {
   it('reads what admins did to the order, by order', async () => {
     const orders = await start();

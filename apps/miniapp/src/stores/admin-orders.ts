@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { fenToYuan, type AdminOrder, type AdminOrderDetail, type AuditEntry, type OrderStatus, type RefundStarted } from '@xiaodian/shared';
-import { getAdminOrder, getOrderTabCounts, listAdminOrders, listAudit, refundOrder, shipOrder, type OrderTab, type OrderTabCounts } from '@/api/admin';
+import { correctShipment, getAdminOrder, getOrderTabCounts, listAdminOrders, listAudit, refundOrder, shipOrder, type OrderTab, type OrderTabCounts } from '@/api/admin';
 import { listOrderMessages, reissueRefund, type OrderMessage } from '@/api/admin-after-sale';
 import { isApiError } from '@/api/request';
 import { errorMessage, type LoadStatus } from '@/composables/useLoad';
@@ -304,6 +304,34 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     return run;
   }
 
+  const correctionsInFlight = new Map<string, Promise<string | undefined>>();
+
+  /**
+   * Corrects a shipped order's company and tracking number (`PATCH …/shipment`). Resolves with undefined when
+   * done, else with why not, in Chinese; a second press while one is in flight gets the same answer.
+   */
+  function correctTracking(orderId: string, form: { expressCompany: string; trackingNo: string }): Promise<string | undefined> {
+    const running = correctionsInFlight.get(orderId);
+    if (running) return running;
+    const parsed = shipInputOf({ ...form, logisticsType: 1 });
+    if (!parsed.ok) return Promise.resolve(parsed.error);
+    const { expressCompany, trackingNo } = parsed.value;
+    const run = (async () => {
+      try {
+        await correctShipment(orderId, { expressCompany, trackingNo });
+        return undefined;
+      } catch (err) {
+        return errorMessage(err);
+      } finally {
+        correctionsInFlight.delete(orderId);
+        // Right or wrong, show the numbers the API now has (a CONFLICT means someone else's are there).
+        await loadDetail(orderId).catch(() => undefined);
+      }
+    })();
+    correctionsInFlight.set(orderId, run);
+    return run;
+  }
+
   return {
     filter,
     tabCounts,
@@ -335,5 +363,6 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     shipDraft,
     checkShip,
     submitShip,
+    correctTracking,
   };
 });

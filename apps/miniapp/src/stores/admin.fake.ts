@@ -249,6 +249,14 @@ export class FakeAdminApi {
       order.refunds.push({ outRefundNo, amountFen, reason: String(body.reason), status: 'PROCESSING', affectsOrder: true, createdAt: new Date().toISOString() });
       return { status: 201, data: { outRefundNo, status: 'PROCESSING' } };
     }
+    const shipment = /^\/api\/admin\/orders\/([^/]+)\/shipment$/.exec(path);
+    if (req.method === 'PATCH' && shipment) {
+      const order = this.orders.get(shipment[1]!);
+      if (!order) return err(404, 'NOT_FOUND', 'Order not found');
+      if (order.status !== 'SHIPPED' || !order.shipping) return err(409, 'ORDER_STATE', `A ${order.status} order's shipment is not corrected`);
+      order.shipping = { ...order.shipping, trackingNo: String(body.trackingNo), expressCompany: String(body.expressCompany) };
+      return { status: 200, data: structuredClone(order) };
+    }
     const ship = /^\/api\/admin\/orders\/([^/]+)\/ship$/.exec(path);
     if (req.method === 'POST' && ship) {
       const order = this.orders.get(ship[1]!);

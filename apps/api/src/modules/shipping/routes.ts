@@ -2,6 +2,7 @@
 // orders, payments and refunds) and confirming receipt.
 import Router from '@koa/router';
 import { Types } from 'mongoose';
+import { z } from 'zod';
 import { ownOrdersQuery } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError, notFound } from '../../errors';
@@ -15,6 +16,36 @@ import { syncOrderPayments } from '../payments/sync-payment';
 import { completeOrder } from './complete-order';
 import { shopperOrderView, shopperOrderViews } from './order-views';
 
+/** The shopper's order tabs (`?group=`): 待付款, 待发货, 待收货, 已完成 and 售后; absent: every order. */
+const ORDER_GROUPS = ['PENDING_PAYMENT', 'TO_SHIP', 'TO_RECEIVE', 'COMPLETED', 'AFTER_SALE'] as const;
+type OrderGroup = (typeof ORDER_GROUPS)[number];
+type OrderFilter = Record<string, unknown>;
+const ownOrdersGroupQuery = ownOrdersQuery.extend({ group: z.enum(ORDER_GROUPS).optional() });
+
+const STATUS_OF_GROUP: Record<Exclude<OrderGroup, 'AFTER_SALE'>, OrderDoc['status']> = {
+  PENDING_PAYMENT: 'PENDING_PAYMENT',
+  TO_SHIP: 'PAID',
+  TO_RECEIVE: 'SHIPPED',
+  COMPLETED: 'COMPLETED',
+};
+
+/**
+ * The filter of a group among the shopper's own orders. 售后: an open after-sale request, a refund status, or any
+ * refund the shopper sees on the order (the same refunds `orderRefundsOf` lists), whatever the order's status.
+ */
+async function groupFilter(s: Services, own: OrderFilter, group: OrderGroup | undefined): Promise<OrderFilter> {
+  if (!group) return own;
+  if (group !== 'AFTER_SALE') return { ...own, status: STATUS_OF_GROUP[group] };
+  const paid = await s.models.Order.find({ ...own, paidFen: { $gt: 0 } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  const refunded = paid.length
+    ? await s.models.Refund.find({ orderId: { $in: paid.map((o) => o._id) }, affectsOrder: true, reservedAt: { $exists: true } }, { orderId: 1 }).lean<{ orderId: Types.ObjectId }[]>()
+    : [];
+  return {
+    ...own,
+    $or: [{ openAfterSaleId: { $exists: true, $ne: null } }, { status: { $in: ['REFUNDING', 'REFUNDED'] } }, { _id: { $in: refunded.map((r) => r.orderId) } }],
+  };
+}
+
 /** `?sync=1` asks WeChat at most this often per order, across every instance. */
 const SYNC_THROTTLE_MS = 2_000;
 
@@ -23,8 +54,8 @@ export function shopperOrderRoutes(s: Services): Router {
   router.use(requireShopper(s.tokens));
 
   router.get('/', async (ctx) => {
-    const { page, pageSize } = parseInput(ownOrdersQuery, queryOf(ctx));
-    const own = { userId: new Types.ObjectId(shopperOf(ctx).userId), stage: 'PLACED' as const };
+    const { page, pageSize, group } = parseInput(ownOrdersGroupQuery, queryOf(ctx));
+    const own = await groupFilter(s, { userId: new Types.ObjectId(shopperOf(ctx).userId), stage: 'PLACED' }, group);
     const [orders, total] = await Promise.all([
       s.models.Order.find(own)
         .sort({ createdAt: -1, _id: -1 })

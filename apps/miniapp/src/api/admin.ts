@@ -1,6 +1,7 @@
 // Store admin API (H5 console only: nothing in the mp-weixin build imports this file). One typed function per
 // endpoint of docs/openapi.yaml's admin section. Every call but login carries the admin token; a 401 means the
 // session is over (expired, logged out elsewhere, role changed) and is reported to the admin store once.
+import type { BatchShipResult } from '@/utils/batch-ship';
 import type {
   AdminAccount,
   AdminLoginInput,
@@ -295,6 +296,14 @@ export function refundOrder(id: string, input: RefundInput, idempotencyKey: stri
  */
 export function correctShipment(id: string, input: { expressCompany: string; trackingNo: string }): Promise<AdminOrder> {
   return adminCall<AdminOrder>(`/api/admin/orders/${encodeURIComponent(id)}/shipment`, { method: 'PATCH', data: input });
+}
+
+/**
+ * `POST /api/admin/orders/ship-batch` (at most 500 rows) → one result per row, in order; a row's failure changes
+ * nothing and does not stop the others.
+ */
+export function shipBatch(rows: { orderNo: string; expressCompany: string; trackingNo: string }[]): Promise<{ results: BatchShipResult[] }> {
+  return adminCall<{ results: BatchShipResult[] }>('/api/admin/orders/ship-batch', { method: 'POST', data: { rows } });
 }
 
 /** `POST /api/admin/orders/:id/ship` → the order, SHIPPED; the same parcel again answers 200. */

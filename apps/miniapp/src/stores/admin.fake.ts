@@ -249,6 +249,19 @@ export class FakeAdminApi {
       order.refunds.push({ outRefundNo, amountFen, reason: String(body.reason), status: 'PROCESSING', affectsOrder: true, createdAt: new Date().toISOString() });
       return { status: 201, data: { outRefundNo, status: 'PROCESSING' } };
     }
+    if (req.method === 'POST' && path === '/api/admin/orders/ship-batch') {
+      const rows = body.rows as { orderNo: string; expressCompany: string; trackingNo: string }[];
+      const results = rows.map((row) => {
+        if (rows.filter((r) => r.orderNo === row.orderNo).length > 1) return { orderNo: row.orderNo, ok: false, code: 'CONFLICT' };
+        const order = [...this.orders.values()].find((o) => o.orderNo === row.orderNo);
+        if (!order) return { orderNo: row.orderNo, ok: false, code: 'NOT_FOUND' };
+        if (!inTab(order, 'TO_SHIP')) return { orderNo: row.orderNo, ok: false, code: 'ORDER_NOT_SHIPPABLE' };
+        order.status = 'SHIPPED';
+        order.shipping = { trackingNo: row.trackingNo, expressCompany: row.expressCompany, shippedAt: new Date().toISOString() };
+        return { orderNo: row.orderNo, ok: true };
+      });
+      return { status: 200, data: { results } };
+    }
     const shipment = /^\/api\/admin\/orders\/([^/]+)\/shipment$/.exec(path);
     if (req.method === 'PATCH' && shipment) {
       const order = this.orders.get(shipment[1]!);

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { batchResultText, readShipRows } from './batch-ship';
+
+describe('reading pasted shipping rows', () => {
+  const shippable = new Set(['2026113000001', '2026113000002', '2026113000003']);
+
+  it('reads spaces, tabs and commas, skips blank lines and keeps the line numbers', () => {
+    const rows = readShipRows('2026113000001 顺丰速运 SF1\n\n2026113000002\t中通快递\tZT2\r\n2026113000003，圆通速递，YT3', shippable);
+    expect(rows).toEqual([
+      { line: 1, orderNo: '2026113000001', expressCompany: '顺丰速运', trackingNo: 'SF1' },
+      { line: 3, orderNo: '2026113000002', expressCompany: '中通快递', trackingNo: 'ZT2' },
+      { line: 4, orderNo: '2026113000003', expressCompany: '圆通速递', trackingNo: 'YT3' },
+    ]);
+  });
+
+  it('flags unknown orders, duplicates and short lines before anything is sent', () => {
+    const rows = readShipRows('2026113000001 顺丰速运 SF1\n2026113000001 顺丰速运 SF9\n2026119999999 顺丰速运 SF2\n2026113000002 ZT2', shippable);
+    expect(rows.map((r) => r.problem)).toEqual(['订单号重复', '订单号重复', '不是待发货的订单', '格式应为：订单号 快递公司 单号']);
+  });
+
+  it('says each result in Chinese', () => {
+    expect(batchResultText({ orderNo: '1', ok: true })).toBe('已发货');
+    expect(batchResultText({ orderNo: '1', ok: false, code: 'NOT_FOUND' })).toBe('订单不存在');
+    expect(batchResultText({ orderNo: '1', ok: false, code: 'CONFLICT' })).toBe('订单号重复，均未发货');
+    expect(batchResultText({ orderNo: '1', ok: false, code: 'ORDER_NOT_SHIPPABLE' })).toMatch(/^订单当前不能发货/);
+  });
+});

@@ -1,0 +1,70 @@
+// Batch shipping in the console: the owner pastes (or picks) lines `订单号 快递公司 单号`; this reads them into rows,
+// flags what must not be sent before anything is, and says each result of POST /api/admin/orders/ship-batch in Chinese.
+
+/** One line read, with what is wrong with it (then it is not sent). */
+export interface BatchShipRow {
+  /** 1-based line of the pasted text. */
+  line: number;
+  orderNo: string;
+  expressCompany: string;
+  trackingNo: string;
+  problem?: string;
+}
+
+/** A row's outcome as the API answered it. */
+export interface BatchShipResult {
+  orderNo: string;
+  ok: boolean;
+  code?: 'NOT_FOUND' | 'ORDER_NOT_SHIPPABLE' | 'CONFLICT';
+}
+
+/** The most rows one request may carry (the API refuses more). */
+export const BATCH_SHIP_MAX_ROWS = 500;
+
+/**
+ * Reads the text into rows: blank lines are skipped; fields are split by spaces, tabs or commas (a spreadsheet
+ * pastes tabs); the first is the order number, the last the tracking number, those between the company.
+ * `shippable` holds the order numbers that are 待发货 now: another is flagged before sending (the API would
+ * refuse it anyway), as is an order number on two lines (the API would ship neither).
+ */
+export function readShipRows(text: string, shippable: ReadonlySet<string>): BatchShipRow[] {
+  const rows: BatchShipRow[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const fields = raw.split(/[\s,，]+/).filter(Boolean);
+    if (fields.length === 0) return;
+    const row: BatchShipRow = {
+      line: i + 1,
+      orderNo: fields[0] ?? '',
+      expressCompany: fields.slice(1, -1).join(' '),
+      trackingNo: fields.length > 1 ? fields.at(-1)! : '',
+    };
+    if (fields.length < 3) row.problem = '格式应为：订单号 快递公司 单号';
+    else if (row.orderNo.length > 32) row.problem = '订单号过长';
+    else if (row.expressCompany.length > 64) row.problem = '快递公司最多 64 个字';
+    else if (row.trackingNo.length > 128) row.problem = '单号最多 128 个字符';
+    rows.push(row);
+  });
+  const seen = new Map<string, number>();
+  for (const row of rows) seen.set(row.orderNo, (seen.get(row.orderNo) ?? 0) + 1);
+  for (const row of rows) {
+    if (row.problem) continue;
+    if ((seen.get(row.orderNo) ?? 0) > 1) row.problem = '订单号重复';
+    else if (!shippable.has(row.orderNo)) row.problem = '不是待发货的订单';
+  }
+  if (rows.filter((r) => !r.problem).length > BATCH_SHIP_MAX_ROWS) {
+    rows.slice(BATCH_SHIP_MAX_ROWS).forEach((r) => (r.problem ??= `一次最多 ${BATCH_SHIP_MAX_ROWS} 行`));
+  }
+  return rows;
+}
+
+const RESULT_TEXT: Record<NonNullable<BatchShipResult['code']>, string> = {
+  NOT_FOUND: '订单不存在',
+  ORDER_NOT_SHIPPABLE: '订单当前不能发货（已发货、未支付或售后中）',
+  CONFLICT: '订单号重复，均未发货',
+};
+
+/** A result, as the owner reads it. */
+export function batchResultText(result: BatchShipResult): string {
+  if (result.ok) return '已发货';
+  return result.code ? RESULT_TEXT[result.code] : '发货失败';
+}

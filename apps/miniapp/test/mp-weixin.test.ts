@@ -41,6 +41,12 @@ let subscribeOutcome: 'accept' | 'fail' = 'accept';
 let onBusinessView: (args: Record<string, unknown>) => void = () => undefined;
 /** The province of the address wx.chooseAddress answers. */
 let addressProvince = '广东省';
+/** WeChat's privacy check: whether the shopper has agreed to the privacy guide (tests not about it start agreed). */
+let privacyAgreed = true;
+type PrivacyAnswer = { event: 'agree'; buttonId: string } | { event: 'disagree' };
+/** The app's wx.onNeedPrivacyAuthorization listener, and how often one was registered. */
+let privacyListener: ((resolve: (answer: PrivacyAnswer) => void, eventInfo: { referrer: string }) => void) | undefined;
+let privacyRegistrations = 0;
 let simulate: Simulate;
 let app: { onLaunch?(o: unknown): void } | undefined;
 
@@ -68,6 +74,27 @@ function stub(apiName: string, answer: (args: Record<string, unknown>) => { ok: 
   };
 }
 
+/**
+ * A privacy API as WeChat runs it with `__usePrivacyCheck__`: until the shopper agrees, the call waits for the
+ * app's onNeedPrivacyAuthorization listener to resolve; 'agree' lets it go on, 'disagree' (or no listener) fails it.
+ */
+function privacyChecked(apiName: string, call: (opts?: Record<string, unknown>) => void) {
+  return (opts: Record<string, unknown> & { fail?(r: unknown): void } = {}) => {
+    if (privacyAgreed) return call(opts);
+    const refuse = () => setTimeout(() => opts.fail?.({ errMsg: `${apiName}:fail privacy permission is not authorized` }));
+    if (!privacyListener) return refuse();
+    privacyListener(
+      (answer) => {
+        calls.push({ api: 'privacyResolve', args: answer });
+        if (answer.event !== 'agree') return refuse();
+        privacyAgreed = true;
+        call(opts);
+      },
+      { referrer: apiName },
+    );
+  };
+}
+
 function installWx() {
   const wx = (globalThis as unknown as { wx: Record<string, unknown> }).wx;
   Object.assign(wx, {
@@ -92,7 +119,12 @@ function installWx() {
         ? { ok: true, res: { errMsg: 'requestPayment:ok' } }
         : { ok: false, res: { errMsg: 'requestPayment:fail cancel' } },
     ),
-    chooseAddress: stub('chooseAddress', () => ({
+    onNeedPrivacyAuthorization: (listener: typeof privacyListener) => {
+      privacyListener = listener;
+      privacyRegistrations += 1;
+    },
+    openPrivacyContract: stub('openPrivacyContract', () => undefined),
+    chooseAddress: privacyChecked('chooseAddress', stub('chooseAddress', () => ({
       ok: true,
       res: {
         errMsg: 'chooseAddress:ok',
@@ -105,7 +137,7 @@ function installWx() {
         postalCode: '510000',
         nationalCode: '510000',
       },
-    })),
+    }))),
     requestSubscribeMessage: stub('requestSubscribeMessage', (args) =>
       subscribeOutcome === 'accept'
         ? { ok: true, res: { errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries((args.tmplIds as string[]).map((id) => [id, 'accept'])) } }
@@ -116,7 +148,7 @@ function installWx() {
       return { ok: true, res: { errMsg: 'openBusinessView:ok' } };
     }),
     setClipboardData: stub('setClipboardData', () => undefined),
-    chooseImage: stub('chooseImage', () => ({ ok: true, res: { errMsg: 'chooseImage:ok', tempFilePaths: ['wxfile://tmp/crack.jpg'], tempFiles: [{ path: 'wxfile://tmp/crack.jpg', size: 1000 }] } })),
+    chooseImage: privacyChecked('chooseImage', stub('chooseImage', () => ({ ok: true, res: { errMsg: 'chooseImage:ok', tempFilePaths: ['wxfile://tmp/crack.jpg'], tempFiles: [{ path: 'wxfile://tmp/crack.jpg', size: 1000 }] } }))),
     uploadFile: (opts: Record<string, unknown> & { success?(r: unknown): void; fail?(r: unknown): void }) => {
       const header = (opts.header ?? {}) as Record<string, string>;
       calls.push({ api: 'uploadFile', args: { url: opts.url, filePath: opts.filePath, name: opts.name, header } });
@@ -169,6 +201,12 @@ function seedOrder(token: string, productIndex: number): string {
   return (res.data as { id: string }).id;
 }
 
+/** A cart stored before products had SKUs: its lines order their product's one SKU without naming it. */
+const CART_OF_TWO = JSON.stringify([
+  { productId: PRODUCTS[0]!.id, name: PRODUCTS[0]!.name, priceFen: 4990, stock: 3, quantity: 2 },
+  { productId: PRODUCTS[1]!.id, name: PRODUCTS[1]!.name, priceFen: 12900, stock: 10, quantity: 1 },
+]);
+
 const mounted: SimNode[] = [];
 function mountPage(page: string): SimNode {
   const id = simulate.load(join(outDir, page), { compiler: 'official', rootPath: outDir });
@@ -206,6 +244,7 @@ beforeEach(() => {
   subscribeOutcome = 'accept';
   onBusinessView = () => undefined;
   addressProvince = '广东省';
+  privacyAgreed = true;
 });
 
 describe('mp-weixin build output', () => {
@@ -278,15 +317,54 @@ describe('mp-weixin pages in miniprogram-simulate', () => {
     await until('the token is stored', () => storage.has('xd.session'));
   });
 
+  // These two come first among the checkout tests: the cart is read from storage once, by the first page using it.
+  it("checkout shows WeChat's privacy guide when WeChat asks before chooseAddress, and 同意 lets the address through", async () => {
+    expect(JSON.parse(readFileSync(join(outDir, 'app.json'), 'utf8'))).toMatchObject({ __usePrivacyCheck__: true });
+    if (!privacyListener) app!.onLaunch!({ path: 'pages/index/index', query: {}, scene: 1001 });
+    expect(privacyRegistrations).toBe(1);
+    privacyAgreed = false;
+    storage.set('xd.cart', CART_OF_TWO);
+    calls.length = 0;
+    const page = mountPage('pages/checkout/index');
+    await until('the checkout to render', () => page.dom.textContent!.includes('提交订单并支付'));
+    expect(byClass(page, 'xd-privacy-popup')).toEqual([]);
+
+    page.querySelector('#xd-choose-address')!.dispatchEvent('tap');
+    await until('the privacy popup', () => byClass(page, 'xd-privacy-popup').length === 1);
+    expect(byClass(page, 'xd-privacy-popup')[0]!.textContent).toContain('《小店隐私保护指引》');
+    expect(called('chooseAddress')).toEqual([]);
+    tap(byClass(page, 'xd-privacy-contract')[0]!);
+    await until('the privacy contract', () => called('openPrivacyContract').length === 1);
+
+    fire(byClass(page, 'xd-privacy-agree')[0]!, 'agreeprivacyauthorization');
+    await until('the address', () => page.dom.textContent!.includes('新港中路397号'));
+    expect(called('privacyResolve').map((c) => c.args)).toEqual([{ event: 'agree', buttonId: 'xd-privacy-agree' }]);
+    expect(called('chooseAddress')).toHaveLength(1);
+    expect(byClass(page, 'xd-privacy-popup')).toEqual([]);
+  });
+
+  it('拒绝 on the privacy guide resolves disagree: the popup closes and no address is taken', async () => {
+    if (!privacyListener) app!.onLaunch!({ path: 'pages/index/index', query: {}, scene: 1001 });
+    privacyAgreed = false;
+    storage.set('xd.cart', CART_OF_TWO);
+    calls.length = 0;
+    const page = mountPage('pages/checkout/index');
+    await until('the checkout to render', () => page.dom.textContent!.includes('提交订单并支付'));
+    page.querySelector('#xd-choose-address')!.dispatchEvent('tap');
+    await until('the privacy popup', () => byClass(page, 'xd-privacy-popup').length === 1);
+    tap(byClass(page, 'xd-privacy-disagree')[0]!);
+    await until('the popup to close', () => byClass(page, 'xd-privacy-popup').length === 0);
+    expect(called('privacyResolve').map((c) => c.args)).toEqual([{ event: 'disagree' }]);
+    await simulate.sleep(50);
+    expect(called('chooseAddress')).toEqual([]);
+    expect(page.dom.textContent).not.toContain('新港中路397号');
+    await until('the toast', () => called('showToast').length > 0);
+    expect(called('showToast').map((c) => c.args.title)).toEqual(['同意隐私保护指引后才能选择收货地址']);
+  });
+
   it('checkout takes the address from wx.chooseAddress and pays with exactly the API parameters', async () => {
-    // A cart stored before products had SKUs: its lines order their product's one SKU without naming it.
-    storage.set(
-      'xd.cart',
-      JSON.stringify([
-        { productId: PRODUCTS[0]!.id, name: PRODUCTS[0]!.name, priceFen: 4990, stock: 3, quantity: 2 },
-        { productId: PRODUCTS[1]!.id, name: PRODUCTS[1]!.name, priceFen: 12900, stock: 10, quantity: 1 },
-      ]),
-    );
+    // CART_OF_TWO: two lines stored before products had SKUs (the cart store read it at the privacy tests above).
+    storage.set('xd.cart', CART_OF_TWO);
     calls.length = 0;
     // The shop charges ¥8.00 below ¥300.00 and does not deliver to Tibet: only the API's quote says so.
     api.shipping = { feeFen: 800, freeAboveFen: 30000, undeliverable: ['西藏自治区'] };
@@ -815,10 +893,15 @@ let exparser: Exparser | undefined;
  * dispatchEvent does, since a page's querySelector cannot name an element inside one of its components.
  */
 function tap(el: Element) {
+  fire(el, 'tap');
+}
+
+/** Any event on a rendered element (WeChat's own, such as a button's agreeprivacyauthorization), as `tap` does. */
+function fire(el: Element, name: string) {
   const node = (el as unknown as { __wxElement?: unknown }).__wxElement;
   if (!node) throw new Error(`not a rendered element: ${el.outerHTML.slice(0, 120)}`);
   exparser ??= createRequire(createRequire(require.resolve('miniprogram-simulate')).resolve('j-component'))('miniprogram-exparser') as Exparser;
-  exparser.Event.dispatchEvent(node, exparser.Event.create('tap', {}, { bubbles: true, composed: true, capturePhase: true }));
+  exparser.Event.dispatchEvent(node, exparser.Event.create(name, {}, { bubbles: true, composed: true, capturePhase: true }));
 }
 
 function activeTab(page: SimNode): string {

@@ -732,6 +732,32 @@ describe('mp-weixin after the payment: receipt, after-sale, messages', () => {
     expect(completed.textContent).toContain('你已确认收货');
   });
 
+  it('the orders tabs: 全部 lists every order, 待付款 counts down, 待收货 offers 确认收货, a closed order says it expired', async () => {
+    const pending = seedOrder('token-tabs', 0);
+    const shipped = shippedOrder('token-tabs').id;
+    const expired = seedOrder('token-tabs', 0);
+    api.setStatus(expired, 'CLOSED');
+    Object.assign(api.orders.get(expired)!, { closedReason: 'EXPIRED' });
+    const page = mountPage('pages/orders/index');
+    (page.instance as { onShow?(): void }).onShow?.();
+    const cards = () => byClass(page, 'xd-order').map((c) => c.getAttribute('data-id'));
+    await until('the orders', () => cards().length === 3);
+    expect(byClass(page, 'xd-order-tab').map((t) => t.textContent!.trim())).toEqual(['全部', '待付款', '待发货', '待收货', '已完成', '售后']);
+    expect(byClass(page, 'xd-pay-countdown')[0]!.textContent!.trim()).toMatch(/^剩余 \d\d:\d\d 自动关闭$/);
+    expect(byClass(page, 'xd-order-closed-note').map((e) => e.textContent!.trim())).toEqual(['超时未支付，已关闭']);
+
+    tap(page.querySelector('#xd-order-tab-toReceive')!.dom);
+    await until('the 待收货 tab', () => cards().length === 1);
+    expect(cards()).toEqual([shipped]);
+    expect(byClass(page, 'xd-order-confirm')).toHaveLength(1);
+    tap(page.querySelector('#xd-order-tab-pending')!.dom);
+    await until('the 待付款 tab', () => cards()[0] === pending);
+    expect(cards()).toEqual([pending]);
+    tap(page.querySelector('#xd-order-tab-completed')!.dom);
+    await until('the empty 已完成 tab', () => cards().length === 0);
+    expect(page.dom.textContent).toContain('没有已完成的订单');
+  });
+
   it('with WeChat trade management, 确认收货 opens WeChat’s confirm UI and waits for the API to say COMPLETED', async () => {
     const order = shippedOrder('token-wechat', { transactionId: '4200000001202611300042', confirmInWechat: true });
     onBusinessView = () => setTimeout(() => api.complete(order.id, 'WECHAT'), 300);

@@ -320,6 +320,36 @@ describe('orders and refunds', () => {
   });
 });
 
+describe('batch shipping', () => {
+  it('ships three orders in one batch: picked or pasted, an unknown order flagged in the preview, each result in Chinese', async () => {
+    const orders = [
+      await paidOrder('admin-batch-1', [{ product: products.tea, quantity: 1 }]),
+      await paidOrder('admin-batch-2', [{ product: products.cups, quantity: 1 }]),
+      await paidOrder('admin-batch-3', [{ product: products.tea, quantity: 1 }]),
+    ];
+    const page = await newAdminPage();
+    await login(page, 'owner', 'owner-password');
+    await stack.open(page, '/pages/admin/orders');
+    await page.locator('.xd-admin-order-tab[data-tab="TO_SHIP"] .tab-count').waitFor();
+    await page.click('#xd-admin-batch-ship');
+    await page.click(`.xd-admin-batch-pick[data-order-no="${orders[0]!.orderNo}"]`);
+    // The picked order becomes a line of the text (the textarea shows the store's value on its next render).
+    await eventually(async () => (await page.locator('#xd-admin-batch-text textarea').inputValue()).includes(orders[0]!.orderNo!));
+    const lines = orders.map((o, i) => `${o.orderNo}\t顺丰速运\tSF900${i}`);
+    await page.locator('#xd-admin-batch-text textarea').fill([...lines, '2099010100001 顺丰速运 SF9999'].join('\n'));
+    await page.click('#xd-admin-batch-preview');
+    await page.locator('.xd-admin-batch-row').nth(3).waitFor();
+    expect(await page.locator('.xd-admin-batch-row.bad').innerText()).toContain('不是待发货的订单');
+    await page.click('#xd-admin-batch-apply');
+    await eventually(async () => (await page.locator('.xd-admin-batch-outcome', { hasText: '已发货' }).count()) === 3);
+    await stack.screenshot(page, 'admin-batch-ship');
+    for (const [i, o] of orders.entries()) {
+      expect(await orderDetail(o.id)).toMatchObject({ status: 'SHIPPED', shipping: { trackingNo: `SF900${i}`, expressCompany: '顺丰速运' } });
+    }
+    expect(errorsOf(page)).toEqual([]);
+  });
+});
+
 describe('staff', () => {
   it('the owner adds a staff account; staff sign in, see no refund or staff actions, and the API refuses a refund', async () => {
     const page = await newAdminPage();

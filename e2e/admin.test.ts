@@ -543,9 +543,10 @@ describe('dashboard', () => {
     await login(page, 'owner', 'owner-password');
     const today = page.locator('#xd-admin-sales-today');
     expect(await today.getAttribute('data-paid-fen')).toBe(String(res.body.today.paidFen));
-    // Every order this file paid today: five paid with a notification, one healed by reconciliation.
-    expect(res.body.today.orders).toBe(6);
-    expect(await today.getAttribute('data-orders')).toBe('6');
+    // Every order this file paid today: five paid with a notification, the batch-shipping test's three, and one
+    // healed by reconciliation.
+    expect(res.body.today.orders).toBe(9);
+    expect(await today.getAttribute('data-orders')).toBe('9');
     expect(await today.locator('.paid').innerText()).toBe(`¥${(res.body.today.paidFen / 100).toFixed(2)}`);
     expect(Number(await today.getAttribute('data-refunded-fen'))).toBeGreaterThan(0);
     // A picture: an SVG with bars, not a table.
@@ -554,10 +555,10 @@ describe('dashboard', () => {
     expect(await page.locator('#xd-admin-chart .xd-admin-chart-day').count()).toBe(30);
     await stack.screenshot(page, 'admin-dashboard');
 
-    // Every order of the day in the list, newest first: those six, and the one the products test placed and cancelled.
+    // Every order of the day in the list, newest first: those nine, and the one the products test placed and cancelled.
     await page.click('#xd-admin-nav-orders');
     await page.locator('.xd-admin-order').nth(6).waitFor();
-    expect(await page.locator('#xd-admin-page-info').getAttribute('data-total')).toBe('7');
+    expect(await page.locator('#xd-admin-page-info').getAttribute('data-total')).toBe('10');
     await stack.screenshot(page, 'admin-orders');
 
     // And on a phone.

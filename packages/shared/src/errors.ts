@@ -66,6 +66,10 @@ export const ERROR_CODES = [
   'TOO_LARGE',
   /** A shopper uploaded as many images today as a shopper may (the upload is not a file host). */
   'UPLOAD_LIMIT_REACHED',
+  /** An import that is not an .xlsx workbook (judged by its bytes: an .xls, a .csv or a renamed file is refused). */
+  'UNSUPPORTED_FILE',
+  /** An import whose sheets have no header row naming the columns it needs (`details.missing`: their names). */
+  'IMPORT_COLUMNS_MISSING',
   /** Anything the API did not expect: the message says only the request id to quote; details are in the log. */
   'INTERNAL',
   /** The order already has an open after-sale request: one at a time. */

@@ -48,6 +48,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   UNSUPPORTED_IMAGE: '只支持完整的 JPEG、PNG 或 WebP 图片',
   TOO_LARGE: '文件太大了（图片最大 5 MB）',
   UPLOAD_LIMIT_REACHED: '今天上传的图片已达上限，请明天再试',
+  UNSUPPORTED_FILE: '只能导入 .xlsx 格式的 Excel 表格',
+  IMPORT_COLUMNS_MISSING: '表格里没有找到订单号、快递公司、快递单号这几列',
   INTERNAL: '服务出错了，请稍后重试',
 };
 

@@ -6,9 +6,9 @@ import {
   AFTER_SALE_STATUS_LABELS,
   AFTER_SALE_TRANSITIONS,
   OPEN_AFTER_SALE_STATUSES,
-  createAfterSaleInput,
   isAfterSaleOpen,
-} from './after-sale';
+} from './after-sale-codes';
+import { createAfterSaleInput } from './after-sale';
 import { sourcesIn } from './order-status';
 
 describe('after-sale state machine', () => {

@@ -1,7 +1,6 @@
 // The after-sale form's rules, pure and unit-tested: the amount typed in yuan becomes fen exactly, at most
 // what is still refundable; a reason from the list; the shopper's words up to 200 characters; up to 6 photos.
-import { fenToYuan, yuanToFen, type AfterSaleReason, type AfterSaleType, type CreateAfterSaleInput } from '@xiaodian/shared';
-import { AFTER_SALE_REASONS, MAX_AFTER_SALE_IMAGES } from './after-sale-codes';
+import { AFTER_SALE_REASONS, MAX_AFTER_SALE_IMAGES, fenToYuan, yuanToFen, type AfterSaleReason, type AfterSaleType, type CreateAfterSaleInput } from '@xiaodian/shared';
 
 export const DESCRIPTION_MAX = 200;
 export { MAX_AFTER_SALE_IMAGES };

@@ -1,7 +1,6 @@
 // How after-sale requests read to a shopper: whether an order may have one, what it may still refund, each
 // step of a request with its time, and the refund's status. Pure and unit-tested; words from the codes.
-import type { AfterSale, AfterSaleStatus, AfterSaleType } from '@xiaodian/shared';
-import { AFTER_SALE_REASON_LABELS, AFTER_SALE_STATUS_LABELS, AFTER_SALE_TYPE_LABELS } from './after-sale-codes';
+import { AFTER_SALE_REASON_LABELS, AFTER_SALE_STATUS_LABELS, AFTER_SALE_TYPE_LABELS, type AfterSale, type AfterSaleStatus, type AfterSaleType } from '@xiaodian/shared';
 import type { ShopperOrder } from '@/api/orders';
 import { formatPrice } from './money';
 

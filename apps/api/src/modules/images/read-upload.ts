@@ -13,7 +13,7 @@ const tooLarge = (maxBytes: number) => new AppError('TOO_LARGE', { status: 413, 
 /** The bytes of the form field `field` (a file); 400 when there is none or the body is not multipart, 413 past `maxBytes`. */
 export async function readUploadedFile(ctx: Context, field: string, maxBytes: number): Promise<Buffer> {
   const req = ctx.req;
-  if (!ctx.is('multipart/form-data')) throw badRequest(`Send the image as multipart/form-data in the field "${field}"`);
+  if (!ctx.is('multipart/form-data')) throw badRequest(`Send the file as multipart/form-data in the field "${field}"`);
   const declared = Number(ctx.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes + FRAMING_BYTES) {
     // Known too large from the headers: refuse without parsing; the body is drained so the connection stays usable.
@@ -41,7 +41,7 @@ export async function readUploadedFile(ctx: Context, field: string, maxBytes: nu
         req.unpipe(parser);
         req.resume();
         reject(err);
-      } else if (!found) reject(badRequest(`The field "${field}" with the image is missing`));
+      } else if (!found) reject(badRequest(`The field "${field}" with the file is missing`));
       else resolve(Buffer.concat(chunks));
     };
     parser.on('file', (name, stream) => {

@@ -8,17 +8,15 @@ import { shipOrder } from './ship-order';
 /** A courier's import is a few hundred parcels a day for a small shop; more in one request is refused (400). */
 export const MAX_BATCH_ROWS = 500;
 
+/** One parcel: the batch's row, and what an imported sheet's line must read as to be sent. */
+export const shipBatchRow = z.object({
+  orderNo: plainText({ min: 1, max: 32 }),
+  expressCompany: plainText({ min: 1, max: 64 }),
+  trackingNo: plainText({ min: 1, max: 128 }),
+});
+
 export const shipBatchInput = z.object({
-  rows: z
-    .array(
-      z.object({
-        orderNo: plainText({ min: 1, max: 32 }),
-        expressCompany: plainText({ min: 1, max: 64 }),
-        trackingNo: plainText({ min: 1, max: 128 }),
-      }),
-    )
-    .min(1)
-    .max(MAX_BATCH_ROWS),
+  rows: z.array(shipBatchRow).min(1).max(MAX_BATCH_ROWS),
 });
 export type ShipBatchInput = z.infer<typeof shipBatchInput>;
 

@@ -3,10 +3,10 @@
 import { fenToYuan, type AdminRole } from '@xiaodian/shared';
 
 /** The console's sections: each is a page `pages/admin/<section>` and a link of the navigation. */
-export type AdminSection = 'dashboard' | 'orders' | 'after-sales' | 'products' | 'categories' | 'anomalies' | 'reconciliation' | 'staff' | 'store';
+export type AdminSection = 'dashboard' | 'orders' | 'after-sales' | 'products' | 'categories' | 'anomalies' | 'reconciliation' | 'staff' | 'store' | 'shipping-templates';
 
 /** Sections only some roles may open (absent: every signed-in admin). The API refuses the rest anyway (403). */
-const SECTION_ROLES: Partial<Record<AdminSection, AdminRole>> = { staff: 'owner', store: 'owner' };
+const SECTION_ROLES: Partial<Record<AdminSection, AdminRole>> = { staff: 'owner', store: 'owner', 'shipping-templates': 'owner' };
 
 /**
  * Whether a role may open a section: its navigation link is shown and its page loads only then; otherwise the

@@ -1,0 +1,95 @@
+// The console's 运费模板: the list (the default marked), create and edit through the form of
+// utils/shipping-templates.ts, make one the default, delete — a template products still use is refused by the API
+// (409 SHIPPING_TEMPLATE_IN_USE), shown in Chinese. After each change the list is read again, since making one
+// the default unmarks another.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { ShippingTemplate } from '@xiaodian/shared';
+import { createShippingTemplate, deleteShippingTemplate, listShippingTemplates, updateShippingTemplate } from '@/api/admin-shipping-templates';
+import { errorMessage } from '@/composables/useLoad';
+import { templateBodyOf, templateDraftOf, type RuleDraft, type TemplateDraft, type TemplateErrors } from '@/utils/shipping-templates';
+
+export type TemplateResult = { ok: true; template?: ShippingTemplate } | { ok: false; error: string; errors?: TemplateErrors };
+
+export const useAdminShippingTemplatesStore = defineStore('admin-shipping-templates', () => {
+  /** Every template, oldest first, as last read. */
+  const items = ref<ShippingTemplate[]>([]);
+  /** The form open on the page (a new template, or `editingId`'s), or none. */
+  const draft = ref<TemplateDraft | undefined>();
+  /** The template the form edits (undefined: a new one). */
+  const editingId = ref<string | undefined>();
+  /** The form's field errors from the last save. */
+  const errors = ref<TemplateErrors>({});
+
+  /** Opens the form on a stored template, or on a new one. */
+  function edit(id?: string): void {
+    const stored = id ? items.value.find((t) => t.id === id) : undefined;
+    editingId.value = stored?.id;
+    draft.value = templateDraftOf(stored);
+    errors.value = {};
+  }
+
+  function closeForm(): void {
+    draft.value = undefined;
+    editingId.value = undefined;
+    errors.value = {};
+  }
+
+  /** A rule of the open form: one of the named rules by index, or 其他地区. */
+  function ruleAt(index: number | 'other'): RuleDraft | undefined {
+    return index === 'other' ? draft.value?.other : draft.value?.rules[index];
+  }
+
+  /** Saves the open form; on success it closes, otherwise `errors` says why field by field. */
+  async function saveForm(): Promise<TemplateResult> {
+    if (!draft.value) return { ok: false, error: '没有打开的模板' };
+    const result = await save(editingId.value, draft.value);
+    if (result.ok) closeForm();
+    else errors.value = result.errors ?? {};
+    return result;
+  }
+
+  /** `GET /api/admin/shipping-templates`; rejects with the API's error (the page shows it). */
+  async function load(): Promise<ShippingTemplate[]> {
+    items.value = await listShippingTemplates();
+    return items.value;
+  }
+
+  async function act(run: () => Promise<ShippingTemplate | undefined>): Promise<TemplateResult> {
+    try {
+      const template = await run();
+      await load().catch(() => undefined);
+      return { ok: true, ...(template ? { template } : {}) };
+    } catch (err) {
+      return { ok: false, error: errorMessage(err) };
+    }
+  }
+
+  /** Creates a template (`id` absent) or replaces the stored one with the form. */
+  async function save(id: string | undefined, draft: TemplateDraft): Promise<TemplateResult> {
+    const body = templateBodyOf(draft);
+    if (!body.ok) return body;
+    if (!id) return act(() => createShippingTemplate({ ...body.value, isDefault: draft.isDefault }));
+    const before = items.value.find((t) => t.id === id);
+    if (before?.freeAboveFen !== undefined && body.value.freeAboveFen === undefined) {
+      // The API's PATCH merges the given fields over the stored ones and has no way to name "none" here.
+      const error = '已设置的包邮金额不能清空，可改为更高的金额';
+      return { ok: false, error, errors: { freeAboveYuan: error } };
+    }
+    return act(() => updateShippingTemplate(id, body.value));
+  }
+
+  /** Makes a template the store's default (products without their own template ship under it). */
+  function setDefault(id: string): Promise<TemplateResult> {
+    return act(() => updateShippingTemplate(id, { isDefault: true }));
+  }
+
+  async function remove(id: string): Promise<TemplateResult> {
+    return act(async () => {
+      await deleteShippingTemplate(id);
+      return undefined;
+    });
+  }
+
+  return { items, draft, editingId, errors, edit, closeForm, ruleAt, saveForm, load, save, setDefault, remove };
+});

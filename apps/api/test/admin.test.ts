@@ -166,7 +166,10 @@ describe('orders', () => {
     const mine = await list(`q=${a.openid}`);
     expect(mine.total).toBe(3);
     expect(mine.items.map((o) => o.id)).toEqual([c.order.id, b.order.id, a.order.id]); // newest first
-    expect(mine.items[2]).toMatchObject({ openid: a.openid, paidFen: 1000, status: 'PAID' });
+    expect(mine.items[2]).toMatchObject({ paidFen: 1000, status: 'PAID' });
+    // The payer's openid finds the order, but only the detail shows it.
+    expect(mine.items.every((o) => !('openid' in o))).toBe(true);
+    expect((await api('GET', `/api/admin/orders/${a.order.id}`)).body.openid).toBe(a.openid);
 
     expect((await list(`status=PAID&q=${a.openid}`)).items.map((o) => o.id)).toEqual([a.order.id]);
     expect((await list(`status=PENDING_PAYMENT&q=${a.openid}`)).total).toBe(2);

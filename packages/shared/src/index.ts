@@ -1,6 +1,7 @@
 export * from './money';
 export * from './beijing-days';
 export * from './order-status';
+export * from './order-groups';
 export * from './after-sale-codes';
 export * from './after-sale';
 export * from './order-events';

@@ -681,6 +681,13 @@ export const adminOrderDetail = adminOrder.extend({
 });
 export type AdminOrderDetail = z.infer<typeof adminOrderDetail>;
 
+/**
+ * A row of `GET /api/admin/orders`: the order without the payer's openid, which only the detail shows (the list
+ * names the recipient, and a list of openids is a list of who bought here).
+ */
+export const adminOrderRow = adminOrder.omit({ openid: true });
+export type AdminOrderRow = z.infer<typeof adminOrderRow>;
+
 /** `POST /api/admin/orders/:id/refunds` answers this (201). */
 export const refundStarted = z.object({ outRefundNo: z.string(), status: z.enum(REFUND_STATUSES) });
 export type RefundStarted = z.infer<typeof refundStarted>;

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { adminOrdersQuery, type AdminOrder } from '@xiaodian/shared';
+import { adminOrdersQuery, type AdminOrder, type AdminOrderRow } from '@xiaodian/shared';
 import { z } from 'zod';
 import type { Services } from '../../context';
 import { badRequest } from '../../errors';
@@ -26,7 +26,7 @@ export function beijingDayStart(date: string): Date {
  * out); by the recipient's phone (digits: the whole number or its end, such as the last 4); and by part of the
  * recipient's name or of an item's name. Text is matched literally (a regex metacharacter is just a character).
  */
-export async function listOrders(s: Pick<Services, 'models'>, query: AdminOrdersListQuery): Promise<{ items: AdminOrder[]; total: number }> {
+export async function listOrders(s: Pick<Services, 'models'>, query: AdminOrdersListQuery): Promise<{ items: AdminOrderRow[]; total: number }> {
   const { models } = s;
   const filter: Record<string, unknown> = { stage: 'PLACED' };
   if (query.status) filter.status = query.status;
@@ -74,5 +74,11 @@ export async function listOrders(s: Pick<Services, 'models'>, query: AdminOrders
       .lean<OrderDoc[]>(),
     models.Order.countDocuments(filter),
   ]);
-  return { items: orders.map((order) => toAdminOrder(order)), total };
+  return { items: orders.map((order) => rowOf(toAdminOrder(order))), total };
+}
+
+/** The order without the payer's openid: the detail shows it, the list names the recipient instead. */
+function rowOf(order: AdminOrder): AdminOrderRow {
+  const { openid: _openid, ...row } = order;
+  return row;
 }

@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { ownOrdersQuery } from '@xiaodian/shared';
+import { ORDER_GROUPS, ownOrdersQuery, STATUS_OF_ORDER_GROUP, type OrderGroup } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError, notFound } from '../../errors';
 import { requireShopper, shopperOf } from '../../http/auth';
@@ -16,18 +16,8 @@ import { syncOrderPayments } from '../payments/sync-payment';
 import { completeOrder } from './complete-order';
 import { shopperOrderView, shopperOrderViews } from './order-views';
 
-/** The shopper's order tabs (`?group=`): 待付款, 待发货, 待收货, 已完成 and 售后; absent: every order. */
-const ORDER_GROUPS = ['PENDING_PAYMENT', 'TO_SHIP', 'TO_RECEIVE', 'COMPLETED', 'AFTER_SALE'] as const;
-type OrderGroup = (typeof ORDER_GROUPS)[number];
 type OrderFilter = Record<string, unknown>;
 const ownOrdersGroupQuery = ownOrdersQuery.extend({ group: z.enum(ORDER_GROUPS).optional() });
-
-const STATUS_OF_GROUP: Record<Exclude<OrderGroup, 'AFTER_SALE'>, OrderDoc['status']> = {
-  PENDING_PAYMENT: 'PENDING_PAYMENT',
-  TO_SHIP: 'PAID',
-  TO_RECEIVE: 'SHIPPED',
-  COMPLETED: 'COMPLETED',
-};
 
 /**
  * The filter of a group among the shopper's own orders. 售后: an open after-sale request, a refund status, or any
@@ -35,7 +25,7 @@ const STATUS_OF_GROUP: Record<Exclude<OrderGroup, 'AFTER_SALE'>, OrderDoc['statu
  */
 async function groupFilter(s: Services, own: OrderFilter, group: OrderGroup | undefined): Promise<OrderFilter> {
   if (!group) return own;
-  if (group !== 'AFTER_SALE') return { ...own, status: STATUS_OF_GROUP[group] };
+  if (group !== 'AFTER_SALE') return { ...own, status: STATUS_OF_ORDER_GROUP[group] };
   const paid = await s.models.Order.find({ ...own, paidFen: { $gt: 0 } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
   const refunded = paid.length
     ? await s.models.Refund.find({ orderId: { $in: paid.map((o) => o._id) }, affectsOrder: true, reservedAt: { $exists: true } }, { orderId: 1 }).lean<{ orderId: Types.ObjectId }[]>()

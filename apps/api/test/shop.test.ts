@@ -1,8 +1,8 @@
 // Login, catalog, admin products and orders with stock: through HTTP against the embedded database and sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
-import { runReservationSweeper } from '../src/modules/orders/reservation-sweeper-job';
-import { reserveStock } from '../src/modules/orders/stock';
+import { runReservationSweeper, STUCK_RESERVATION_MS } from '../src/modules/orders/reservation-sweeper-job';
+import { reserveStock, stockSettledMark } from '../src/modules/orders/stock';
 import { ADDRESS, adminToken, call, createProduct, shopperToken, startWorld, type World } from './harness';
 
 let world: World;
@@ -246,6 +246,29 @@ describe('orders and stock', () => {
     expect((await models.Order.findById(paying.id).lean())?.stockSettled).toBe('COMMITTED');
 
     await runReservationSweeper(world.api.instance.services);
+    expect((await models.Product.findById(product.id).lean())?.stock).toBe(4);
+  });
+  it('settles the reservations of an order whose move wrote the settlement mark just before its process died, once', async () => {
+    const { models } = world.api.instance.services;
+    const token = await shopperToken(world, 'crash-after-marked-move');
+    const product = await createProduct(world, admin, { stock: 6 });
+    const place = async () => (await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 2 }] } })).body;
+    const closing = await place();
+    const paying = await place();
+    // What a crash right after a move that wrote stockSettledMark in its compare-and-set leaves: the new status and
+    // the mark, the reservations and the shopper's places untouched.
+    await models.Order.updateOne({ _id: closing.id }, { $set: { status: 'CLOSED', ...stockSettledMark('CLOSED') } });
+    await models.Order.updateOne({ _id: paying.id }, { $set: { status: 'PAID', paidFen: 3998, ...stockSettledMark('PAID') } });
+
+    // Reservations are settled once they are older than an order takes to be written.
+    const later = new Date(Date.now() + 2 * STUCK_RESERVATION_MS);
+    await runReservationSweeper(world.api.instance.services, later);
+    expect((await models.Product.findById(product.id).lean())?.stock).toBe(4);
+    expect((await models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(0);
+    expect((await models.PendingOrderSlots.findById((await models.Order.findById(paying.id).lean())?.userId).lean())?.count).toBe(0);
+
+    // Running it again settles nothing twice.
+    await runReservationSweeper(world.api.instance.services, later);
     expect((await models.Product.findById(product.id).lean())?.stock).toBe(4);
   });
 });

@@ -2,26 +2,40 @@
 // A place is taken before the order is written and given back once the order leaves PENDING_PAYMENT (closed or
 // paid, with its stock: settleOrderStock) or is abandoned; the reservation sweeper gives back places whose order
 // is gone or no longer pending, so a crash anywhere in between leaves the count wrong for a minute at most.
-import type { Types } from 'mongoose';
+import type { mongo, Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 
+/** A shopper's places as stored (model.ts), as the driver's collection sees them. */
+interface PendingPlacesRecord {
+  _id: Types.ObjectId;
+  count: number;
+  orders: { orderId: Types.ObjectId; at: Date }[];
+}
+// The hot path writes through the driver's collection: ObjectIds, numbers and dates need no casting by mongoose.
+const places = (models: Models) => models.PendingOrderSlots.collection as unknown as mongo.Collection<PendingPlacesRecord>;
+
 /** Takes a place for `orderId` unless the shopper already holds `max` (or this order holds one already). */
 export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, max: number): Promise<boolean> {
-  // The shopper's document first (an upsert guarded by the count would meet the unique _id when full).
-  await models.PendingOrderSlots.updateOne({ _id: userId }, { $setOnInsert: { count: 0, orders: [] } }, { upsert: true }).catch((err: unknown) => {
-    if (!isDuplicateKeyError(err)) throw err;
-  });
-  const res = await models.PendingOrderSlots.updateOne(
-    { _id: userId, count: { $lt: max }, 'orders.orderId': { $ne: orderId } },
-    { $inc: { count: 1 }, $push: { orders: { orderId, at: new Date() } } },
-  );
-  return res.modifiedCount === 1;
+  // One command: the guarded update, upserting a new shopper's document. When the shopper's document exists but the
+  // guard refuses (full, or this order holds a place already), the upsert tries to insert a second document with
+  // the same _id and meets the unique index: that refusal is the answer.
+  try {
+    const res = await places(models).updateOne(
+      { _id: userId, count: { $lt: max }, 'orders.orderId': { $ne: orderId } },
+      { $inc: { count: 1 }, $push: { orders: { orderId, at: new Date() } } },
+      { upsert: true },
+    );
+    return res.modifiedCount === 1 || res.upsertedCount === 1;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
+  }
 }
 
 /** Gives the order's place back; a no-op when it holds none (given back already, or never taken). */
 export async function releasePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId): Promise<boolean> {
-  const res = await models.PendingOrderSlots.updateOne({ _id: userId, 'orders.orderId': orderId }, { $inc: { count: -1 }, $pull: { orders: { orderId } } });
+  const res = await places(models).updateOne({ _id: userId, 'orders.orderId': orderId }, { $inc: { count: -1 }, $pull: { orders: { orderId } } });
   return res.modifiedCount === 1;
 }
 

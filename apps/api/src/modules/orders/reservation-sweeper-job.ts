@@ -1,7 +1,7 @@
 import type { Services } from '../../context';
 import type { OrderDoc } from './model';
 import { releasePendingPlace, releaseStalePendingPlaces } from './pending-orders';
-import { releaseOrderStock, releaseOrphanReservations, settleOrderStock } from './stock';
+import { releaseOrderStock, settleLeftoverReservations, settleOrderStock } from './stock';
 
 /** An order still reserving after this long belongs to a process that died mid-way. */
 export const STUCK_RESERVATION_MS = 60_000;
@@ -13,7 +13,8 @@ export const STUCK_RESERVATION_MS = 60_000;
  *  - reservations whose order does not exist (a process died between a reservation and giving it back, or
  *    between the deletion above and the release): released;
  *  - between an order closing or being paid and its reservations being settled: settles them (released for a
- *    closed order, committed as a sale for a paid one), exactly once;
+ *    closed order, committed as a sale for a paid one), exactly once — found by their reservations when the move
+ *    wrote stockSettledMark, by the missing mark otherwise;
  *  - a shopper's place among MAX_PENDING_ORDERS held for an order that is gone or no longer pending: given back.
  * Returns how many orders, reservations and places it repaired.
  */
@@ -34,9 +35,9 @@ export async function runReservationSweeper(s: Services, now = new Date(), limit
     swept++;
     s.logger.warn({ orderId: String(order._id) }, 'released the stock of a half-created order');
   }
-  const orphans = await releaseOrphanReservations(s.models, cutoff, limit);
-  if (orphans > 0) s.logger.warn({ orphans }, 'released reservations whose order does not exist');
-  swept += orphans;
+  const leftovers = await settleLeftoverReservations(s.models, cutoff, limit);
+  if (leftovers > 0) s.logger.warn({ leftovers }, 'settled reservations whose order does not exist or is no longer pending');
+  swept += leftovers;
   const unsettled = await s.models.Order.find({ stockSettled: { $exists: false }, stage: 'PLACED', status: { $ne: 'PENDING_PAYMENT' } })
     .limit(limit)
     .lean<OrderDoc[]>();

@@ -1,7 +1,7 @@
 // Stock moves only through guarded single-document updates on the SKU: the stock count and the order's
 // reservation entry change together, so each of take / release / commit happens exactly once. The product's
 // summary (its stock in total) follows each change; it is for display, the SKU is what sells.
-import type { Types } from 'mongoose';
+import type { mongo, Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { refreshProductSummary } from '../catalog/sku-summary';
 import { releasePendingPlace } from './pending-orders';
@@ -13,33 +13,77 @@ export function skuOf(item: { productId: Types.ObjectId; skuId?: Types.ObjectId 
   return item.skuId ?? item.productId;
 }
 
+/**
+ * Refreshes are coalesced per product within this process: while one is waiting to start, later changes join it
+ * (it reads the SKUs after all of them); while one is running, the next change queues exactly one more after it.
+ * So every SKU change is still followed by a refresh that read it, and a burst of buyers of one product (a flash
+ * sale) costs a few refreshes instead of one each (three commands apiece, all on the same product).
+ */
+interface SummaryRefresh {
+  started: boolean;
+  done: Promise<void>;
+}
+const summaryRefreshes = new WeakMap<Models, Map<string, SummaryRefresh>>();
+
+export function refreshSummaryAfterChange(models: Models, productId: Types.ObjectId): Promise<void> {
+  let refreshes = summaryRefreshes.get(models);
+  if (!refreshes) summaryRefreshes.set(models, (refreshes = new Map()));
+  const key = String(productId);
+  const last = refreshes.get(key);
+  if (last && !last.started) return last.done;
+  const refresh: SummaryRefresh = { started: false, done: Promise.resolve() };
+  refresh.done = (last ? last.done.catch(() => undefined) : Promise.resolve())
+    .then(() => {
+      refresh.started = true;
+      return refreshProductSummary(models, productId);
+    })
+    .finally(() => {
+      if (refreshes.get(key) === refresh) refreshes.delete(key);
+    });
+  refreshes.set(key, refresh);
+  return refresh.done;
+}
+
+// The hot path writes through the driver's collection: these filters and updates hold only ObjectIds, numbers
+// and dates already of their stored types, so mongoose's casting and hydration would only cost time.
+/** The stock fields of a SKU as stored (catalog/model.ts), as the driver's collection sees them. */
+interface SkuStockRecord {
+  _id: Types.ObjectId;
+  productId: Types.ObjectId;
+  stock: number;
+  onShelf?: boolean;
+  reservations: { orderId: Types.ObjectId; quantity: number; at: Date }[];
+}
+const skuStock = (models: Models) => models.Sku.collection as unknown as mongo.Collection<SkuStockRecord>;
+
 /** Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation. */
 export async function reserveStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
-  const sku = await models.Sku.findOneAndUpdate(
+  const sku = await skuStock(models).findOneAndUpdate(
     { _id: skuId, onShelf: { $ne: false }, stock: { $gte: quantity }, 'reservations.orderId': { $ne: orderId } },
     { $inc: { stock: -quantity }, $push: { reservations: { orderId, quantity, at: new Date() } } },
     { projection: { productId: 1 } },
-  ).lean();
+  );
   if (!sku) return false;
-  await refreshProductSummary(models, sku.productId);
+  await refreshSummaryAfterChange(models, sku.productId);
   return true;
 }
 
 /** Puts the order's reserved quantity back on the SKU; a no-op when it holds none (already released). */
 export async function releaseStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
-  const sku = await models.Sku.findOneAndUpdate(
+  const sku = await skuStock(models).findOneAndUpdate(
     { _id: skuId, 'reservations.orderId': orderId },
     { $inc: { stock: quantity }, $pull: { reservations: { orderId } } },
     { projection: { productId: 1 } },
-  ).lean();
+  );
   if (!sku) return false;
-  await refreshProductSummary(models, sku.productId);
+  await refreshSummaryAfterChange(models, sku.productId);
   return true;
 }
 
 /** A paid order's reservation becomes a sale: the entry goes, the stock stays taken. */
-export async function commitStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId): Promise<void> {
-  await models.Sku.updateOne({ _id: skuId, 'reservations.orderId': orderId }, { $pull: { reservations: { orderId } } });
+export async function commitStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId): Promise<boolean> {
+  const res = await skuStock(models).updateOne({ _id: skuId, 'reservations.orderId': orderId }, { $pull: { reservations: { orderId } } });
+  return res.modifiedCount === 1;
 }
 
 export async function releaseOrderStock(models: Models, order: { _id: Types.ObjectId; items: OrderItemRef[] }): Promise<void> {
@@ -51,39 +95,59 @@ export async function commitOrderStock(models: Models, order: { _id: Types.Objec
 }
 
 /**
+ * What a move out of PENDING_PAYMENT owes the stock, to be written in the move's own compare-and-set (`set`): the
+ * mark says which way the order's reservations go, and the reservation entries on the SKUs say what is still to
+ * do. So the mark costs no command of its own, and a process that dies between the move and settleOrderStock
+ * leaves reservations of an order that is no longer pending, which the sweeper settles (settleLeftoverReservations).
+ */
+export function stockSettledMark(to: 'PAID' | 'CLOSED'): { stockSettled: 'COMMITTED' | 'RELEASED' } {
+  return { stockSettled: to === 'CLOSED' ? 'RELEASED' : 'COMMITTED' };
+}
+
+/**
  * Settles an order's reservations once it has left PENDING_PAYMENT: back on the shelf when it closed, a sale
  * when it was paid. Safe to repeat and to race (every step is exactly-once on the SKU), which is what lets
  * the sweeper finish the job of a process that died between the status change and this.
  */
 export async function settleOrderStock(
   models: Models,
-  order: { _id: Types.ObjectId; userId?: Types.ObjectId; status: string; items: OrderItemRef[] },
+  order: { _id: Types.ObjectId; userId?: Types.ObjectId; status: string; items: OrderItemRef[]; stockSettled?: string | null },
 ): Promise<void> {
   if (order.status === 'PENDING_PAYMENT') return;
-  // No longer unpaid: the shopper's place among MAX_PENDING_ORDERS goes back with the stock.
-  if (order.userId) await releasePendingPlace(models, order.userId, order._id);
   const closed = order.status === 'CLOSED';
-  if (closed) await releaseOrderStock(models, order);
-  else await commitOrderStock(models, order);
-  await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: { stockSettled: closed ? 'RELEASED' : 'COMMITTED' } });
+  await Promise.all([
+    // No longer unpaid: the shopper's place among MAX_PENDING_ORDERS goes back with the stock.
+    order.userId ? releasePendingPlace(models, order.userId, order._id) : undefined,
+    closed ? releaseOrderStock(models, order) : commitOrderStock(models, order),
+  ]);
+  // A move that wrote stockSettledMark in its compare-and-set needs no second write.
+  if (!order.stockSettled) {
+    await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: { stockSettled: closed ? 'RELEASED' : 'COMMITTED' } });
+  }
 }
 
 /**
- * Releases reservations, taken before `cutoff`, whose order does not exist: an order is written before it reserves
- * anything and deleted only while RESERVING, so such a reservation is what a process left when it died between a
- * reservation and giving it back (or between the sweeper deleting a stuck order and releasing its stock).
+ * Settles reservations, taken before `cutoff`, whose order does not exist or is no longer pending. An order is
+ * written before it reserves anything and deleted only while RESERVING, so a reservation without its order is
+ * what a process left when it died between a reservation and giving it back (or between the sweeper deleting a
+ * stuck order and releasing its stock): released. A reservation of a closed order is released, one of a paid
+ * order committed: what a process left when it died between the order's move and settleOrderStock.
  */
-export async function releaseOrphanReservations(models: Models, cutoff: Date, limit: number): Promise<number> {
+export async function settleLeftoverReservations(models: Models, cutoff: Date, limit: number): Promise<number> {
   const skus = await models.Sku.find({ 'reservations.at': { $lte: cutoff } }, { reservations: 1 }).limit(limit).lean();
   const held = skus.flatMap((s) =>
     (s.reservations ?? []).filter((r) => r.at && r.at <= cutoff).map((r) => ({ skuId: s._id, orderId: r.orderId, quantity: r.quantity ?? 0 })),
   );
   if (held.length === 0) return 0;
-  const existing = await models.Order.find({ _id: { $in: held.map((h) => h.orderId) } }, { _id: 1 }).lean();
-  const exists = new Set(existing.map((o) => String(o._id)));
-  let released = 0;
+  const orders = await models.Order.find({ _id: { $in: held.map((h) => h.orderId) } }, { status: 1 }).lean();
+  const statusOf = new Map(orders.map((o) => [String(o._id), o.status]));
+  let settled = 0;
   for (const r of held) {
-    if (!exists.has(String(r.orderId)) && (await releaseStock(models, r.skuId, r.orderId, r.quantity))) released++;
+    const status = statusOf.get(String(r.orderId));
+    if (status === 'PENDING_PAYMENT') continue;
+    if (status === undefined || status === 'CLOSED') {
+      if (await releaseStock(models, r.skuId, r.orderId, r.quantity)) settled++;
+    } else if (await commitStock(models, r.skuId, r.orderId)) settled++;
   }
-  return released;
+  return settled;
 }

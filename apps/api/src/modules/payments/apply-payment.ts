@@ -8,7 +8,7 @@ import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { moveOrder } from '../orders/move-order';
 import { outboxEntry } from '../orders/outbox';
-import { settleOrderStock } from '../orders/stock';
+import { settleOrderStock, stockSettledMark } from '../orders/stock';
 import { moveAttempt } from './move-attempt';
 import { recordAnomaly } from '../anomalies/record-anomaly';
 
@@ -98,7 +98,7 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
     id: attempt.orderId,
     from: 'PENDING_PAYMENT',
     to: 'PAID',
-    set: { paidAt, transactionId, outTradeNo: tx.out_trade_no, paidFen },
+    set: { paidAt, transactionId, outTradeNo: tx.out_trade_no, paidFen, ...stockSettledMark('PAID') },
     unset: { closingUntil: 1 },
     code: 'PAID',
     data: { amountFen: paidFen },
@@ -164,7 +164,7 @@ async function refusePayment(s: Services, attempt: AttemptDoc, tx: Transaction, 
     id: attempt.orderId,
     from: 'PENDING_PAYMENT',
     to: 'CLOSED',
-    set: { closedReason: 'PAYMENT_REFUSED' },
+    set: { closedReason: 'PAYMENT_REFUSED', ...stockSettledMark('CLOSED') },
     unset: { closingUntil: 1 },
     code: 'CLOSED',
     data: { reason: 'PAYMENT_REFUSED', amountFen: paidFen },

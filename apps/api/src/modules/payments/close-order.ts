@@ -6,7 +6,7 @@ import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { closeAttemptOrDetectPayment } from './pay-order';
 import { moveOrder } from '../orders/move-order';
-import { settleOrderStock } from '../orders/stock';
+import { settleOrderStock, stockSettledMark } from '../orders/stock';
 
 /** How long one instance holds its claim on closing an order before another may try. */
 const CLOSING_CLAIM_MS = 60_000;
@@ -44,7 +44,7 @@ export async function closeOrder(s: Services, orderId: Types.ObjectId, reason: '
     throw err;
   }
 
-  const closed = await moveOrder(models, { id: claimed._id, from: 'PENDING_PAYMENT', to: 'CLOSED', set: { closedReason: reason }, unset: { closingUntil: 1 }, code: reason === 'expired' ? 'EXPIRED' : 'CANCELLED' });
+  const closed = await moveOrder(models, { id: claimed._id, from: 'PENDING_PAYMENT', to: 'CLOSED', set: { closedReason: reason, ...stockSettledMark('CLOSED') }, unset: { closingUntil: 1 }, code: reason === 'expired' ? 'EXPIRED' : 'CANCELLED' });
   if (!closed) {
     // A notification won the race while we talked to WeChat.
     const order = (await models.Order.findById(claimed._id).lean<OrderDoc>())!;

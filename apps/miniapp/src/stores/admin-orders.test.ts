@@ -112,6 +112,43 @@ describe('refunds from the console', () => {
     expect(refundCalls()).toHaveLength(0);
   });
 
+  it('with a shipping fee: a partial amount leaves the fee unless 含运费 is ticked, and the whole amount takes it', async () => {
+    // ¥98 of items and a ¥10 fee.
+    api.orders.set('order-1', paidOrder('order-1', 10_800, 1_000));
+    const orders = await start();
+    const draft = orders.refundDraft('order-1', 10_800);
+    draft.reason = '缺货';
+    draft.amountYuan = '100';
+    expect(await orders.submitRefund('order-1')).toBeUndefined();
+    expect(draft.errors.amountYuan).toBe('部分退款不含运费，最多可退 ¥98.00；全额退款 ¥108.00 含运费，或勾选「含运费」');
+    expect(refundCalls()).toHaveLength(0);
+
+    draft.includeShippingFee = true;
+    expect(await orders.submitRefund('order-1')).toMatchObject({ status: 'PROCESSING' });
+    expect(refundCalls()[0]!.data).toEqual({ amountFen: 10_000, reason: '缺货', includeShippingFee: true });
+    // What is left is ¥8 and all of it is the fee's: only the whole of it may go, and untouched it says so.
+    expect(orders.details['order-1']).toMatchObject({ refundableFen: 800, partialRefundMaxFen: 0 });
+    const rest = orders.refundDraft('order-1', 800);
+    rest.reason = '补退运费';
+    expect(await orders.submitRefund('order-1')).toMatchObject({ status: 'PROCESSING' });
+    expect(refundCalls()[1]!.data).toEqual({ amountFen: 800, reason: '补退运费' });
+  });
+
+  it("shows the API's REFUND_EXCEEDS_ITEMS in Chinese when the order changed since it was read", async () => {
+    api.orders.set('order-1', paidOrder('order-1', 10_800, 1_000));
+    const orders = await start();
+    // Another console refunded ¥50 meanwhile: ¥48 of items is left.
+    Object.assign(api.orders.get('order-1')!, { refundableFen: 5_800, partialRefundMaxFen: 4_800 });
+    const draft = orders.refundDraft('order-1', 10_800);
+    draft.amountYuan = '50';
+    draft.reason = '缺货';
+    expect(await orders.submitRefund('order-1')).toBeUndefined();
+    expect(orders.refundDrafts['order-1']!.failure).toBe('部分退款不含运费，最多可退 ¥48.00；全额退款含运费');
+    // A 4xx started nothing; the order is shown as it now is.
+    expect(api.orders.get('order-1')!.refunds).toHaveLength(0);
+    expect(orders.details['order-1']).toMatchObject({ refundableFen: 5_800, partialRefundMaxFen: 4_800 });
+  });
+
   it("shows the API's refusal when a staff member tries anyway", async () => {
     const orders = await start('staff');
     const draft = orders.refundDraft('order-1', 10_000);

@@ -214,8 +214,10 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
     if (running) return running;
     const draft = refundDrafts.value[orderId];
     if (!draft) return Promise.resolve(undefined);
-    const refundable = details.value[orderId]?.refundableFen ?? Number.MAX_SAFE_INTEGER;
-    const parsed = refundInputOf(draft, refundable);
+    const detail = details.value[orderId];
+    // Without the order read, the API's own limits answer (409 REFUND_EXCEEDS_PAID/ITEMS, shown in Chinese).
+    const limits = detail ?? { refundableFen: Number.MAX_SAFE_INTEGER, partialRefundMaxFen: Number.MAX_SAFE_INTEGER };
+    const parsed = refundInputOf(draft, limits);
     draft.errors = parsed.errors ?? {};
     if (!parsed.ok) {
       draft.failure = undefined;

@@ -8,7 +8,8 @@ export const API = 'http://127.0.0.1:3000';
 
 const err = (status: number, code: string, message: string): FakeAnswer => ({ status, data: { error: { code, message } } });
 
-export function paidOrder(id = 'order-1', totalFen = 1999): AdminOrderDetail {
+/** A paid order of `totalFen`, of which `shippingFeeFen` is the shipping fee. */
+export function paidOrder(id = 'order-1', totalFen = 1999, shippingFeeFen = 0): AdminOrderDetail {
   const at = '2026-05-20T04:00:00.000Z';
   // Asserted rather than annotated: an order with the shipping fee's fields (itemsFen, shippingFeeFen) fits the
   // shared type with or without them, so this fake follows the schema as it grows.
@@ -25,12 +26,13 @@ export function paidOrder(id = 'order-1', totalFen = 1999): AdminOrderDetail {
     openid: 'openid-alice',
     paidFen: totalFen,
     refundableFen: totalFen,
+    partialRefundMaxFen: totalFen - shippingFeeFen,
     attempts: [],
     notifications: [],
     refunds: [],
     anomalies: [],
-    itemsFen: totalFen,
-    shippingFeeFen: 0,
+    itemsFen: totalFen - shippingFeeFen,
+    shippingFeeFen,
   };
   return order as AdminOrderDetail;
 }
@@ -242,9 +244,15 @@ export class FakeAdminApi {
         return { status: 201, data: { outRefundNo: existing.outRefundNo, status: 'PROCESSING' } };
       }
       if (amountFen > order.refundableFen) return err(409, 'REFUND_EXCEEDS_PAID', `At most ${order.refundableFen} fen of this order can still be refunded`);
+      // A partial refund leaves the shipping fee unless the admin includes it; the whole remaining amount takes it.
+      if (amountFen !== order.refundableFen && amountFen > order.partialRefundMaxFen && body.includeShippingFee !== true) {
+        const details = { maxFen: order.partialRefundMaxFen, shippingFeeFen: order.shippingFeeFen ?? 0 };
+        return { status: 409, data: { error: { code: 'REFUND_EXCEEDS_ITEMS', message: 'A partial refund leaves the shipping fee', details } } };
+      }
       const outRefundNo = `R${order.id}-${++this.seq}`;
       if (key) this.refunds.set(`${order.id}:${key}`, { outRefundNo, amountFen });
       order.refundableFen -= amountFen;
+      order.partialRefundMaxFen = Math.max(0, order.refundableFen - (order.shippingFeeFen ?? 0));
       order.status = 'REFUNDING';
       order.refunds.push({ outRefundNo, amountFen, reason: String(body.reason), status: 'PROCESSING', affectsOrder: true, createdAt: new Date().toISOString() });
       return { status: 201, data: { outRefundNo, status: 'PROCESSING' } };

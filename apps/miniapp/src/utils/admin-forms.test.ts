@@ -7,6 +7,7 @@ import {
   parseStockChange,
   parseYuan,
   refundInputOf,
+  refundMaxFen,
   shipInputOf,
   staffInputOf,
   changePasswordFormErrors,
@@ -75,9 +76,28 @@ it('每单限购 is optional: empty is no limit, else 1–99', () => {
 
 describe('refund, ship and staff forms', () => {
   it('refund: amount at most what is refundable, and a reason of at most 80 characters', () => {
-    expect(refundInputOf({ amountYuan: '19.99', reason: ' 缺货 ' }, 1999)).toEqual({ ok: true, value: { amountFen: 1999, reason: '缺货' } });
-    expect(refundInputOf({ amountYuan: '20', reason: 'x' }, 1999)).toMatchObject({ ok: false, errors: { amountYuan: '不能超过 ¥19.99' } });
-    expect(refundInputOf({ amountYuan: '1', reason: 'x'.repeat(81) }, 1999)).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
+    const all = { refundableFen: 1999, partialRefundMaxFen: 1999 };
+    expect(refundInputOf({ amountYuan: '19.99', reason: ' 缺货 ' }, all)).toEqual({ ok: true, value: { amountFen: 1999, reason: '缺货' } });
+    expect(refundInputOf({ amountYuan: '20', reason: 'x' }, all)).toMatchObject({ ok: false, errors: { amountYuan: '不能超过 ¥19.99' } });
+    expect(refundInputOf({ amountYuan: '1', reason: 'x'.repeat(81) }, all)).toMatchObject({ ok: false, errors: { reason: expect.any(String) } });
+  });
+
+  it('refund with a shipping fee: a partial amount leaves the fee unless 含运费 is ticked; the whole amount includes it', () => {
+    // ¥98 of items and ¥10 of fee still refundable.
+    const limits = { refundableFen: 10_800, partialRefundMaxFen: 9_800 };
+    expect(refundMaxFen({}, limits)).toBe(9_800);
+    expect(refundMaxFen({ includeShippingFee: true }, limits)).toBe(10_800);
+    expect(refundInputOf({ amountYuan: '98', reason: '缺货' }, limits)).toEqual({ ok: true, value: { amountFen: 9_800, reason: '缺货' } });
+    expect(refundInputOf({ amountYuan: '108', reason: '缺货' }, limits)).toEqual({ ok: true, value: { amountFen: 10_800, reason: '缺货' } });
+    expect(refundInputOf({ amountYuan: '100', reason: '缺货' }, limits)).toMatchObject({
+      ok: false,
+      errors: { amountYuan: '部分退款不含运费，最多可退 ¥98.00；全额退款 ¥108.00 含运费，或勾选「含运费」' },
+    });
+    expect(refundInputOf({ amountYuan: '100', reason: '缺货', includeShippingFee: true }, limits)).toEqual({
+      ok: true,
+      value: { amountFen: 10_000, reason: '缺货', includeShippingFee: true },
+    });
+    expect(refundInputOf({ amountYuan: '108.01', reason: '缺货', includeShippingFee: true }, limits)).toMatchObject({ ok: false, errors: { amountYuan: '不能超过 ¥108.00' } });
   });
 
   it('ship: tracking number and company required, logistics type passed on', () => {

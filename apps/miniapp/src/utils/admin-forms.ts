@@ -76,18 +76,43 @@ export function parseMaxPerOrder(input: string): Parsed<number | undefined> {
 export interface RefundForm {
   amountYuan: string;
   reason: string;
+  /** 含运费: a partial refund may take the shipping fee too (sent only when ticked). */
+  includeShippingFee?: boolean;
 }
 
-/** The refund body: amount in yuan → fen exactly, at most what is still refundable; a reason of 1–80 chars. */
-export function refundInputOf(form: RefundForm, refundableFen: number): Parsed<RefundInput> & { errors?: FormErrors<keyof RefundForm> } {
+/** What an order may still refund, as the API reads it (never computed here). */
+export interface RefundLimits {
+  /** The whole remaining amount (fee included): always allowed. */
+  refundableFen: number;
+  /** The most a partial refund may take without the fee. */
+  partialRefundMaxFen: number;
+}
+
+/**
+ * The most this form may refund: everything that remains when 含运费 is ticked, else the items' part — though
+ * the whole remaining amount is always allowed (it includes the fee).
+ */
+export function refundMaxFen(form: Pick<RefundForm, 'includeShippingFee'>, limits: RefundLimits): number {
+  return form.includeShippingFee ? limits.refundableFen : limits.partialRefundMaxFen;
+}
+
+/**
+ * The refund body: amount in yuan → fen exactly, either the whole remaining amount or at most `refundMaxFen`;
+ * a reason of 1–80 chars; `includeShippingFee` only when ticked.
+ */
+export function refundInputOf(form: RefundForm, limits: RefundLimits): Parsed<RefundInput> & { errors?: FormErrors<keyof RefundForm> } {
   const errors: FormErrors<keyof RefundForm> = {};
-  const amount = parseYuan(form.amountYuan, { max: refundableFen });
+  const max = refundMaxFen(form, limits);
+  const amount = parseYuan(form.amountYuan, { max: limits.refundableFen });
   if (!amount.ok) errors.amountYuan = amount.error;
+  else if (amount.value !== limits.refundableFen && amount.value > max) {
+    errors.amountYuan = `部分退款不含运费，最多可退 ¥${fenToYuan(max)}；全额退款 ¥${fenToYuan(limits.refundableFen)} 含运费，或勾选「含运费」`;
+  }
   const reason = form.reason.trim();
   if (!reason) errors.reason = '请填写退款原因';
   else if (reason.length > 80) errors.reason = '原因最多 80 个字';
   if (!amount.ok || Object.keys(errors).length > 0) return { ok: false, error: firstError(errors), errors };
-  return { ok: true, value: { amountFen: amount.value, reason } };
+  return { ok: true, value: { amountFen: amount.value, reason, ...(form.includeShippingFee ? { includeShippingFee: true } : {}) } };
 }
 
 export interface ShipForm {

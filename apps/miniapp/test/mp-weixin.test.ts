@@ -775,6 +775,37 @@ describe('mp-weixin after the payment: receipt, after-sale, messages', () => {
     expect(byClass(page, 'xd-timeline-step').find((s) => s.getAttribute('data-code') === 'COMPLETED')!.textContent).toContain('已在微信中确认收货');
   });
 
+  it('the after-sale form with a shipping fee: the whole amount by default; a partial amount taking some of the fee says 部分退款不含运费 before anything is sent', async () => {
+    // ¥119 of items and a ¥10 fee, as the API reads the order.
+    const order = shippedOrder('token-fee', { shippingFeeFen: 1000, refundableFen: 12900, partialRefundMaxFen: 11900 });
+    calls.length = 0;
+    const page = mountPage('pages/after-sale/apply');
+    page.instance.onLoad!({ orderId: order.id });
+    await until('the form', () => Boolean(page.querySelector('#xd-after-sale-fee-rule')));
+    expect(page.querySelector('#xd-after-sale-max')!.dom.textContent!.trim()).toBe('¥129.00');
+    expect(page.querySelector('#xd-after-sale-fee-rule')!.dom.textContent!.trim()).toBe('（含运费 ¥10.00；部分退款不含运费，最多 ¥119.00）');
+    expect(page.querySelector('#xd-after-sale-fee-note')).toBeFalsy();
+
+    page.querySelector('#xd-after-sale-amount')!.dispatchEvent('input', { detail: { value: '120' } });
+    await until('the note', () => Boolean(page.querySelector('#xd-after-sale-fee-note')));
+    expect(page.querySelector('#xd-after-sale-fee-note')!.dom.textContent!.trim()).toBe('部分退款不含运费，最多可退 ¥119.00；全额退款 ¥129.00 含运费');
+    tap(byClass(page, 'xd-after-sale-reason')[0]!);
+    await simulate.sleep(50);
+    page.querySelector('#xd-after-sale-submit')!.dispatchEvent('tap');
+    await until('the amount error', () => Boolean(page.querySelector('#xd-after-sale-amount-error')));
+    expect(page.querySelector('#xd-after-sale-amount-error')!.dom.textContent!.trim()).toBe('部分退款不含运费，最多可退 ¥119.00；全额退款 ¥129.00 含运费');
+    expect(called('request').some((c) => String(c.args.url).endsWith('/after-sales') && c.args.method === 'POST')).toBe(false);
+
+    // The whole amount takes the fee with it.
+    page.querySelector('#xd-after-sale-amount')!.dispatchEvent('input', { detail: { value: '129' } });
+    await until('no note', () => !page.querySelector('#xd-after-sale-fee-note'));
+    await simulate.sleep(50);
+    page.querySelector('#xd-after-sale-submit')!.dispatchEvent('tap');
+    await until('the progress page', () => called('redirectTo').length === 1);
+    const post = called('request').find((c) => c.args.method === 'POST' && String(c.args.url).endsWith('/after-sales'))!;
+    expect(post.args.data).toMatchObject({ type: 'REFUND_ONLY', amountFen: 12900 });
+  });
+
   it('the after-sale form: 退货退款 of part of the order with a photo, then its progress; refusals in Chinese', async () => {
     const order = shippedOrder('token-form');
     calls.length = 0;

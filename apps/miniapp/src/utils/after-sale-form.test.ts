@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAfterSaleDraft, checkReturnShipment, newAfterSaleDraft, parseRefundAmount } from './after-sale-form';
+import { checkAfterSaleDraft, checkReturnShipment, newAfterSaleDraft, parseRefundAmount, partialAmountProblem } from './after-sale-form';
 
 describe('refund amount typed in yuan', () => {
   it('becomes fen exactly, with no floating-point rounding', () => {
@@ -53,6 +53,23 @@ describe('after-sale form', () => {
     });
     // 200 characters (not UTF-16 units) are fine.
     expect(checkAfterSaleDraft({ ...newAfterSaleDraft(100), reason: 'OTHER', description: '𠀀'.repeat(200) }, limits).ok).toBe(true);
+  });
+
+  it('with a shipping fee: the whole remaining amount includes it, a partial amount may not take any of it', () => {
+    // ¥98 of items and a ¥10 fee still refundable.
+    const fee = { refundableFen: 10_800, partialRefundMaxFen: 9_800, allowedTypes: ['REFUND_ONLY'] as const };
+    const draft = { ...newAfterSaleDraft(10_800), reason: 'OTHER' as const };
+    expect(draft.amountYuan).toBe('108.00');
+    expect(checkAfterSaleDraft(draft, fee)).toMatchObject({ ok: true, input: { amountFen: 10_800 } });
+    expect(checkAfterSaleDraft({ ...draft, amountYuan: '98' }, fee)).toMatchObject({ ok: true, input: { amountFen: 9_800 } });
+    expect(checkAfterSaleDraft({ ...draft, amountYuan: '98.01' }, fee)).toEqual({
+      ok: false,
+      errors: { amountYuan: '部分退款不含运费，最多可退 ¥98.00；全额退款 ¥108.00 含运费' },
+    });
+    expect(partialAmountProblem(10_700, fee)).toBe('部分退款不含运费，最多可退 ¥98.00；全额退款 ¥108.00 含运费');
+    expect(partialAmountProblem(10_800, fee)).toBeUndefined();
+    // An answer without the figure (from before fees): everything is the items' part.
+    expect(partialAmountProblem(10_700, { refundableFen: 10_800 })).toBeUndefined();
   });
 
   it('checks a return: carrier and tracking number, trimmed', () => {

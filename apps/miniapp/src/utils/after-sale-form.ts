@@ -15,7 +15,7 @@ export interface AfterSaleDraft {
   images: string[];
 }
 
-/** A new form: 仅退款, the whole refundable amount prefilled. */
+/** A new form: 仅退款, the whole refundable amount (the shipping fee included) prefilled. */
 export function newAfterSaleDraft(refundableFen: number): AfterSaleDraft {
   return { type: 'REFUND_ONLY', amountYuan: fenToYuan(refundableFen), reason: '', description: '', images: [] };
 }
@@ -31,6 +31,24 @@ export function parseRefundAmount(input: string, maxFen: number): { ok: true; fe
   return { ok: true, fen };
 }
 
+/** What an order may still refund, as the API read it: the whole (fee included) and the most a partial amount may take. */
+export interface AfterSaleRefundLimits {
+  refundableFen: number;
+  /** Absent (an answer from before fees): the whole amount. */
+  partialRefundMaxFen?: number;
+}
+
+/**
+ * Why this amount cannot be asked for although it is within what remains: a partial amount may not take the
+ * shipping fee, which only goes back with the whole remaining amount (the API refuses it with
+ * REFUND_EXCEEDS_ITEMS). Undefined when it may.
+ */
+export function partialAmountProblem(fen: number, limits: AfterSaleRefundLimits): string | undefined {
+  const partialMax = limits.partialRefundMaxFen ?? limits.refundableFen;
+  if (fen === limits.refundableFen || fen <= partialMax) return undefined;
+  return `部分退款不含运费，最多可退 ¥${fenToYuan(partialMax)}；全额退款 ¥${fenToYuan(limits.refundableFen)} 含运费`;
+}
+
 export type AfterSaleFormErrors = Partial<Record<'type' | 'amountYuan' | 'reason' | 'description' | 'images', string>>;
 
 /**
@@ -38,12 +56,16 @@ export type AfterSaleFormErrors = Partial<Record<'type' | 'amountYuan' | 'reason
  */
 export function checkAfterSaleDraft(
   draft: AfterSaleDraft,
-  limits: { refundableFen: number; allowedTypes: readonly AfterSaleType[] },
+  limits: AfterSaleRefundLimits & { allowedTypes: readonly AfterSaleType[] },
 ): { ok: true; input: CreateAfterSaleInput } | { ok: false; errors: AfterSaleFormErrors } {
   const errors: AfterSaleFormErrors = {};
   if (!limits.allowedTypes.includes(draft.type)) errors.type = '订单发货后才能申请退货退款';
   const amount = parseRefundAmount(draft.amountYuan, limits.refundableFen);
   if (!amount.ok) errors.amountYuan = amount.error;
+  else {
+    const problem = partialAmountProblem(amount.fen, limits);
+    if (problem) errors.amountYuan = problem;
+  }
   if (!draft.reason || !(AFTER_SALE_REASONS as readonly string[]).includes(draft.reason)) errors.reason = '请选择售后原因';
   const description = draft.description.trim();
   if ([...description].length > DESCRIPTION_MAX) errors.description = `说明最多 ${DESCRIPTION_MAX} 字`;

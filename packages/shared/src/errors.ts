@@ -16,6 +16,11 @@ export const ERROR_CODES = [
   'ORDER_NOT_REFUNDABLE',
   'ORDER_NOT_SHIPPABLE',
   'REFUND_EXCEEDS_PAID',
+  /**
+   * A partial refund (or after-sale request) would take part of the shipping fee: `details: {maxFen, shippingFeeFen}`,
+   * maxFen being the items' part still refundable. The whole remaining amount (fee included) is always allowed.
+   */
+  'REFUND_EXCEEDS_ITEMS',
   /** The order is not in a state that allows this (confirm receipt of an order that is not SHIPPED). */
   'ORDER_STATE',
   'WX_LOGIN_FAILED',
@@ -85,7 +90,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorBody {
   /**
    * `details`: data the client renders its own words from, e.g. OUT_OF_STOCK `{productId, skuId, name, specs?,
-   * available}`, LIMIT_PER_ORDER_EXCEEDED `{productId, name, maxPerOrder, quantity}`, ORDER_STATE `{status}`.
+   * available}`, LIMIT_PER_ORDER_EXCEEDED `{productId, name, maxPerOrder, quantity}`, ORDER_STATE `{status}`, REFUND_EXCEEDS_ITEMS `{maxFen, shippingFeeFen}`.
    */
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }

@@ -98,9 +98,10 @@ const shippingRule = z.object({
   /** Empty: everywhere the other rules do not name. */
   provinces: z.array(provinceName).max(40),
   firstFen: fen,
-  first: z.number().int().min(0).max(9999).optional(),
+  /** PIECE: pieces; WEIGHT: grams (up to 1000 kg). */
+  first: z.number().int().min(0).max(1_000_000).optional(),
   nextFen: fen.optional(),
-  next: z.number().int().min(0).max(9999).optional(),
+  next: z.number().int().min(0).max(1_000_000).optional(),
 });
 
 const shippingTemplateFields = z.object({
@@ -171,6 +172,8 @@ export const sku = z.object({
   stock: z.number().int().nonnegative(),
   /** The SKU's own image (medium size), when it has one. */
   imageUrl: z.string().optional(),
+  /** Grams per unit, for WEIGHT shipping templates (absent: weighs nothing). */
+  weightGrams: z.number().int().nonnegative().optional(),
   /** Admin only: units of this SKU held by unpaid orders. */
   reservedStock: z.number().int().nonnegative().optional(),
   /** Admin only: units on the shelf (stock + reservedStock); a stock edit sets this figure. */
@@ -230,6 +233,8 @@ export const ownOrdersQuery = z.object({ page, pageSize: z.coerce.number().int()
 export type OwnOrdersQuery = z.infer<typeof ownOrdersQuery>;
 
 const stockFigure = z.number().int().nonnegative().max(1_000_000);
+/** Grams per unit (WEIGHT shipping templates), up to 1000 kg. */
+const weightGrams = z.number().int().min(0).max(1_000_000);
 
 /** A row of the SKU matrix as the console sends it. */
 export const skuInput = z.object({
@@ -238,6 +243,8 @@ export const skuInput = z.object({
   stock: stockFigure,
   /** The SKU's own image: an uploaded image's id or url. */
   image: imageRef.optional(),
+  /** Grams per unit (absent: weighs nothing under a WEIGHT template). */
+  weightGrams: weightGrams.optional(),
 });
 export type SkuInput = z.infer<typeof skuInput>;
 
@@ -295,6 +302,8 @@ export const createProductInput = z
     skus: z.array(skuInput).min(1).max(CATALOG_LIMITS.skus).optional(),
     priceFen: fen.min(1).optional(),
     stock: stockFigure.optional(),
+    /** Without specs: the one SKU's grams per unit (with skus, set per SKU). */
+    weightGrams: weightGrams.optional(),
     /** An image url from before uploads (https: or /api/images/…); `images` is the way now. */
     imageUrl: imageUrl.optional(),
     onShelf: z.boolean().default(true),
@@ -304,6 +313,10 @@ export const createProductInput = z
   })
   .superRefine((input, ctx) => {
     const specs = input.specs ?? [];
+    if (input.skus !== undefined && input.weightGrams !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['weightGrams'], message: 'with skus, weightGrams is set per SKU' });
+      return;
+    }
     if (input.skus === undefined) {
       if (specs.length > 0) ctx.addIssue({ code: 'custom', path: ['skus'], message: 'required with specs: one per combination' });
       else if (input.priceFen === undefined || input.stock === undefined) {
@@ -317,7 +330,7 @@ export const createProductInput = z
 export type CreateProductInput = z.infer<typeof createProductInput>;
 
 /**
- * `PATCH /api/admin/products/:id`. `priceFen` and `stock` edit the one SKU of a product without specs; `specs`
+ * `PATCH /api/admin/products/:id`. `priceFen`, `stock` and `weightGrams` edit the one SKU of a product without specs; `specs`
  * with `skus` replace the SKU matrix (refused while any SKU holds reservations).
  */
 export const updateProductInput = z
@@ -325,6 +338,8 @@ export const updateProductInput = z
     name: plainText({ min: 1, max: 100 }),
     description: plainText({ max: 2000, multiline: true }),
     priceFen: fen.min(1),
+    /** The one SKU's grams per unit (a product without specs). */
+    weightGrams,
     imageUrl: imageUrl.nullable(),
     /** The gallery, in order (replaces it; `[]` removes every image). */
     images: z.array(imageRef).max(CATALOG_LIMITS.images),
@@ -349,8 +364,8 @@ export const updateProductInput = z
       ctx.addIssue({ code: 'custom', path: [input.specs === undefined ? 'specs' : 'skus'], message: 'specs and skus change together' });
       return;
     }
-    if (input.priceFen !== undefined || input.stock !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['skus'], message: 'with skus, price and stock are set per SKU' });
+    if (input.priceFen !== undefined || input.stock !== undefined || input.weightGrams !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['skus'], message: 'with skus, price, stock and weight are set per SKU' });
       return;
     }
     const problem = skuMatrixProblem(input.specs, input.skus);
@@ -367,9 +382,11 @@ export const updateSkuInput = z
     stockReason: plainText({ min: 1, max: 200 }),
     /** The SKU's own image (id or url); null removes it. */
     image: imageRef.nullable(),
+    /** Grams per unit. */
+    weightGrams,
   })
   .partial()
-  .refine((v) => v.priceFen !== undefined || v.stock !== undefined || v.image !== undefined, 'nothing to change')
+  .refine((v) => v.priceFen !== undefined || v.stock !== undefined || v.image !== undefined || v.weightGrams !== undefined, 'nothing to change')
   .refine((v) => v.stock === undefined || v.stockReason !== undefined, { path: ['stockReason'], message: 'required when changing stock' });
 export type UpdateSkuInput = z.infer<typeof updateSkuInput>;
 
@@ -445,6 +462,10 @@ export const order = z.object({
   shippingFeeFen: fen.optional(),
   totalFen: fen,
   refundedFen: fen.optional(),
+  /** paid − refunds started and not failed (≥ 0): a refund of exactly this much is whole and includes the fee. */
+  refundableFen: fen.optional(),
+  /** max(0, refundableFen − shippingFeeFen): the most a partial refund (or after-sale request) may take without the fee. */
+  partialRefundMaxFen: fen.optional(),
   items: z.array(orderItem),
   /** 买家留言. */
   buyerNote: z.string().optional(),
@@ -488,6 +509,11 @@ export type PayParams = z.infer<typeof payParams>;
 export const refundInput = z.object({
   amountFen: fen.min(1),
   reason: plainText({ min: 1, max: 80 }),
+  /**
+   * A partial refund may also take the shipping fee (without it, at most `partialRefundMaxFen`; over it: 409
+   * REFUND_EXCEEDS_ITEMS). A refund of the whole remaining amount always includes the fee.
+   */
+  includeShippingFee: z.boolean().optional(),
 });
 export type RefundInput = z.infer<typeof refundInput>;
 
@@ -595,6 +621,8 @@ export const adminOrder = order.extend({
   paidFen: fen,
   /** paidFen minus refunds started and not failed: the most a new refund may take. */
   refundableFen: fen,
+  /** The items' part of refundableFen: the most a partial refund may take unless it includes the fee. */
+  partialRefundMaxFen: fen,
 });
 export type AdminOrder = z.infer<typeof adminOrder>;
 

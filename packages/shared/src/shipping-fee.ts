@@ -1,16 +1,16 @@
 // The shipping fee (运费) of an order, from its items' shipping templates and the address's province. Pure, so the
 // API charges it and the checkout can preview it with the same rule.
 
-export const SHIPPING_MODES = ['FLAT', 'PIECE'] as const;
+export const SHIPPING_MODES = ['FLAT', 'PIECE', 'WEIGHT'] as const;
 export type ShippingMode = (typeof SHIPPING_MODES)[number];
 
 /** One rule of a template: the provinces it covers (empty: everywhere the other rules do not name). */
 export interface ShippingRule {
   provinces: string[];
-  /** FLAT: the fee of the order. PIECE: the fee of the first `first` pieces. */
+  /** FLAT: the fee of the order. PIECE: the fee of the first `first` pieces. WEIGHT: of the first `first` grams. */
   firstFen: number;
   first?: number;
-  /** PIECE: the fee of each further `next` pieces (or part of them); absent: further pieces are free. */
+  /** PIECE/WEIGHT: the fee of each further `next` pieces or grams (or part of them); absent: the rest is free. */
   nextFen?: number;
   next?: number;
 }
@@ -24,10 +24,12 @@ export interface ShippingTemplateRule {
   undeliverable: string[];
 }
 
-/** The items of one order that ship under one template: how many pieces and what they cost. */
+/** The items of one order that ship under one template: how many pieces, what they weigh and what they cost. */
 export interface ShippingGroup {
   template: ShippingTemplateRule;
   pieces: number;
+  /** Σ quantity × the SKU's weight in grams (a SKU without a weight weighs 0). */
+  weightGrams: number;
   itemsFen: number;
 }
 
@@ -38,10 +40,11 @@ export function ruleFor(template: ShippingTemplateRule, province: string): Shipp
   return template.rules.find((r) => r.provinces.includes(province)) ?? template.rules.find((r) => r.provinces.length === 0);
 }
 
-/** A group's fee in two parts: its first fee, and what its further pieces add. */
+/** A group's fee in two parts: its first fee, and what its further pieces (or grams) add. */
 function partsOf(group: ShippingGroup, rule: ShippingRule): { firstFen: number; moreFen: number } {
   if (group.template.mode === 'FLAT') return { firstFen: rule.firstFen, moreFen: 0 };
-  const beyond = Math.max(0, group.pieces - (rule.first ?? 1));
+  const measure = group.template.mode === 'WEIGHT' ? group.weightGrams : group.pieces;
+  const beyond = Math.max(0, measure - (rule.first ?? 1));
   const steps = rule.nextFen && beyond > 0 ? Math.ceil(beyond / (rule.next ?? 1)) : 0;
   return { firstFen: rule.firstFen, moreFen: steps * (rule.nextFen ?? 0) };
 }
@@ -72,7 +75,7 @@ export function shippingFeeOf(groups: ShippingGroup[], province: string): Shippi
 /**
  * What is wrong with a template, in words for the log and the 400's message (undefined when nothing is): a
  * province in two rules, more than one "everywhere else" rule, a province both in a rule and undeliverable, a
- * PIECE rule without `first ≥ 1`, or with `nextFen` but no `next ≥ 1`.
+ * PIECE or WEIGHT rule without `first ≥ 1` (pieces or grams), or with `nextFen` but no `next ≥ 1`.
  */
 export function shippingTemplateProblem(template: ShippingTemplateRule): string | undefined {
   const seen = new Set<string>();
@@ -84,11 +87,29 @@ export function shippingTemplateProblem(template: ShippingTemplateRule): string 
       seen.add(province);
       if (template.undeliverable.includes(province)) return `rules: ${province} is both in a rule and undeliverable`;
     }
-    if (template.mode === 'PIECE') {
-      if (rule.first === undefined || rule.first < 1) return 'rules: a PIECE rule needs first ≥ 1';
-      if (rule.nextFen !== undefined && (rule.next === undefined || rule.next < 1)) return 'rules: a PIECE rule with nextFen needs next ≥ 1';
+    if (template.mode === 'PIECE' || template.mode === 'WEIGHT') {
+      if (rule.first === undefined || rule.first < 1) return `rules: a ${template.mode} rule needs first ≥ 1`;
+      if (rule.nextFen !== undefined && (rule.next === undefined || rule.next < 1)) return `rules: a ${template.mode} rule with nextFen needs next ≥ 1`;
     }
   }
   if (everywhereElse > 1) return 'rules: at most one rule for everywhere else (empty provinces)';
   return undefined;
+}
+
+/** What may still be refunded of an order, whole and in part (order reads and the refund guards use the same figures). */
+export interface RefundRoom {
+  /** paid − committed (≥ 0): a refund of exactly this much is whole and includes the fee. */
+  refundableFen: number;
+  /** The items' part: refundableFen − the shipping fee (≥ 0), the most a partial refund may take without the fee. */
+  partialRefundMaxFen: number;
+}
+
+/**
+ * The refund room of an order. The fee is the last money out: a partial refund leaves it in the order unless
+ * the admin includes it, and only the refund of everything that remains takes it (orders from before fees have
+ * none, so everything is the items' part).
+ */
+export function refundRoomOf(order: { paidFen?: number | null; refundCommittedFen?: number | null; shippingFeeFen?: number | null }): RefundRoom {
+  const refundableFen = Math.max(0, (order.paidFen ?? 0) - (order.refundCommittedFen ?? 0));
+  return { refundableFen, partialRefundMaxFen: Math.max(0, refundableFen - (order.shippingFeeFen ?? 0)) };
 }

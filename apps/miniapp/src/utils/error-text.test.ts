@@ -19,6 +19,12 @@ describe('error texts', () => {
     expect(errorTextOf('WEAK_PASSWORD')).toBe('密码至少 10 位，且不能是常见密码');
   });
 
+  it('says in yuan how much a partial refund may take when the API says REFUND_EXCEEDS_ITEMS', () => {
+    expect(errorTextOf('REFUND_EXCEEDS_ITEMS', { details: { maxFen: 9850, shippingFeeFen: 800 } })).toBe('部分退款不含运费，最多可退 ¥98.50；全额退款含运费');
+    expect(errorTextOf('REFUND_EXCEEDS_ITEMS', { details: { maxFen: 0, shippingFeeFen: 800 } })).toBe('部分退款不含运费，最多可退 ¥0.00；全额退款含运费');
+    expect(errorTextOf('REFUND_EXCEEDS_ITEMS', { apiMessage: 'At most 9850 fen' })).toBe(ERROR_TEXT.REFUND_EXCEEDS_ITEMS);
+  });
+
   it('names the product and what is left when the API says OUT_OF_STOCK with details', () => {
     expect(errorTextOf('OUT_OF_STOCK', { details: { name: '手冲壶 600ml', available: 0 }, apiMessage: 'Only 0 of "手冲壶 600ml" left' })).toBe(
       '「手冲壶 600ml」已售罄，请从购物车移除后再下单',

@@ -1,7 +1,7 @@
 // What shoppers and store admins read when the API refuses something. The API answers a code from the closed
 // list in @xiaodian/shared (its English message is for developers and logs); the client renders the text from
 // the code, here, for every code of that list — a new code fails the typecheck until it has its words.
-import { PASSWORD_MIN_LENGTH, type ErrorCode } from '@xiaodian/shared';
+import { fenToYuan, PASSWORD_MIN_LENGTH, type ErrorCode } from '@xiaodian/shared';
 
 export const ERROR_TEXT: Record<ErrorCode, string> = {
   VALIDATION_FAILED: '提交的内容不正确，请检查后重试',
@@ -17,6 +17,7 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   ORDER_NOT_REFUNDABLE: '订单当前不能退款',
   ORDER_NOT_SHIPPABLE: '订单当前不能发货',
   REFUND_EXCEEDS_PAID: '退款金额超过了可退金额',
+  REFUND_EXCEEDS_ITEMS: '部分退款不含运费；全额退款含运费',
   ORDER_STATE: '订单状态已变化，请刷新后重试',
   WX_LOGIN_FAILED: '微信登录失败，请重试',
   WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后重试',
@@ -75,6 +76,7 @@ export function errorTextOf(
 ): string | undefined {
   if (!isErrorCode(code)) return undefined;
   if (code === 'OUT_OF_STOCK') return outOfStockText(extra.details);
+  if (code === 'REFUND_EXCEEDS_ITEMS') return refundExceedsItemsText(extra.details);
   if (code === 'TOO_MANY_ATTEMPTS' && extra.retryAfterSeconds !== undefined) {
     return `操作太频繁，请 ${waitText(extra.retryAfterSeconds)}后再试`;
   }
@@ -101,6 +103,13 @@ export function outOfStockText(details: Record<string, unknown> | undefined): st
   if (available === 0) return `「${name}」已售罄，请从购物车移除后再下单`;
   if (available === undefined) return `「${name}」库存不足，请减少数量或稍后再试`;
   return `「${name}」库存不足，仅剩 ${available} 件`;
+}
+
+/** 部分退款不含运费，最多可退 ¥98.00；全额退款含运费 (the general text without the API's `maxFen`). */
+export function refundExceedsItemsText(details: Record<string, unknown> | undefined): string {
+  const maxFen = details?.maxFen;
+  if (typeof maxFen !== 'number' || !Number.isInteger(maxFen) || maxFen < 0) return ERROR_TEXT.REFUND_EXCEEDS_ITEMS;
+  return `部分退款不含运费，最多可退 ¥${fenToYuan(maxFen)}；全额退款含运费`;
 }
 
 /** Seconds to wait, from a Retry-After header (seconds or an HTTP date) or, without one, "… in 12 s" in the message. */

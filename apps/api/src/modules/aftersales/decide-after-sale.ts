@@ -5,6 +5,7 @@ import type { AfterSaleStatus } from '@xiaodian/shared';
 import type { Services } from '../../context';
 import { AppError, conflict } from '../../errors';
 import type { OrderDoc } from '../orders/model';
+import { refundExceedsItems, takesShippingFee } from '../refunds/refund-room';
 import { writeAudit } from '../staff/audit';
 import { findAfterSale } from './find-after-sale';
 import type { AfterSaleDoc } from './model';
@@ -58,13 +59,18 @@ async function repeatedOr409(s: Services, id: string, done: readonly AfterSaleSt
   throw conflict('AFTER_SALE_STATE', `The request is ${now.status}`);
 }
 
-/** Refused before moving, so a request is never approved into a refund that cannot start. */
+/**
+ * Refused before moving, so a request is never approved into a refund that cannot start: the money may have gone
+ * back some other way since the request, and what was the whole remainder may now be a partial amount that would
+ * take the fee (the refund's own reservation repeats both checks).
+ */
 async function refuseIfNotRefundable(s: Services, afterSale: AfterSaleDoc): Promise<void> {
   const order = await s.models.Order.findById(afterSale.orderId).lean<OrderDoc>();
   const refundable = (order?.paidFen ?? 0) - (order?.refundCommittedFen ?? 0);
   if (afterSale.amountFen > refundable) {
     throw new AppError('REFUND_EXCEEDS_PAID', { status: 409, message: `At most ${Math.max(0, refundable)} fen of this order can still be refunded` });
   }
+  if (order && takesShippingFee(order, afterSale.amountFen, false)) throw refundExceedsItems(order);
 }
 
 async function audit(s: Services, afterSale: AfterSaleDoc, actor: string, action: string, note?: string): Promise<void> {

@@ -11,6 +11,7 @@ import { attachImages, imageIdOf } from '../images/attach-images';
 import { findOwnOrder } from '../orders/find-own-order';
 import type { OrderDoc } from '../orders/model';
 import { outboxEntry } from '../orders/outbox';
+import { partialRoom, refundExceedsItems, takesShippingFee } from '../refunds/refund-room';
 import type { AfterSaleDoc } from './model';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -47,6 +48,10 @@ export async function requestAfterSale(s: Services, userId: string, orderId: str
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (order.openAfterSaleId && (await ensureOpenAfterSale(s, order))) throw openConflict();
     const paidFen = order.paidFen ?? 0;
+    const committed = order.refundCommittedFen ?? 0;
+    // The whole remaining amount as read (fee included), else room beside the fee: a shopper's partial request
+    // never takes the fee (refunds/refund-room.ts).
+    const whole = committed + input.amountFen === paidFen;
     const taken = await models.Order.updateOne(
       {
         _id: order._id,
@@ -54,7 +59,7 @@ export async function requestAfterSale(s: Services, userId: string, orderId: str
         status: order.status,
         openAfterSaleId: { $exists: false },
         paidFen,
-        refundCommittedFen: { $lte: paidFen - input.amountFen },
+        refundCommittedFen: whole ? committed : partialRoom(order, input.amountFen, false),
         ...(order.status === 'COMPLETED' ? { completedAt: { $gte: windowStart(s) } } : {}),
       },
       {
@@ -89,6 +94,7 @@ function refuse(s: Services, order: OrderDoc, input: CreateAfterSaleInput): void
   if (input.amountFen > refundable) {
     throw new AppError('REFUND_EXCEEDS_PAID', { status: 409, message: `At most ${Math.max(0, refundable)} fen of this order can still be refunded` });
   }
+  if (takesShippingFee(order, input.amountFen, false)) throw refundExceedsItems(order);
 }
 
 function windowStart(s: Services): Date {

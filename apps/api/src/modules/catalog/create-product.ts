@@ -17,7 +17,7 @@ export async function createProduct(models: Models, actor: string, input: Create
   const now = new Date();
   const productId = new Types.ObjectId();
   const specs = input.specs ?? [];
-  const rows = input.skus ?? [{ specs: {}, priceFen: input.priceFen!, stock: input.stock! }];
+  const rows = input.skus ?? [{ specs: {}, priceFen: input.priceFen!, stock: input.stock!, ...(input.weightGrams !== undefined ? { weightGrams: input.weightGrams } : {}) }];
   const images = await attachedImageIds(models, input.images ?? []);
   const skus = await newSkuDocs(models, productId, specs, rows, now, input.onShelf);
   const shippingTemplateId = input.shippingTemplateId ? await knownShippingTemplate(models, input.shippingTemplateId) : undefined;

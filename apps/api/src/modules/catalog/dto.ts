@@ -20,6 +20,7 @@ export function toSku(doc: SkuDoc, options: { admin?: boolean } = {}): Sku {
     priceFen: doc.priceFen,
     stock: doc.stock,
     ...(doc.imageId ? { imageUrl: imageUrl(doc.imageId, 'medium') } : {}),
+    ...(doc.weightGrams != null ? { weightGrams: doc.weightGrams } : {}),
     ...(options.admin ? { reservedStock: reserved, onHandStock: doc.stock + reserved } : {}),
   };
 }

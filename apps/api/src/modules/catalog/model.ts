@@ -72,6 +72,8 @@ const skuSchema = new Schema({
   stock: { type: Number, required: true, min: 0 },
   /** The SKU's own image (an uploaded image's id). */
   imageId: { type: String },
+  /** Grams per unit, for WEIGHT shipping templates (absent: weighs nothing). */
+  weightGrams: { type: Number, min: 0 },
   /**
    * A copy of the product's onShelf, so that a reservation refuses a product taken off the shelf in the same atomic
    * update that takes the stock (absent on SKUs from before: on the shelf).

@@ -26,6 +26,7 @@ export async function newSkuDocs(models: Models, productId: Types.ObjectId, spec
       priceFen: row.priceFen,
       stock: row.stock,
       ...(row.image ? { imageId: images[nextImage++] } : {}),
+      ...(row.weightGrams !== undefined ? { weightGrams: row.weightGrams } : {}),
       onShelf,
       reservations: [],
       createdAt: now,

@@ -63,7 +63,7 @@ async function replaceSkus(models: Models, actor: string, productId: Types.Objec
  * `specs` with `skus` replace the matrix.
  */
 export async function updateProduct(models: Models, actor: string, id: string, input: UpdateProductInput): Promise<Product> {
-  const { stock, stockReason, priceFen, imageUrl, maxPerOrder, images, categoryId, specs, skus, shippingTemplateId, ...fields } = input;
+  const { stock, stockReason, priceFen, weightGrams, imageUrl, maxPerOrder, images, categoryId, specs, skus, shippingTemplateId, ...fields } = input;
   if (stock !== undefined && !stockReason) throw badRequest('stockReason: required when changing stock');
   const now = new Date();
   const current = await models.Product.findById(id, { categoryId: 1, specs: 1 }).lean<ProductDoc>();
@@ -71,9 +71,9 @@ export async function updateProduct(models: Models, actor: string, id: string, i
   const productId = current._id;
 
   let soleSku: SkuDoc | undefined;
-  if (priceFen !== undefined || stock !== undefined) {
+  if (priceFen !== undefined || stock !== undefined || weightGrams !== undefined) {
     const all = await models.Sku.find({ productId }, { _id: 1 }).lean<SkuDoc[]>();
-    if (all.length !== 1) throw badRequest('priceFen, stock: this product has several SKUs; set them per SKU');
+    if (all.length !== 1) throw badRequest('priceFen, stock, weightGrams: this product has several SKUs; set them per SKU');
     soleSku = all[0];
   }
 
@@ -108,12 +108,13 @@ export async function updateProduct(models: Models, actor: string, id: string, i
   // Orders check the copy on each SKU in the update that reserves (an order already reserving may still win).
   if (fields.onShelf !== undefined) await models.Sku.updateMany({ productId }, { $set: { onShelf: fields.onShelf } });
 
-  if (soleSku) await updateSku(models, actor, productId, soleSku._id, { priceFen, stock, stockReason }, now);
+  if (soleSku) await updateSku(models, actor, productId, soleSku._id, { priceFen, stock, stockReason, weightGrams }, now);
   if (specs && skus) await replaceSkus(models, actor, productId, specs, skus, stockReason, now);
 
   const changed = [
     ...Object.keys(fields),
     ...(priceFen !== undefined ? ['priceFen'] : []),
+    ...(weightGrams !== undefined ? ['weightGrams'] : []),
     ...(imageUrl !== undefined ? ['imageUrl'] : []),
     ...(maxPerOrder !== undefined ? ['maxPerOrder'] : []),
     ...(images !== undefined ? ['images'] : []),
@@ -130,8 +131,12 @@ export async function updateProductSku(models: Models, actor: string, id: string
   const product = await models.Product.exists({ _id: id });
   if (!product) throw notFound('Product');
   await updateSku(models, actor, product._id, skuId, input);
-  if (input.priceFen !== undefined || input.image !== undefined) {
-    const changed = [...(input.priceFen !== undefined ? ['priceFen'] : []), ...(input.image !== undefined ? ['image'] : [])];
+  if (input.priceFen !== undefined || input.image !== undefined || input.weightGrams !== undefined) {
+    const changed = [
+      ...(input.priceFen !== undefined ? ['priceFen'] : []),
+      ...(input.image !== undefined ? ['image'] : []),
+      ...(input.weightGrams !== undefined ? ['weightGrams'] : []),
+    ];
     await writeAudit(models, { actor, action: 'product.update', productId: product._id, detail: `changed ${changed.join(', ')} of SKU ${skuId}` });
   }
   return productView(models, product._id);

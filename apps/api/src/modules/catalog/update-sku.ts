@@ -14,6 +14,8 @@ export interface SkuChange {
   stockReason?: string;
   /** An uploaded image's id or url; null removes the SKU's own image. */
   image?: string | null;
+  /** Grams per unit (WEIGHT shipping templates). */
+  weightGrams?: number;
 }
 
 /** How the audit log names a SKU of a product with specs: `颜色=红, 尺寸=M`. */
@@ -33,6 +35,7 @@ export async function updateSku(models: Models, actor: string, productId: Types.
   const set: Record<string, unknown> = { updatedAt: now };
   const unset: Record<string, 1> = {};
   if (change.priceFen !== undefined) set.priceFen = change.priceFen;
+  if (change.weightGrams !== undefined) set.weightGrams = change.weightGrams;
   if (change.image === null) unset.imageId = 1;
   else if (change.image !== undefined) set.imageId = (await attachedImageIds(models, [change.image]))[0];
   const unsetting = Object.keys(unset).length > 0 ? { $unset: unset } : {};

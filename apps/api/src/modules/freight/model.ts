@@ -1,11 +1,13 @@
 // Shipping templates (运费模板) and which one is the store's default.
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+import { SHIPPING_MODES } from '@xiaodian/shared';
 
 const shippingRuleSchema = new Schema(
   {
     /** Empty: everywhere the other rules do not name. */
     provinces: { type: [String], default: [] },
     firstFen: { type: Number, required: true, min: 0 },
+    /** PIECE: pieces; WEIGHT: grams. */
     first: { type: Number },
     nextFen: { type: Number, min: 0 },
     next: { type: Number },
@@ -15,7 +17,7 @@ const shippingRuleSchema = new Schema(
 
 const shippingTemplateSchema = new Schema({
   name: { type: String, required: true },
-  mode: { type: String, required: true, enum: ['FLAT', 'PIECE'] },
+  mode: { type: String, required: true, enum: SHIPPING_MODES },
   rules: { type: [shippingRuleSchema], default: [] },
   freeAboveFen: { type: Number, min: 0 },
   undeliverable: { type: [String], default: [] },

@@ -1,4 +1,4 @@
-import type { AdminOrder, Order, OrderEventCode, OrderEventView, OrderRefund } from '@xiaodian/shared';
+import { refundRoomOf, type AdminOrder, type Order, type OrderEventCode, type OrderEventView, type OrderRefund } from '@xiaodian/shared';
 import { iso } from '../../iso-time';
 import { closedReasonOf } from './closed-reason';
 import type { OrderDoc } from './model';
@@ -43,6 +43,8 @@ export function toOrder(doc: OrderDoc, extras: OrderViewExtras = {}): Order {
     totalFen: doc.totalFen,
     ...(doc.buyerNote ? { buyerNote: doc.buyerNote } : {}),
     refundedFen: doc.refundedFen ?? 0,
+    // What a refund or an after-sale request may take, whole and in part (clients use these, never compute them).
+    ...refundRoomOf(doc),
     items: doc.items.map((i) => ({
       productId: String(i.productId),
       skuId: String(skuOf(i)),
@@ -89,6 +91,6 @@ export function toAdminOrder(doc: OrderDoc, extras: OrderViewExtras = {}): Admin
     ...(doc.shippingRemindedAt ? { shippingRemindedAt: iso(doc.shippingRemindedAt) } : {}),
     openid: doc.openid,
     paidFen,
-    refundableFen: Math.max(0, paidFen - (doc.refundCommittedFen ?? 0)),
+    ...refundRoomOf(doc),
   };
 }

@@ -17,6 +17,7 @@ import type { RefundDoc } from './model';
 import { refundRetryDelayMs, submitRefund } from './start-refund';
 import { writeAudit } from '../staff/audit';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { partialRoom, refundExceedsItems, takesShippingFee } from './refund-room';
 
 /** Orders money has reached and not all gone back from. */
 
@@ -73,7 +74,7 @@ async function startOrReplay(s: Services, request: RefundRequest): Promise<{ ref
     if (existing.reservedAt) return { refund: existing, created: false };
     // Still a draft: a twin request is between its steps, or one died there. Carry on with it.
   } else {
-    refuseIfImpossible(order, request.amountFen);
+    refuseIfImpossible(order, request);
     await models.Refund.create(draftOf(order, outRefundNo, request, new Date())).catch(async (err: unknown) => {
       if (!isDuplicateKeyError(err)) throw err;
       // A twin request with the same key drafted it a moment ago: it must be the same refund.
@@ -141,19 +142,21 @@ function assertSameRefund(refund: RefundDoc, request: RefundRequest): void {
   }
 }
 
-function refuseIfImpossible(order: OrderDoc, amountFen: number): void {
+function refuseIfImpossible(order: OrderDoc, request: Pick<RefundRequest, 'amountFen' | 'includeShippingFee'>): void {
   if (!isRefundable(order.status as OrderStatus)) {
     throw new AppError('ORDER_NOT_REFUNDABLE', { status: 409, message: `A ${order.status} order cannot be refunded` });
   }
   const remaining = (order.paidFen ?? 0) - (order.refundCommittedFen ?? 0);
-  if (amountFen > remaining) {
+  if (request.amountFen > remaining) {
     throw new AppError('REFUND_EXCEEDS_PAID', { status: 409, message: `At most ${Math.max(0, remaining)} fen of this order can still be refunded` });
   }
+  if (takesShippingFee(order, request.amountFen, request.includeShippingFee ?? false)) throw refundExceedsItems(order);
 }
 
 /**
  * Takes the amount from what remains refundable, in one guarded update: the paid amount and the status as read,
  * room for the amount (plain arithmetic done before the query), and this refund number not yet reserved.
+ * A partial refund also needs room beside the shipping fee, unless it includes the fee (refund-room.ts).
  * Refunds are separate from fulfilment: only a refund that takes the whole remaining paid amount moves the order
  * to REFUNDING (remembering where it returns if that refund fails); a partial refund leaves the status as it
  * was, so a paid order can still be shipped and completed while it is in flight. The timeline gets a
@@ -166,7 +169,7 @@ async function reserve(s: Services, orderId: Types.ObjectId, outRefundNo: string
     if (!order) throw notFound('Order');
     if ((order.refundNos ?? []).includes(outRefundNo)) return; // reserved by a twin request (or our own earlier try)
     try {
-      refuseIfImpossible(order, request.amountFen);
+      refuseIfImpossible(order, request);
     } catch (refusal) {
       // Nothing was reserved for this number: drop the draft so it never shows as a refund.
       await models.Refund.deleteOne({ outRefundNo, reservedAt: { $exists: false } });
@@ -195,7 +198,14 @@ async function reserve(s: Services, orderId: Types.ObjectId, outRefundNo: string
         })) !== null
       : (
           await models.Order.updateOne(
-            { _id: orderId, status: from, paidFen, refundCommittedFen: whole ? committed : { $lt: paidFen - request.amountFen }, refundNos: { $ne: outRefundNo } },
+            {
+              _id: orderId,
+              status: from,
+              paidFen,
+              // A partial refund keeps the fee in the order unless it includes it (refund-room.ts).
+              refundCommittedFen: whole ? committed : partialRoom(order, request.amountFen, request.includeShippingFee ?? false),
+              refundNos: { $ne: outRefundNo },
+            },
             { $inc: inc, $push: { refundNos: outRefundNo, events: orderEvent(from, 'REFUND_STARTED', data) } },
           )
         ).modifiedCount === 1;

@@ -42,6 +42,8 @@ export async function reissueRefund(s: Services, outRefundNo: string, actor: str
     actor,
     idempotencyKey: `reissue:${outRefundNo}`,
     reissueOf: outRefundNo,
+    // The same amount the owner (or an approved request) was allowed once: the fee rule judged it then.
+    includeShippingFee: true,
     ...(old.afterSaleId ? { afterSaleId: old.afterSaleId } : {}),
   });
   // Every racer computed the same new number; whichever writes the link first, it is the same one.

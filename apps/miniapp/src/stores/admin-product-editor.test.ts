@@ -144,6 +144,45 @@ describe('the product editor', () => {
     expect(await editor.save()).toEqual({ ok: false, error: '没有修改' });
   });
 
+  it('sends the 运费模板 and each SKU’s weight in grams, and edits them (back to the default template: null)', async () => {
+    const editor = await start();
+    await editor.open();
+    editor.draft.name = '乌龙茶';
+    editor.draft.rows[0]!.priceYuan = '19.9';
+    editor.draft.rows[0]!.weight = '1.2kg';
+    editor.draft.shippingTemplateId = 't1';
+    const created = await editor.save();
+    if (!created.ok) throw new Error(created.error);
+    expect(posted()).toEqual({ name: '乌龙茶', description: '', onShelf: true, priceFen: 1990, stock: 0, weightGrams: 1200, shippingTemplateId: 't1' });
+
+    await editor.open(created.product.id);
+    expect(editor.draft).toMatchObject({ shippingTemplateId: 't1', rows: [{ weight: '1.2kg' }] });
+    editor.draft.shippingTemplateId = '';
+    editor.draft.rows[0]!.weight = '500';
+    expect((await editor.save()).ok).toBe(true);
+    const sku = created.product.skus![0]!;
+    expect(fakeUni().requests.filter((r) => r.method === 'PATCH').map((r) => [new URL(r.url).pathname, r.data])).toEqual([
+      [`/api/admin/products/${created.product.id}`, { shippingTemplateId: null }],
+      [`/api/admin/products/${created.product.id}/skus/${sku.id}`, { weightGrams: 500 }],
+    ]);
+    expect(editor.draft).toMatchObject({ shippingTemplateId: '', rows: [{ weight: '500g' }] });
+
+    // With specs: per SKU, 批量设置 included; a bad weight is named in its cell.
+    await editor.open();
+    editor.draft.name = 'T 恤';
+    editor.setSpecs([{ name: '颜色', values: ['白', '黑'] }]);
+    editor.fill({ priceYuan: '59', weight: '300g' });
+    editor.draft.rows[1]!.weight = '三两';
+    expect(await editor.save()).toMatchObject({ ok: false, rowErrors: { 1: { weight: expect.any(String) } } });
+    editor.draft.rows[1]!.weight = '';
+    expect((await editor.save()).ok).toBe(true);
+    const last = fakeUni().requests.filter((r) => r.method === 'POST' && r.url.endsWith('/api/admin/products')).at(-1)!.data as { skus: unknown[] };
+    expect(last.skus).toEqual([
+      { specs: { 颜色: '白' }, priceFen: 5900, stock: 0, weightGrams: 300 },
+      { specs: { 颜色: '黑' }, priceFen: 5900, stock: 0 },
+    ]);
+  });
+
   it('takes an optional 每单限购 (1–99) on create, and lifts it when emptied', async () => {
     const editor = await start();
     await editor.open();

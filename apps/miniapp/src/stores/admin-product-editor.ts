@@ -13,6 +13,7 @@ import {
 } from '@/api/admin';
 import { errorMessage } from '@/composables/useLoad';
 import { parseMaxPerOrder, type FormErrors } from '@/utils/admin-forms';
+import { formatGrams } from '@/utils/shipping-templates';
 import { bulkFill, matrixOf, moveItem, MAX_IMAGES, parseRows, specsProblem, usableSpecs, type RowErrors, type SkuRow, type SpecDraft } from '@/utils/sku-matrix';
 import { useAdminProductsStore } from './admin-products';
 
@@ -29,6 +30,8 @@ export interface ProductDraft {
   maxPerOrder: string;
   /** Why stock changed (required when an existing product's stock changes; written to the audit log). */
   stockReason: string;
+  /** 运费模板: a template's id, '' for the store's default. */
+  shippingTemplateId: string;
 }
 
 export type DraftField = 'name' | 'description' | 'maxPerOrder' | 'specs' | 'stockReason' | 'images';
@@ -57,8 +60,9 @@ export function draftOf(p?: Product): ProductDraft {
         priceYuan: fenToYuan(s.priceFen),
         stock: String(onHandOf(s)),
         ...(s.imageUrl ? { image: s.imageUrl } : {}),
+        weight: weightText(s.weightGrams),
       }))
-    : [{ specs: {}, priceYuan: p ? fenToYuan(p.priceFen) : '', stock: p ? String(onHandOf(p)) : '0' }];
+    : [{ specs: {}, priceYuan: p ? fenToYuan(p.priceFen) : '', stock: p ? String(onHandOf(p)) : '0', weight: '' }];
   return {
     name: p?.name ?? '',
     description: p?.description ?? '',
@@ -70,7 +74,13 @@ export function draftOf(p?: Product): ProductDraft {
     onShelf: p?.onShelf ?? true,
     maxPerOrder: p?.maxPerOrder !== undefined ? String(p.maxPerOrder) : '',
     stockReason: '',
+    shippingTemplateId: p?.shippingTemplateId ?? '',
   };
+}
+
+/** A stored weight as the cell shows it ("500g", "1.2kg"), '' for none. */
+function weightText(grams: number | undefined): string {
+  return grams === undefined ? '' : formatGrams(grams);
 }
 
 const sameSpecs = (a: SpecDraft[], b: SpecDraft[]) => JSON.stringify(usableSpecs(a)) === JSON.stringify(usableSpecs(b));
@@ -99,8 +109,8 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
     draft.value.rows = matrixOf(specs, draft.value.rows);
   }
 
-  /** 批量设置: price and/or stock into every row. */
-  function fill(values: { priceYuan?: string; stock?: string }): void {
+  /** 批量设置: price, stock and/or weight into every row. */
+  function fill(values: { priceYuan?: string; stock?: string; weight?: string }): void {
     draft.value.rows = bulkFill(draft.value.rows, values);
   }
 
@@ -159,7 +169,13 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
       return { ok: false, error, errors, ...(!rows.ok && rows.rowErrors ? { rowErrors: rows.rowErrors } : {}) };
     }
     const specs = usableSpecs(d.specs);
-    const skus = rows.value.map((r) => ({ specs: r.specs, priceFen: r.priceFen, stock: r.stock, ...(r.image ? { image: imageIdOf(r.image) } : {}) }));
+    const skus = rows.value.map((r) => ({
+      specs: r.specs,
+      priceFen: r.priceFen,
+      stock: r.stock,
+      ...(r.image ? { image: imageIdOf(r.image) } : {}),
+      ...(r.weightGrams !== undefined ? { weightGrams: r.weightGrams } : {}),
+    }));
     const images = d.images.map(imageIdOf);
     try {
       const before = original.value;
@@ -176,6 +192,11 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
     }
   }
 
+  /** A product without specs: its one SKU's figures at the top level. */
+  function oneSku(sku: SkuInput): Pick<CreateProductInput, 'priceFen' | 'stock' | 'weightGrams'> {
+    return { priceFen: sku.priceFen, stock: sku.stock, ...(sku.weightGrams !== undefined ? { weightGrams: sku.weightGrams } : {}) };
+  }
+
   function newProductInput(specs: SpecDraft[], skus: SkuInput[], images: string[], maxPerOrder?: number): CreateProductInput {
     const d = draft.value;
     return {
@@ -184,8 +205,9 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
       onShelf: d.onShelf,
       ...(d.categoryId ? { categoryId: d.categoryId } : {}),
       ...(images.length ? { images } : {}),
-      ...(specs.length ? { specs, skus } : { priceFen: skus[0]!.priceFen, stock: skus[0]!.stock }),
+      ...(specs.length ? { specs, skus } : oneSku(skus[0]!)),
       ...(maxPerOrder !== undefined ? { maxPerOrder } : {}),
+      ...(d.shippingTemplateId ? { shippingTemplateId: d.shippingTemplateId } : {}),
     };
   }
 
@@ -209,6 +231,7 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
     if (next.images.join() !== (before.images ?? []).map(imageIdOf).join()) patch.images = next.images;
     if (d.onShelf !== (before.onShelf ?? true)) patch.onShelf = d.onShelf;
     if (next.maxPerOrder !== before.maxPerOrder) patch.maxPerOrder = next.maxPerOrder ?? null;
+    if (d.shippingTemplateId !== (before.shippingTemplateId ?? '')) patch.shippingTemplateId = d.shippingTemplateId || null;
     if (matrixChanged) Object.assign(patch, { specs: next.specs, skus: next.skus, ...(stockChanged ? { stockReason: reason } : {}) });
     if (Object.keys(patch).length === 0 && skuEdits.length === 0) return { ok: false, error: '没有修改' };
 
@@ -220,18 +243,20 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
     return { ok: true, product };
   }
 
-  /** Per SKU, what changed: price, on-hand stock, its own image. */
+  /** Per SKU, what changed: price, on-hand stock, its own image, its weight (cleared: 0, weighing nothing). */
   function skuChanges(before: Product, skus: SkuInput[]) {
-    const edits: { skuId: string; input: { priceFen?: number; stock?: number; image?: string | null } }[] = [];
+    type SkuEdit = { priceFen?: number; stock?: number; image?: string | null; weightGrams?: number };
+    const edits: { skuId: string; input: SkuEdit }[] = [];
     draft.value.rows.forEach((row, i) => {
       const old = before.skus?.find((s) => s.id === row.skuId);
       const next = skus[i];
       if (!old || !next) return;
-      const input: { priceFen?: number; stock?: number; image?: string | null } = {};
+      const input: SkuEdit = {};
       if (next.priceFen !== old.priceFen) input.priceFen = next.priceFen;
       if (next.stock !== onHandOf(old)) input.stock = next.stock;
       const oldImage = old.imageUrl ? imageIdOf(old.imageUrl) : undefined;
       if (next.image !== oldImage) input.image = next.image ?? null;
+      if (next.weightGrams !== old.weightGrams && (next.weightGrams ?? 0) !== (old.weightGrams ?? 0)) input.weightGrams = next.weightGrams ?? 0;
       if (Object.keys(input).length > 0) edits.push({ skuId: old.id, input });
     });
     return edits;

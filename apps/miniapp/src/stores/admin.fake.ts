@@ -296,8 +296,9 @@ export class FakeAdminApi {
       return { status: 200, data: { items: structuredClone(items.slice((page - 1) * pageSize, page * pageSize)), total: items.length } };
     }
     if (path === '/api/admin/products' && req.method === 'POST') {
-      const { skus, stock, priceFen, images, ...fields } = body as { skus?: { specs: Record<string, string>; priceFen: number; stock: number; image?: string }[]; stock?: number; priceFen?: number; images?: string[] };
-      const rows = skus ?? [{ specs: {}, priceFen: Number(priceFen), stock: Number(stock) }];
+      type SkuBody = { specs: Record<string, string>; priceFen: number; stock: number; image?: string; weightGrams?: number };
+      const { skus, stock, priceFen, images, weightGrams, ...fields } = body as { skus?: SkuBody[]; stock?: number; priceFen?: number; images?: string[]; weightGrams?: number };
+      const rows: SkuBody[] = skus ?? [{ specs: {}, priceFen: Number(priceFen), stock: Number(stock), ...(weightGrams !== undefined ? { weightGrams } : {}) }];
       const product = {
         id: `p${++this.seq}`,
         description: '',
@@ -305,7 +306,16 @@ export class FakeAdminApi {
         specs: [],
         ...fields,
         images: (images ?? []).map((i) => `/api/images/${i}`),
-        skus: rows.map((r) => ({ id: `s${++this.seq}`, specs: r.specs, priceFen: r.priceFen, stock: r.stock, reservedStock: 0, onHandStock: r.stock, ...(r.image ? { imageUrl: `/api/images/${r.image}/medium` } : {}) })),
+        skus: rows.map((r) => ({
+          id: `s${++this.seq}`,
+          specs: r.specs,
+          priceFen: r.priceFen,
+          stock: r.stock,
+          reservedStock: 0,
+          onHandStock: r.stock,
+          ...(r.image ? { imageUrl: `/api/images/${r.image}/medium` } : {}),
+          ...(r.weightGrams !== undefined ? { weightGrams: r.weightGrams } : {}),
+        })),
       } as unknown as Product;
       this.summarise(product);
       this.products.set(product.id, product);
@@ -327,6 +337,7 @@ export class FakeAdminApi {
         this.audit.unshift({ id: `e${++this.seq}`, at: new Date().toISOString(), actor: username, action: 'product.stock', detail: String(body.stockReason), productId: p.id, stockBefore: s.onHandStock ?? s.stock, stockAfter: body.stock });
         Object.assign(s, { onHandStock: body.stock, stock: body.stock - (s.reservedStock ?? 0) });
       }
+      if (typeof body.weightGrams === 'number') s.weightGrams = body.weightGrams;
       if (body.image === null) delete s.imageUrl;
       else if (typeof body.image === 'string') s.imageUrl = `/api/images/${body.image}/medium`;
       this.summarise(p);
@@ -365,7 +376,9 @@ export class FakeAdminApi {
         if (body.stock < reserved) return err(409, 'STOCK_BELOW_RESERVED', `${reserved} are held by unpaid orders: on hand cannot be less than that`);
         this.audit.unshift({ id: `e${++this.seq}`, at: new Date().toISOString(), actor: username, action: 'product.stock', detail: String(body.stockReason), productId: p.id, stockBefore: onHandBefore, stockAfter: body.stock });
       }
-      const { stockReason: _reason, stock, maxPerOrder, images, categoryId, ...fields } = body;
+      const { stockReason: _reason, stock, maxPerOrder, images, categoryId, shippingTemplateId, ...fields } = body;
+      if (shippingTemplateId === null) delete p.shippingTemplateId;
+      else if (typeof shippingTemplateId === 'string') p.shippingTemplateId = shippingTemplateId;
       Object.assign(p, fields);
       if (typeof stock === 'number') Object.assign(p, { onHandStock: stock, reservedStock: reserved, stock: stock - reserved });
       // A product without specs: its one SKU follows the product's price and stock.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bulkFill, combinations, matrixOf, moveItem, parseRows, specsProblem, specValueProblem } from './sku-matrix';
+import { bulkFill, combinations, matrixOf, moveItem, parseRows, parseSkuWeight, specsProblem, specValueProblem } from './sku-matrix';
 
 const colour = { name: '颜色', values: ['红', '蓝'] };
 const size = { name: '尺码', values: ['S', 'M', 'L'] };
@@ -56,6 +56,27 @@ describe('the SKU matrix', () => {
     });
     const bad = parseRows([{ ...rows[0]!, priceYuan: '1.999' }, { ...rows[1]!, stock: '-1' }]);
     expect(bad).toMatchObject({ ok: false, rowErrors: { 0: { priceYuan: expect.stringMatching(/格式/) }, 1: { stock: expect.any(String) } } });
+  });
+
+  it('takes a weight per SKU in grams (按重量 templates): optional, a bare number is grams, kg or g as typed', () => {
+    expect(['', ' 0 ', '500', '500g', '1.2kg', '2 公斤'].map(parseSkuWeight)).toEqual([
+      { ok: true, value: undefined },
+      { ok: true, value: 0 },
+      { ok: true, value: 500 },
+      { ok: true, value: 500 },
+      { ok: true, value: 1200 },
+      { ok: true, value: 2000 },
+    ]);
+    for (const bad of ['abc', '1.5', '-1', '1001kg']) expect(parseSkuWeight(bad).ok, bad).toBe(false);
+    const rows = bulkFill(matrixOf([colour], []), { priceYuan: '10', weight: '250g' });
+    expect(parseRows([rows[0]!, { ...rows[1]!, weight: '' }])).toEqual({
+      ok: true,
+      value: [
+        { specs: { 颜色: '红' }, priceFen: 1000, stock: 0, weightGrams: 250 },
+        { specs: { 颜色: '蓝' }, priceFen: 1000, stock: 0 },
+      ],
+    });
+    expect(parseRows([{ ...rows[0]!, weight: '半斤' }])).toMatchObject({ ok: false, rowErrors: { 0: { weight: expect.any(String) } } });
   });
 
   it('moves a gallery image', () => {

@@ -3,6 +3,7 @@
 // and the limits are the API's (≤3 specs, names 1–10 chars, ≤20 values of 1–20 chars, ≤100 SKUs).
 import { CATALOG_LIMITS } from '@xiaodian/shared';
 import { parseStock, parseYuan, type FormErrors, type Parsed } from './admin-forms';
+import { parseWeight } from './shipping-templates';
 
 export const MAX_SPECS = CATALOG_LIMITS.specs;
 export const MAX_SPEC_NAME = CATALOG_LIMITS.specNameMax;
@@ -27,6 +28,8 @@ export interface SkuRow {
   stock: string;
   /** The SKU's own image (an id or url the upload returned), if any. */
   image?: string;
+  /** 重量 as typed ("500", "500g", "1.2kg"; a bare number is grams), '' for none. */
+  weight: string;
 }
 
 /** Specs with a name and at least one value: only those make the matrix. */
@@ -59,7 +62,7 @@ export function matrixOf(specs: readonly SpecDraft[], previous: readonly SkuRow[
   const before = new Map(previous.map((r) => [Object.values(r.specs).join('\u0000'), r]));
   return combinations(usable).map((combo) => {
     const kept = before.get(names.map((n) => combo[n]).join('\u0000'));
-    return kept ? { ...kept, specs: combo } : { specs: combo, priceYuan: '', stock: '0' };
+    return kept ? { ...kept, specs: combo } : { specs: combo, priceYuan: '', stock: '0', weight: '' };
   });
 }
 
@@ -96,11 +99,23 @@ export function specValueProblem(spec: SpecDraft, value: string): string | undef
   return undefined;
 }
 
-/** 批量设置: the typed price and/or stock copied into every row (an empty field leaves the rows as they are). */
-export function bulkFill(rows: readonly SkuRow[], fill: { priceYuan?: string; stock?: string }): SkuRow[] {
+/** 批量设置: the typed price, stock and/or weight copied into every row (an empty field leaves the rows as they are). */
+export function bulkFill(rows: readonly SkuRow[], fill: { priceYuan?: string; stock?: string; weight?: string }): SkuRow[] {
   const price = fill.priceYuan?.trim();
   const stock = fill.stock?.trim();
-  return rows.map((r) => ({ ...r, ...(price ? { priceYuan: price } : {}), ...(stock ? { stock } : {}) }));
+  const weight = fill.weight?.trim();
+  return rows.map((r) => ({ ...r, ...(price ? { priceYuan: price } : {}), ...(stock ? { stock } : {}), ...(weight ? { weight } : {}) }));
+}
+
+/**
+ * A SKU's weight per unit in grams (按重量 shipping templates): empty is none (undefined), 0 weighs nothing, a
+ * bare number is grams, "1.2kg" / "500g" carry their unit.
+ */
+export function parseSkuWeight(input: string): Parsed<number | undefined> {
+  const text = input.trim();
+  if (!text) return { ok: true, value: undefined };
+  if (/^0+(\.0*)?\s*(g|克|kg|千克|公斤)?$/i.test(text)) return { ok: true, value: 0 };
+  return parseWeight(text, 'g');
 }
 
 export interface ParsedSku {
@@ -109,10 +124,11 @@ export interface ParsedSku {
   priceFen: number;
   stock: number;
   image?: string;
+  weightGrams?: number;
 }
 
 /** Row errors by row index, then field. */
-export type RowErrors = Record<number, FormErrors<'priceYuan' | 'stock'>>;
+export type RowErrors = Record<number, FormErrors<'priceYuan' | 'stock' | 'weight'>>;
 
 /** The rows as numbers (fen, units), or the errors to show next to each cell. */
 export function parseRows(rows: readonly SkuRow[]): Parsed<ParsedSku[]> & { rowErrors?: RowErrors } {
@@ -121,8 +137,13 @@ export function parseRows(rows: readonly SkuRow[]): Parsed<ParsedSku[]> & { rowE
   rows.forEach((row, i) => {
     const price = parseYuan(row.priceYuan);
     const stock = parseStock(row.stock);
-    if (!price.ok || !stock.ok) {
-      rowErrors[i] = { ...(price.ok ? {} : { priceYuan: price.error }), ...(stock.ok ? {} : { stock: stock.error }) };
+    const weight = parseSkuWeight(row.weight);
+    if (!price.ok || !stock.ok || !weight.ok) {
+      rowErrors[i] = {
+        ...(price.ok ? {} : { priceYuan: price.error }),
+        ...(stock.ok ? {} : { stock: stock.error }),
+        ...(weight.ok ? {} : { weight: weight.error }),
+      };
       return;
     }
     parsed.push({
@@ -131,11 +152,12 @@ export function parseRows(rows: readonly SkuRow[]): Parsed<ParsedSku[]> & { rowE
       stock: stock.value,
       ...(row.skuId ? { skuId: row.skuId } : {}),
       ...(row.image ? { image: row.image } : {}),
+      ...(weight.value !== undefined ? { weightGrams: weight.value } : {}),
     });
   });
   if (rows.length === 0) return { ok: false, error: '请至少设置一个规格组合' };
   const first = Object.values(rowErrors)[0];
-  if (first) return { ok: false, error: first.priceYuan ?? first.stock ?? '请检查价格和库存', rowErrors };
+  if (first) return { ok: false, error: first.priceYuan ?? first.stock ?? first.weight ?? '请检查价格和库存', rowErrors };
   return { ok: true, value: parsed };
 }
 

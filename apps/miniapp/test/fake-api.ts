@@ -1,7 +1,7 @@
 // A small in-memory model of the API's public contract (docs/openapi.yaml), answering the fake uni.request.
 // It keeps just enough behaviour to test the client: one-time login codes, tokens that can be revoked,
 // stock reserved by orders, payment parameters, cancel, and a status that tests move by hand.
-import type { Address, AfterSale, Category, OrderItem, OrderStatus, PayParams, Product, Sku } from '@xiaodian/shared';
+import { ORDER_GROUPS, STATUS_OF_ORDER_GROUP, type Address, type AfterSale, type Category, type OrderGroup, type OrderItem, type OrderStatus, type PayParams, type Product, type Sku } from '@xiaodian/shared';
 import type { ShopperOrder } from '../src/api/orders';
 import type { StoreInfo } from '../src/api/store';
 import type { FakeAnswer, FakeRequest } from './fake-uni';
@@ -27,6 +27,8 @@ export class FakeApi {
   readonly uploads: string[] = [];
   /** Valid tokens → user id. */
   readonly tokens = new Map<string, string>();
+  /** The queries of `GET /api/orders`, in order. */
+  readonly listQueries: { group?: string; page: number; pageSize: number }[] = [];
   readonly usedCodes = new Set<string>();
   /** Codes the API (WeChat) rejects. */
   readonly rejectedCodes = new Set<string>();
@@ -214,8 +216,19 @@ export class FakeApi {
       return { status: 200, data: structuredClone(a) };
     }
     if (req.method === 'GET' && path === '/api/orders') {
-      const mine = [...this.orders.values()].filter((o) => o.userId === userId).reverse();
-      return { status: 200, data: { items: mine.map((o) => this.view(o)) } };
+      // The API's tabs (the shared ORDER_GROUPS) and pages; 售后 as the API defines it.
+      const group = url.searchParams.get('group');
+      if (group && !(ORDER_GROUPS as readonly string[]).includes(group)) return err(400, 'VALIDATION_FAILED', 'group: invalid option');
+      const inGroup = (o: ShopperOrder) =>
+        !group ||
+        (group === 'AFTER_SALE'
+          ? o.openAfterSaleId !== undefined || (o.refunds?.length ?? 0) > 0 || o.status === 'REFUNDING' || o.status === 'REFUNDED'
+          : o.status === STATUS_OF_ORDER_GROUP[group as Exclude<OrderGroup, 'AFTER_SALE'>]);
+      const mine = [...this.orders.values()].filter((o) => o.userId === userId && inGroup(o)).reverse();
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const pageSize = Number(url.searchParams.get('pageSize') ?? 100);
+      this.listQueries.push({ group: group ?? undefined, page, pageSize });
+      return { status: 200, data: { items: mine.slice((page - 1) * pageSize, page * pageSize).map((o) => this.view(o)), total: mine.length } };
     }
     const one = /^\/api\/orders\/([^/]+)(\/pay|\/cancel|\/confirm-receipt|\/after-sales)?$/.exec(path);
     if (one) {

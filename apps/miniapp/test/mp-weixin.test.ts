@@ -742,6 +742,7 @@ describe('mp-weixin after the payment: receipt, after-sale, messages', () => {
     (page.instance as { onShow?(): void }).onShow?.();
     const cards = () => byClass(page, 'xd-order').map((c) => c.getAttribute('data-id'));
     await until('the orders', () => cards().length === 3);
+    expect(api.listQueries.at(-1)).toEqual({ group: undefined, page: 1, pageSize: 20 });
     expect(byClass(page, 'xd-order-tab').map((t) => t.textContent!.trim())).toEqual(['全部', '待付款', '待发货', '待收货', '已完成', '售后']);
     expect(byClass(page, 'xd-pay-countdown')[0]!.textContent!.trim()).toMatch(/^剩余 \d\d:\d\d 自动关闭$/);
     expect(byClass(page, 'xd-order-closed-note').map((e) => e.textContent!.trim())).toEqual(['超时未支付，已关闭']);
@@ -749,13 +750,44 @@ describe('mp-weixin after the payment: receipt, after-sale, messages', () => {
     tap(page.querySelector('#xd-order-tab-toReceive')!.dom);
     await until('the 待收货 tab', () => cards().length === 1);
     expect(cards()).toEqual([shipped]);
+    // Each tab is the API's group, not a filter of the first page on the phone.
+    expect(api.listQueries.at(-1)).toEqual({ group: 'TO_RECEIVE', page: 1, pageSize: 20 });
     expect(byClass(page, 'xd-order-confirm')).toHaveLength(1);
     tap(page.querySelector('#xd-order-tab-pending')!.dom);
     await until('the 待付款 tab', () => cards()[0] === pending);
     expect(cards()).toEqual([pending]);
     tap(page.querySelector('#xd-order-tab-completed')!.dom);
-    await until('the empty 已完成 tab', () => cards().length === 0);
-    expect(page.dom.textContent).toContain('没有已完成的订单');
+    // Read from the API: the tab loads, then says it is empty.
+    await until('the empty 已完成 tab', () => Boolean(page.dom.textContent?.includes('没有已完成的订单')));
+    expect(cards()).toEqual([]);
+    expect(api.listQueries.map((q) => q.group)).toEqual([undefined, 'TO_RECEIVE', 'PENDING_PAYMENT', 'COMPLETED']);
+  });
+
+  it('a tab pages through the API: 加载更多 adds its next page below, and an order of page 2 is there', async () => {
+    const first = seedOrder('token-pages', 0);
+    const base = api.orders.get(first)!;
+    api.setStatus(first, 'COMPLETED');
+    for (let n = 1; n <= 24; n++) api.orders.set(`bulk-${n}`, { ...structuredClone(base), id: `bulk-${n}`, status: n % 2 ? 'COMPLETED' : 'PAID' });
+    const page = mountPage('pages/orders/index');
+    (page.instance as { onShow?(): void }).onShow?.();
+    const cards = () => byClass(page, 'xd-order').map((c) => c.getAttribute('data-id'));
+    await until('the first page', () => cards().length === 20);
+    tap(page.querySelector('#xd-order-tab-completed')!.dom);
+    // 13 completed orders: one page; the oldest (seeded first) is among them.
+    await until('the 已完成 tab', () => cards().length === 13);
+    expect(cards().at(-1)).toBe(first);
+    expect(page.querySelector('#xd-orders-more')).toBeFalsy();
+    tap(page.querySelector('#xd-order-tab-all')!.dom);
+    await until('全部 again', () => cards().length === 20);
+    tap(page.querySelector('#xd-orders-more')!.dom);
+    await until('the second page', () => cards().length === 25);
+    expect(cards().at(-1)).toBe(first);
+    expect(new Set(cards()).size).toBe(25);
+    expect(page.querySelector('#xd-orders-more')).toBeFalsy();
+    expect(api.listQueries.slice(-2)).toEqual([
+      { group: undefined, page: 1, pageSize: 20 },
+      { group: undefined, page: 2, pageSize: 20 },
+    ]);
   });
 
   it('with WeChat trade management, 确认收货 opens WeChat’s confirm UI and waits for the API to say COMPLETED', async () => {

@@ -7,6 +7,7 @@ import type {
   AdminLoginInput,
   AdminOrder,
   AdminOrderDetail,
+  AdminOrderRow,
   AdminRole,
   AnomalyView,
   AuditEntry,
@@ -29,9 +30,9 @@ import type {
   UpdateSkuInput,
 } from '@xiaodian/shared';
 import { platform } from '@/platform';
-import { errorTextOf } from '@/utils/error-text';
 import { http } from './http';
 import { ApiError, buildUrl, isApiError, type RequestOptions } from './request';
+import { uploadFile } from './upload';
 
 /** How the admin session plugs into these calls (connected by the admin store when it is created). */
 export interface AdminSessionHooks {
@@ -174,34 +175,21 @@ export interface UploadedImage {
 
 /**
  * `POST /api/admin/images` (multipart, field `file`) → 201 {id, url, width, height}; 400 UNSUPPORTED_IMAGE,
- * 413 TOO_LARGE. `filePath` is what uni.chooseImage gave (a blob: URL in H5). Not through the JSON wrapper:
- * uni.uploadFile sends the multipart body, and answers the body as text.
+ * 413 TOO_LARGE. `filePath` is what uni.chooseImage gave (a blob: URL in H5).
  */
 export function uploadAdminImage(filePath: string): Promise<UploadedImage> {
-  const token = session?.token();
-  return new Promise((resolve, reject) => {
-    uni.uploadFile({
-      url: buildUrl(platform.apiBase, '/api/admin/images'),
-      filePath,
-      name: 'file',
-      header: token ? { Authorization: `Bearer ${token}` } : {},
-      success: (res) => {
-        let body: unknown = res.data;
-        try {
-          body = typeof res.data === 'string' ? JSON.parse(res.data) : res.data;
-        } catch {
-          // A proxy's page, not the API's JSON: the status says enough.
-        }
-        if (res.statusCode === 201 || res.statusCode === 200) return resolve(body as UploadedImage);
-        const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-        const code = error?.code ?? (res.statusCode === 413 ? 'TOO_LARGE' : `HTTP_${res.statusCode}`);
-        const err = new ApiError('http', res.statusCode, code, errorTextOf(code) ?? `上传失败（${res.statusCode}）`, { apiMessage: error?.message });
-        if (res.statusCode === 401) session?.expired(err, token);
-        reject(err);
-      },
-      fail: (e) => reject(new ApiError('network', 0, 'NETWORK_ERROR', `上传失败：${e.errMsg}`)),
-    });
-  });
+  return adminUpload<UploadedImage>('/api/admin/images', filePath);
+}
+
+/** An admin upload: the admin token, and a 401 ends the session as in adminCall. */
+async function adminUpload<T>(path: string, filePath: string): Promise<T> {
+  const token = adminToken();
+  try {
+    return await uploadFile<T>(path, filePath, token);
+  } catch (err) {
+    if (isApiError(err)) adminCallFailed(err, token);
+    throw err;
+  }
 }
 
 /** An image url the API answered (`/api/images/…`) as the page loads it: on the API's origin when that is another. */
@@ -266,7 +254,7 @@ export interface AdminOrdersFilter {
 }
 
 /** `GET /api/admin/orders?status=&tab=&q=&from=&to=&page=&pageSize=` → `{items, total}`, newest first. */
-export function listAdminOrders(filter: AdminOrdersFilter): Promise<{ items: AdminOrder[]; total: number }> {
+export function listAdminOrders(filter: AdminOrdersFilter): Promise<{ items: AdminOrderRow[]; total: number }> {
   const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '' && v !== undefined)) as RequestOptions['query'];
   return adminCall('/api/admin/orders', { query });
 }
@@ -304,6 +292,23 @@ export function correctShipment(id: string, input: { expressCompany: string; tra
  */
 export function shipBatch(rows: { orderNo: string; expressCompany: string; trackingNo: string }[]): Promise<{ results: BatchShipResult[] }> {
   return adminCall<{ results: BatchShipResult[] }>('/api/admin/orders/ship-batch', { method: 'POST', data: { rows } });
+}
+
+/** What `POST /api/admin/orders/ship-batch/import` read from a sheet: parcels and lines that cannot be sent. */
+export interface ImportedShipRows {
+  /** `line`: the sheet's row number. */
+  rows: { line: number; orderNo: string; expressCompany: string; trackingNo: string }[];
+  /** A line with a field missing, too long or unprintable (VALIDATION_FAILED). */
+  problems: { line: number; code: string }[];
+}
+
+/**
+ * `POST /api/admin/orders/ship-batch/import` (multipart `file`, an .xlsx ≤ 2 MB, ≤ 500 parcels) → the rows, for
+ * the preview; nothing changes. 400 UNSUPPORTED_FILE, IMPORT_COLUMNS_MISSING (`details.missing`), TOO_LARGE
+ * (`details.maxRows`); 413 TOO_LARGE over 2 MB.
+ */
+export function importShipRows(filePath: string): Promise<ImportedShipRows> {
+  return adminUpload<ImportedShipRows>('/api/admin/orders/ship-batch/import', filePath);
 }
 
 /** `POST /api/admin/orders/:id/ship` → the order, SHIPPED; the same parcel again answers 200. */

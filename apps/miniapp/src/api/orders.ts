@@ -1,4 +1,4 @@
-import type { CreateOrderInput, Order, OrderQuote, PayParams, QuoteOrderInput } from '@xiaodian/shared';
+import type { CreateOrderInput, Order, OrderGroup, OrderQuote, PayParams, QuoteOrderInput } from '@xiaodian/shared';
 import { http } from './http';
 
 /**
@@ -23,10 +23,16 @@ export function quoteOrder(input: QuoteOrderInput): Promise<OrderQuote> {
   return http.post<OrderQuote>('/api/orders/quote', input, { toast: false });
 }
 
-/** `GET /api/orders` — own orders, newest first. */
-export async function listOrders(toast = true): Promise<ShopperOrder[]> {
-  const res = await http.get<{ items: ShopperOrder[] }>('/api/orders', { toast });
-  return res.items;
+/** A page of own orders: `group` is one tab (absent: every order); `total` counts the group's orders. */
+export interface OrdersQuery {
+  group?: OrderGroup;
+  page?: number;
+  pageSize?: number;
+}
+
+/** `GET /api/orders?group=&page=&pageSize=` — own orders of one tab, newest first, a page at a time. */
+export function listOrders(query: OrdersQuery = {}, toast = true): Promise<{ items: ShopperOrder[]; total: number }> {
+  return http.get<{ items: ShopperOrder[]; total: number }>('/api/orders', { query: { ...query }, toast });
 }
 
 /**

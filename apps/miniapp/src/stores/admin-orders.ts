@@ -3,7 +3,7 @@
 // shipping.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { fenToYuan, type AdminOrder, type AdminOrderDetail, type AuditEntry, type OrderStatus, type RefundStarted } from '@xiaodian/shared';
+import { fenToYuan, type AdminOrderDetail, type AdminOrderRow, type AuditEntry, type OrderStatus, type RefundStarted } from '@xiaodian/shared';
 import { correctShipment, getAdminOrder, getOrderTabCounts, listAdminOrders, listAudit, refundOrder, shipOrder, type OrderTab, type OrderTabCounts } from '@/api/admin';
 import { listOrderMessages, reissueRefund, type OrderMessage } from '@/api/admin-after-sale';
 import { isApiError } from '@/api/request';
@@ -59,7 +59,7 @@ export const useAdminOrdersStore = defineStore('admin-orders', () => {
   /** The page shown, from 1. */
   const page = ref(1);
   /** The orders of that page, newest first. */
-  const items = ref<AdminOrder[]>([]);
+  const items = ref<AdminOrderRow[]>([]);
   /** Orders matching the filters, on all pages. */
   const total = ref(0);
   /** The list's loading state and error message. */

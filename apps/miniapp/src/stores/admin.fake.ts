@@ -219,8 +219,12 @@ export class FakeAdminApi {
     }
     if (req.method === 'GET' && path === '/api/admin/orders') {
       const tab = url.searchParams.get('tab');
-      const items = [...this.orders.values()].filter((o) => !tab || inTab(o, tab));
-      return { status: 200, data: { items, total: items.length } };
+      const matching = [...this.orders.values()].filter((o) => !tab || inTab(o, tab));
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const pageSize = Number(url.searchParams.get('pageSize') ?? 20);
+      // Rows as the API lists them: without the payer's openid (only the detail has it).
+      const items = matching.slice((page - 1) * pageSize, page * pageSize).map(({ openid: _openid, ...row }) => row);
+      return { status: 200, data: { items, total: matching.length } };
     }
     if (req.method === 'GET' && path === '/api/admin/orders/counts') {
       const count = (tab: string) => [...this.orders.values()].filter((o) => inTab(o, tab)).length;

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { CreateOrderInput, OrderQuote, QuoteOrderInput } from '@xiaodian/shared';
+import type { CreateOrderInput, OrderGroup, OrderQuote, QuoteOrderInput } from '@xiaodian/shared';
 import * as ordersApi from '@/api/orders';
 import type { ShopperOrder } from '@/api/orders';
 import { isApiError } from '@/api/request';
@@ -8,6 +8,9 @@ import { platform, type ClientPayResult } from '@/platform';
 
 /** After WeChat's confirm UI: read the order after these pauses (≈ 30 s) until WeChat's push completed it. */
 export const CONFIRM_POLL_MS = [500, 1000, 2000, 3000, 4000, 5000, 5000, 5000, 5000];
+
+/** Orders per page of the orders tabs (more come with 加载更多 / reaching the bottom). */
+export const LIST_PAGE_SIZE = 20;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -30,8 +33,16 @@ export function undeliverableProvince(err: unknown): string | undefined {
 
 /** The shopper's orders as the API last reported them. The API is the only authority on their status. */
 export const useOrdersStore = defineStore('orders', () => {
-  /** Ids of the shopper's orders, newest first, as `GET /api/orders` last listed them. */
+  /** Ids of the orders of the tab on show, newest first, as `GET /api/orders?group=` paged them. */
   const listIds = ref<string[]>([]);
+  /** The tab listIds hold (undefined: every order). */
+  const listGroup = ref<OrderGroup | undefined>();
+  /** How many orders the tab has, as the API last counted them. */
+  const listTotal = ref(0);
+  /** The last page read into listIds (0: none). */
+  const listPage = ref(0);
+  /** Only the newest list read counts: a tab's late answer must not replace the tab picked after it. */
+  let listSeq = 0;
   /** Every order seen, by id (list, detail, result page). */
   const byId = ref<Record<string, ShopperOrder>>({});
 
@@ -44,11 +55,36 @@ export const useOrdersStore = defineStore('orders', () => {
     return listIds.value.map((id) => byId.value[id]).filter((o): o is ShopperOrder => o !== undefined);
   }
 
-  async function loadList(): Promise<ShopperOrder[]> {
-    const items = await ordersApi.listOrders(false);
-    items.forEach(upsert);
-    listIds.value = items.map((o) => o.id);
-    return items;
+  /** The first page of a tab's orders (`group` undefined: every order), replacing the list. */
+  async function loadList(group?: OrderGroup): Promise<ShopperOrder[]> {
+    const seq = ++listSeq;
+    const res = await ordersApi.listOrders({ group, page: 1, pageSize: LIST_PAGE_SIZE }, false);
+    res.items.forEach(upsert);
+    if (seq !== listSeq) return res.items;
+    listGroup.value = group;
+    listIds.value = res.items.map((o) => o.id);
+    listTotal.value = res.total;
+    listPage.value = 1;
+    return res.items;
+  }
+
+  /** Whether the tab has orders not read yet. */
+  function hasMore(): boolean {
+    return listPage.value > 0 && listIds.value.length < listTotal.value;
+  }
+
+  /** The next page of the tab on show, added below (an order that moved up a page is not listed twice). */
+  async function loadMore(): Promise<void> {
+    if (!hasMore()) return;
+    const seq = listSeq;
+    const page = listPage.value + 1;
+    const res = await ordersApi.listOrders({ group: listGroup.value, page, pageSize: LIST_PAGE_SIZE }, false);
+    res.items.forEach(upsert);
+    if (seq !== listSeq || page !== listPage.value + 1) return;
+    const known = new Set(listIds.value);
+    listIds.value = [...listIds.value, ...res.items.filter((o) => !known.has(o.id)).map((o) => o.id)];
+    listTotal.value = res.total;
+    listPage.value = page;
   }
 
   /** `GET /api/orders/:id` (`sync` asks the API to check WeChat first). */
@@ -106,5 +142,5 @@ export const useOrdersStore = defineStore('orders', () => {
     return upsert(await ordersApi.confirmReceipt(id));
   }
 
-  return { listIds, byId, list, loadList, load, create, quote, cancel, startPayment, confirmReceipt, upsert };
+  return { listIds, listGroup, listTotal, byId, list, loadList, hasMore, loadMore, load, create, quote, cancel, startPayment, confirmReceipt, upsert };
 });

@@ -41,13 +41,13 @@ describe('session store', () => {
     const next = start();
     expect(next.token).toBe('token-1');
     await next.ensureLogin();
-    await listOrders(false);
+    await listOrders({}, false);
     expect(fakeUni().logins).toHaveLength(1);
   });
 
   it('logs in once when launch and the first page ask together', async () => {
     const session = start();
-    await Promise.all([session.ensureLogin(), listOrders(false), listOrders(false)]);
+    await Promise.all([session.ensureLogin(), listOrders({}, false), listOrders({}, false)]);
     expect(fakeUni().logins).toHaveLength(1);
     expect(api.usedCodes.size).toBe(1);
   });
@@ -57,7 +57,7 @@ describe('session store', () => {
     await session.ensureLogin();
     api.revokeTokens();
 
-    await expect(listOrders(false)).resolves.toEqual([]);
+    await expect(listOrders({}, false)).resolves.toEqual({ items: [], total: 0 });
     expect(fakeUni().logins).toHaveLength(2);
     expect(session.token).toBe('token-2');
     expect(fakeUni().stored(STORAGE_KEYS.session)).toMatchObject({ token: 'token-2' });

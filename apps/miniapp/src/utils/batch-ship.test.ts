@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchResultText, readShipRows } from './batch-ship';
+import { batchResultText, importErrorText, importSummary, readShipRows } from './batch-ship';
 
 describe('reading pasted shipping rows', () => {
   const shippable = new Set(['2026113000001', '2026113000002', '2026113000003']);
@@ -23,5 +23,13 @@ describe('reading pasted shipping rows', () => {
     expect(batchResultText({ orderNo: '1', ok: false, code: 'NOT_FOUND' })).toBe('订单不存在');
     expect(batchResultText({ orderNo: '1', ok: false, code: 'CONFLICT' })).toBe('订单号重复，均未发货');
     expect(batchResultText({ orderNo: '1', ok: false, code: 'ORDER_NOT_SHIPPABLE' })).toMatch(/^订单当前不能发货/);
+  });
+
+  it('says what an import read and why a sheet was refused', () => {
+    expect(importSummary(3, [])).toBe('已从表格读入 3 单');
+    expect(importSummary(0, Array.from({ length: 12 }, (_, i) => i + 2))).toBe('已从表格读入 0 单；表格第 2、3、4、5、6、7、8、9、10、11 等 12 行缺少订单号、快递公司或单号（或内容过长），未读入');
+    expect(importErrorText({ code: 'TOO_LARGE', status: 400, message: 'x', details: { maxRows: 500 } })).toBe('一次最多导入 500 单，请分成几个表格');
+    expect(importErrorText({ code: 'TOO_LARGE', status: 413, message: 'x' })).toBe('表格文件太大了（最大 2 MB）');
+    expect(importErrorText({ code: 'UNSUPPORTED_FILE', status: 400, message: '只能导入 .xlsx 格式的 Excel 表格' })).toBe('只能导入 .xlsx 格式的 Excel 表格');
   });
 });

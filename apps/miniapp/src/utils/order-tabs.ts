@@ -1,41 +1,46 @@
 // The shopper's order tabs (全部 / 待付款 / 待发货 / 待收货 / 已完成 / 售后), the payment countdown and how a
 // closed order says why it closed.
-import type { Order } from '@xiaodian/shared';
+import { STATUS_OF_ORDER_GROUP, type Order, type OrderGroup } from '@xiaodian/shared';
 
 export const ORDER_TAB_KEYS = ['all', 'pending', 'toShip', 'toReceive', 'completed', 'afterSale'] as const;
 export type OrderTabKey = (typeof ORDER_TAB_KEYS)[number];
 
-export const ORDER_TABS: readonly { key: OrderTabKey; label: string }[] = [
+/** Each tab with the API's group (`GET /api/orders?group=`, the shared ORDER_GROUPS); 全部 has none. */
+export const ORDER_TABS: readonly { key: OrderTabKey; label: string; group?: OrderGroup }[] = [
   { key: 'all', label: '全部' },
-  { key: 'pending', label: '待付款' },
-  { key: 'toShip', label: '待发货' },
-  { key: 'toReceive', label: '待收货' },
-  { key: 'completed', label: '已完成' },
-  { key: 'afterSale', label: '售后' },
+  { key: 'pending', label: '待付款', group: 'PENDING_PAYMENT' },
+  { key: 'toShip', label: '待发货', group: 'TO_SHIP' },
+  { key: 'toReceive', label: '待收货', group: 'TO_RECEIVE' },
+  { key: 'completed', label: '已完成', group: 'COMPLETED' },
+  { key: 'afterSale', label: '售后', group: 'AFTER_SALE' },
 ];
+
+/** The API's group of a tab (undefined: 全部). */
+export function groupOfTab(tab: OrderTabKey): OrderGroup | undefined {
+  return ORDER_TABS.find((t) => t.key === tab)?.group;
+}
 
 type TabOrder = Pick<Order, 'status' | 'openAfterSaleId' | 'refunds'>;
 
-/** Whether the order belongs in the tab. 售后 also holds orders that sit in another tab by their status. */
+/**
+ * Whether the order belongs in the tab, by the API's definition of its group. The API chooses the tab's orders;
+ * the page uses this only to drop one that left the tab since (确认收货 moves it from 待收货 to 已完成).
+ * 售后 also holds orders that sit in another tab by their status.
+ */
 export function inOrderTab(order: TabOrder, tab: OrderTabKey): boolean {
-  switch (tab) {
-    case 'all':
+  const group = groupOfTab(tab);
+  switch (group) {
+    case undefined:
       return true;
-    case 'pending':
-      return order.status === 'PENDING_PAYMENT';
-    case 'toShip':
-      return order.status === 'PAID';
-    case 'toReceive':
-      return order.status === 'SHIPPED';
-    case 'completed':
-      return order.status === 'COMPLETED';
-    case 'afterSale':
+    case 'AFTER_SALE':
       return (
         order.openAfterSaleId !== undefined ||
         (order.refunds?.length ?? 0) > 0 ||
         order.status === 'REFUNDING' ||
         order.status === 'REFUNDED'
       );
+    default:
+      return order.status === STATUS_OF_ORDER_GROUP[group];
   }
 }
 

@@ -1,5 +1,5 @@
 // The H5 build: the development twin of the mini program, plus the store admin console, which only it has.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniBuild } from './uni-build';
@@ -30,6 +30,13 @@ describe('H5 build', () => {
     expect(code).toContain('/__sandbox/login-code');
     expect(code).toContain('/__sandbox/cashier');
     expect(code).not.toContain('"wxpay"');
+  });
+
+  it("carries the tab bar's icons, which the tab bar of the shop's pages shows", () => {
+    for (const name of ['home', 'home-active', 'cart', 'cart-active', 'orders', 'orders-active']) {
+      expect(existsSync(join(outDir, `static/tabbar/${name}.png`))).toBe(true);
+      expect(code).toContain(`static/tabbar/${name}.png`);
+    }
   });
 
   it('calls the API on its own origin by default (the dev server and the preview proxy /api)', () => {

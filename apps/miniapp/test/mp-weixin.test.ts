@@ -3,7 +3,7 @@
 // with WeChat's own template compiler (wcc). Only WeChat is simulated: the global `wx` object, answering
 // wx.request from the same in-memory API model as the store tests.
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ShopperOrder } from '../src/api/orders';
@@ -13,6 +13,8 @@ import { formatKiB, inspectMpWeixin, MAIN_PACKAGE_BUDGET } from '../scripts/buil
 
 const require = createRequire(join(appRoot, 'package.json'));
 const outDir = join(appRoot, 'dist/test/mp-weixin');
+/** The tab bar's icons (src/static/tabbar, rendered from icons/tabbar/*.svg by scripts/render-tabbar-icons.mjs). */
+const TAB_BAR_ICONS = ['home', 'home-active', 'cart', 'cart-active', 'orders', 'orders-active'];
 
 /** The parts of miniprogram-simulate / j-component used here. */
 interface SimNode {
@@ -271,14 +273,17 @@ describe('mp-weixin build output', () => {
     expect(code).toContain('requestPayment');
   });
 
-  it('keeps the main package under 300 KB (images are served by the API, never bundled)', () => {
+  it('keeps the main package under 300 KB (images are served by the API; only the tab bar icons are bundled)', () => {
     const { mainBytes, totalBytes } = inspectMpWeixin(outDir);
     console.log(`mp-weixin main package: ${formatKiB(mainBytes)} (budget ${formatKiB(MAIN_PACKAGE_BUDGET)}, WeChat limit 2048 KiB); total ${formatKiB(totalBytes)}`);
     expect(mainBytes).toBeGreaterThan(10_000);
     expect(mainBytes).toBeLessThan(MAIN_PACKAGE_BUDGET);
     expect(MAIN_PACKAGE_BUDGET).toBe(300 * 1024);
     const { files } = inspectMpWeixin(outDir);
-    expect(files.filter((f) => /\.(png|jpe?g|webp|gif)$/i.test(f))).toEqual([]);
+    // WeChat's tabBar takes only local image files, so its six icons are the one exception.
+    const images = files.filter((f) => /\.(png|jpe?g|webp|gif|svg|bmp)$/i.test(f)).sort();
+    expect(images).toEqual(TAB_BAR_ICONS.map((name) => `static/tabbar/${name}.png`).sort());
+    for (const image of images) expect(statSync(join(outDir, image)).size).toBeLessThanOrEqual(40 * 1024);
     // Nor zod: the client validates nothing, and one value taken from a shared module that builds schemas at
     // load (schemas.ts, after-sale.ts) brings them all and zod (~100 kB).
     const code = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
@@ -295,6 +300,23 @@ describe('mp-weixin build output', () => {
     const wxss = compiler.wxssToJs(outDir);
     expect(wxss).toContain('pages/checkout/index.wxss');
     expect(wxss).toContain('#07c160');
+  });
+
+  it('has a tab bar whose every item has its icon and selected icon as 81 × 81 PNGs in the package', () => {
+    const app = JSON.parse(readFileSync(join(outDir, 'app.json'), 'utf8')) as {
+      tabBar: { list: { pagePath: string; text: string; iconPath?: string; selectedIconPath?: string }[] };
+    };
+    const items = app.tabBar.list;
+    expect(items.map((i) => i.text)).toEqual(['商品', '购物车', '我的订单']);
+    const paths = items.flatMap((i) => [i.iconPath, i.selectedIconPath]);
+    expect(new Set(paths).size).toBe(6);
+    for (const path of paths) {
+      expect(path).toMatch(/^static\/tabbar\/[a-z-]+\.png$/);
+      const png = readFileSync(join(outDir, path!));
+      // The PNG signature, then the IHDR chunk's width and height (WeChat recommends 81 × 81).
+      expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([81, 81]);
+    }
   });
 
   it('is a project WeChat DevTools can import', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { AdminOrderDetail, Order, Product } from '@xiaodian/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS, adminToken, call, consoleErrors, createProducts, eventually, newConsolePage, shopperToken, startStack, toast, type Stack } from './support';
+import { ADDRESS, adminToken, call, confirmModal, consoleErrors, createProducts, eventually, newConsolePage, shopperToken, startStack, toast, type Stack } from './support';
 import { e2eRoot } from './support/paths';
 
 let stack: Stack;
@@ -609,5 +609,60 @@ describe('sessions', () => {
     await page.click('#xd-admin-logout');
     await page.locator('.xd-page-admin-login #xd-admin-submit').waitFor();
     expect(await toast(page).count()).toBe(0);
+  });
+});
+
+describe('shipping templates', () => {
+  it('the owner makes a 按重量 template in yuan and kg, sets it as the default, and cannot delete it while a product uses it', async () => {
+    const page = await newAdminPage();
+    await login(page, 'owner', 'owner-password');
+    await page.click('#xd-admin-nav-shipping-templates');
+    await page.locator('.xd-page-admin-shipping-templates').waitFor();
+    await page.click('#xd-admin-template-new');
+    await page.locator('#xd-admin-template-name input').fill('按重量');
+    await page.click('#xd-admin-template-mode .xd-admin-chip[data-value="WEIGHT"]');
+    const other = page.locator('.xd-admin-template-rule[data-index="other"]');
+    await other.locator('.xd-admin-rule-first input').fill('1');
+    await other.locator('.xd-admin-rule-first-fee input').fill('10');
+    await other.locator('.xd-admin-rule-next input').fill('0.5');
+    await other.locator('.xd-admin-rule-next-fee input').fill('5');
+    await page.click('#xd-admin-template-add-rule');
+    const far = page.locator('.xd-admin-template-rule[data-index="0"]');
+    await far.locator('.xd-admin-province[data-value="新疆维吾尔自治区"]').click();
+    await far.locator('.xd-admin-rule-first-fee input').fill('20');
+    await page.locator('#xd-admin-template-free-above input').fill('99');
+    await page.waitForTimeout(150);
+    await page.click('#xd-admin-template-save');
+    const row = page.locator('.xd-admin-template[data-name="按重量"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('新疆：首重 1kg ¥20.00');
+    const [stored] = (await call(stack.world.api.url, 'GET', '/api/admin/shipping-templates', { token: owner })).body as { id: string }[];
+    expect(stored).toMatchObject({
+      name: '按重量',
+      mode: 'WEIGHT',
+      isDefault: false,
+      rules: [
+        { provinces: ['新疆维吾尔自治区'], firstFen: 2000, first: 1000 },
+        { provinces: [], firstFen: 1000, first: 1000, nextFen: 500, next: 500 },
+      ],
+      freeAboveFen: 9900,
+    });
+
+    await row.locator('.xd-admin-template-make-default').click();
+    await page.locator('.xd-admin-template[data-name="按重量"][data-default="true"]').waitFor();
+    const tea = `/api/admin/products/${products.tea.id}`;
+    expect((await call(stack.world.api.url, 'PATCH', tea, { token: owner, body: { shippingTemplateId: stored!.id } })).status).toBe(200);
+    await row.locator('.xd-admin-template-delete').click();
+    await confirmModal(page);
+    await expect.poll(() => page.locator('#xd-admin-template-action-error').textContent()).toBe('还有商品在使用这个运费模板，请先为它们换一个模板');
+    await stack.screenshot(page, 'admin-shipping-templates');
+    expect(errorsOf(page)).toEqual([]);
+
+    // The other tests' orders ship free: the product goes back to the default, and the template goes.
+    expect((await call(stack.world.api.url, 'PATCH', tea, { token: owner, body: { shippingTemplateId: null } })).status).toBe(200);
+    await row.locator('.xd-admin-template-delete').click();
+    await confirmModal(page);
+    await row.waitFor({ state: 'detached' });
+    expect((await call(stack.world.api.url, 'GET', '/api/admin/shipping-templates', { token: owner })).body).toEqual([]);
   });
 });

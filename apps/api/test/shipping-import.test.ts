@@ -2,6 +2,7 @@
 // for the console's preview and changes nothing; the rows then ship through POST /api/admin/orders/ship-batch.
 // Workbooks are written here with exceljs, the library the API reads them with, and the order export itself is
 // filled in and sent back.
+import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beijingDate } from '@xiaodian/shared';
@@ -37,6 +38,38 @@ async function upload(bytes: Uint8Array, options: { token?: string; filename?: s
   form.append(options.field ?? 'file', new Blob([bytes], { type: XLSX }), options.filename ?? 'parcels.xlsx');
   const res = await fetch(`${world.api.url}${IMPORT}`, { method: 'POST', headers: { authorization: `Bearer ${options.token ?? admin}` }, body: form });
   return { status: res.status, body: (await res.json()) as any };
+}
+
+/** A zip of one deflated file, written by hand: what a zip bomb or a zip of something else looks like. */
+function zipOf(name: string, content: Buffer): Uint8Array {
+  const data = deflateRawSync(content, { level: 9 });
+  const file = Buffer.from(name);
+  const sizes = (b: Buffer, at: number) => {
+    b.writeUInt32LE(crc32(content), at);
+    b.writeUInt32LE(data.length, at + 4);
+    b.writeUInt32LE(content.length, at + 8);
+  };
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  sizes(local, 14);
+  local.writeUInt16LE(file.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  sizes(central, 16);
+  central.writeUInt16LE(file.length, 28);
+  const directoryAt = local.length + file.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + file.length, 12);
+  end.writeUInt32LE(directoryAt, 16);
+  return new Uint8Array(Buffer.concat([local, file, data, central, file, end]));
 }
 
 async function workbookOf(rows: unknown[][], sheetName = '发货'): Promise<Uint8Array> {
@@ -124,9 +157,15 @@ describe('batch-ship import', () => {
   it('refuses a file that is not an .xlsx, one without the columns, too many rows, too many bytes, no file and shoppers', async () => {
     const notXlsx = await upload(new TextEncoder().encode('订单号,快递公司,快递单号\n2611300001,中通,ZT1\n'), { filename: 'parcels.xlsx' });
     expect(notXlsx).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED_FILE' } } });
-    // A zip that is not a workbook.
-    const zip = await upload(new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Array(60).fill(0)]));
-    expect(zip).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED_FILE' } } });
+    // A zip's first bytes with nothing readable after them, and a real zip of something else.
+    const broken = await upload(new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Array(60).fill(0)]));
+    expect(broken).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED_FILE' } } });
+    const notWorkbook = await upload(zipOf('readme.txt', Buffer.from('订单号 快递公司 快递单号')));
+    expect(notWorkbook).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED_FILE' } } });
+    // 80 MB of zeros deflate to about 80 KB: refused by the sizes the zip declares, before anything inflates.
+    const bomb = zipOf('xl/worksheets/sheet1.xml', Buffer.alloc(80 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    expect(await upload(bomb)).toMatchObject({ status: 400, body: { error: { code: 'TOO_LARGE', details: { maxInflatedBytes: 64 * 1024 * 1024 } } } });
 
     const noTracking = await upload(await workbookOf([['订单号', '快递公司', '备注'], ['2611300001', '中通', '']]));
     expect(noTracking).toMatchObject({ status: 400, body: { error: { code: 'IMPORT_COLUMNS_MISSING', details: { missing: ['快递单号'] } } } });

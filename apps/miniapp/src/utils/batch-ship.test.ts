@@ -30,6 +30,7 @@ describe('reading pasted shipping rows', () => {
     expect(importSummary(0, Array.from({ length: 12 }, (_, i) => i + 2))).toBe('已从表格读入 0 单；表格第 2、3、4、5、6、7、8、9、10、11 等 12 行缺少订单号、快递公司或单号（或内容过长），未读入');
     expect(importErrorText({ code: 'TOO_LARGE', status: 400, message: 'x', details: { maxRows: 500 } })).toBe('一次最多导入 500 单，请分成几个表格');
     expect(importErrorText({ code: 'TOO_LARGE', status: 413, message: 'x' })).toBe('表格文件太大了（最大 2 MB）');
+    expect(importErrorText({ code: 'TOO_LARGE', status: 400, message: 'x', details: { maxInflatedBytes: 67108864 } })).toBe('表格内容太多了：请只留下要发货的订单再导入');
     expect(importErrorText({ code: 'UNSUPPORTED_FILE', status: 400, message: '只能导入 .xlsx 格式的 Excel 表格' })).toBe('只能导入 .xlsx 格式的 Excel 表格');
   });
 });

@@ -96,6 +96,7 @@ export function importSummary(rows: number, problemLines: readonly number[]): st
 /** Why the API refused the whole sheet, from its code and details (the general texts speak of images). */
 export function importErrorText(err: { code?: string; status?: number; message: string; details?: Record<string, unknown> }): string {
   if (err.code === 'TOO_LARGE' && typeof err.details?.maxRows === 'number') return `一次最多导入 ${err.details.maxRows} 单，请分成几个表格`;
+  if (err.code === 'TOO_LARGE' && err.details?.maxInflatedBytes !== undefined) return '表格内容太多了：请只留下要发货的订单再导入';
   if (err.code === 'TOO_LARGE') return '表格文件太大了（最大 2 MB）';
   if (err.code === 'IMPORT_COLUMNS_MISSING') {
     const missing = Array.isArray(err.details?.missing) ? err.details.missing.filter((m): m is string => typeof m === 'string') : [];

@@ -61,9 +61,48 @@ function headerColumns(row: ExcelJS.Row): { columns?: Record<Field, number>; mis
   return missing.length ? { missing } : { columns: found as Record<Field, number>, missing };
 }
 
+/**
+ * What a sheet of 500 parcels may inflate to, with room for other columns and sheets: exceljs inflates the whole
+ * zip in memory, and 2 MB of zeros deflates from about 2 GB.
+ */
+export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The sizes a zip's central directory says its files inflate to, summed; undefined when there is no readable
+ * directory. jszip (under exceljs) refuses a file whose data does not match its declared size.
+ */
+function declaredInflatedBytes(zip: Buffer): number | undefined {
+  // The end-of-central-directory record: 22 bytes and a comment of at most 65,535, at the very end.
+  const END = 0x06054b50;
+  const ENTRY = 0x02014b50;
+  let end = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === END) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return undefined;
+  const entries = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== ENTRY) return undefined;
+    // ZIP64 entries say 0xFFFFFFFF here: counted as such, they are refused as too large.
+    total += zip.readUInt32LE(at + 24);
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return total;
+}
+
 async function loadWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
   // An .xlsx is a zip: anything else (.xls, .csv, a picture) is refused before the parser sees it.
-  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) throw unsupported();
+  if (bytes.length < 22 || bytes.readUInt32LE(0) !== 0x04034b50) throw unsupported();
+  const inflated = declaredInflatedBytes(bytes);
+  if (inflated === undefined) throw unsupported();
+  if (inflated > MAX_INFLATED_BYTES) {
+    throw new AppError('TOO_LARGE', { status: 400, message: `The workbook inflates to more than ${MAX_INFLATED_BYTES} bytes`, details: { maxInflatedBytes: MAX_INFLATED_BYTES } });
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -79,7 +118,7 @@ async function loadWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
  * number (found by name, in any order, among other columns). Rows with none of the three are skipped; a row that
  * lacks one, or would be refused by the batch, is a problem with its line. 400 UNSUPPORTED_FILE when the bytes
  * are not a workbook, 400 IMPORT_COLUMNS_MISSING without such a header, 400 TOO_LARGE over MAX_BATCH_ROWS
- * parcels (what one batch may ship).
+ * parcels (what one batch may ship) or when the zip would inflate past MAX_INFLATED_BYTES.
  */
 export async function importShipRows(bytes: Buffer): Promise<{ rows: ImportedShipRow[]; problems: ImportProblem[] }> {
   const workbook = await loadWorkbook(bytes);

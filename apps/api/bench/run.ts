@@ -10,7 +10,7 @@
 //     second this machine makes, divided by the three an order needs (target ≥ 0.25), the notification p99
 //     (target < 100 ms), and a flash sale of 1,000 buyers for 100 units (exactly 100 orders, p99 < 1 s);
 //  5. login flood: a shopper's signed-in request during bursts of 150 parallel bad admin logins, against a 250 ms target
-//     (`XD_BENCH_ONLY=login-flood` runs this section alone).
+//     (`XD_BENCH_ONLY=login-flood` runs this section alone; `XD_BENCH_ONLY=payments` stops before it).
 import { createHash, randomBytes, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,9 +152,10 @@ async function flashSale(stack: Stack, world: World, admin: string) {
 const phases: { name: string; fromUs: number; toUs: number }[] = [];
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** What one request of a phase cost: CPU milliseconds of each process, and database commands. */
+/** What one request of a phase cost: CPU milliseconds of each process, and database commands (in all, and by name). */
 interface RequestCost extends CpuSeconds {
   dbCommands: number;
+  byCommand: Record<string, number>;
 }
 
 /** Starts a phase; its end answers what each of its items cost. */
@@ -167,13 +168,22 @@ async function phase(stack: Stack, name: string): Promise<(items: number) => Pro
     phases.push({ name, fromUs, toUs: monotonicUs() });
     const per = (k: keyof CpuSeconds) => ((after[k] - before[k]) * 1000) / items;
     // Deferred work a request left (stock settled after the answer) is counted with the phase it ran in.
-    const dbCommands = ((await stack.dbCommands()) - commands) / items;
-    return { client: per('client'), api: per('api'), devdb: per('devdb'), sandbox: per('sandbox'), dbCommands };
+    const now = await stack.dbCommands();
+    const byCommand = Object.fromEntries(Object.keys(now).map((name) => [name, (now[name]! - (commands[name] ?? 0)) / items]));
+    const dbCommands = Object.values(byCommand).reduce((sum, n) => sum + n, 0);
+    return { client: per('client'), api: per('api'), devdb: per('devdb'), sandbox: per('sandbox'), dbCommands, byCommand };
   };
 }
 
 const costText = (c: RequestCost) =>
   `${c.api.toFixed(2)} / ${c.devdb.toFixed(2)} / ${c.sandbox.toFixed(2)} / ${c.client.toFixed(2)}  (Σ ${(c.api + c.devdb + c.sandbox + c.client).toFixed(2)}); ${c.dbCommands.toFixed(1)}`;
+/** The commands of a request by name, the most frequent first (findAndModify 2.0, insert 1.0, …). */
+const commandsText = (c: RequestCost) =>
+  Object.entries(c.byCommand)
+    .filter(([, n]) => n >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n.toFixed(1)}`)
+    .join(', ');
 
 /**
  * The harness's helpers (tokens, products, forged notifications) read only the API's URL, the sandbox's control
@@ -292,7 +302,13 @@ async function main(): Promise<void> {
     row('notification (verify, decrypt, apply, record)', costText(notifyCpu));
     row('order + prepay (two requests)', costText(orderCpu));
     row(`flash-sale buyer (${FLASH_BUYERS} buyers, ${flash.rate.toFixed(0)}/s)`, costText(flash.cpu));
+    console.log('\nDatabase commands per request, by name');
+    row('notification', commandsText(notifyCpu));
+    row('order + prepay (two requests)', commandsText(orderCpu));
+    row('flash-sale buyer', commandsText(flash.cpu));
 
+    // `XD_BENCH_ONLY=payments` stops after the payment core.
+    if (process.env.XD_BENCH_ONLY === 'payments') return;
     await loginFlood(world);
     // Last: it leaves 10,000 products in the database.
     if (process.env.XD_BENCH_ONLY !== 'no-catalog') await benchCatalog(stack);

@@ -29,8 +29,8 @@ export interface Stack {
   models: Models;
   /** CPU seconds (user + system) each process has used so far: the bench (load client), the API, devdb, the sandbox. */
   cpu(): CpuSeconds;
-  /** Data commands (reads and writes) the database has answered so far, from serverStatus's metrics.commands. */
-  dbCommands(): Promise<number>;
+  /** Data commands (reads and writes) the database has answered so far by name, from serverStatus's metrics.commands. */
+  dbCommands(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -136,7 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       async dbCommands() {
         const status = (await conn.db!.admin().command({ serverStatus: 1 })) as { metrics?: { commands?: Record<string, { total: number }> } };
         const counts = status.metrics?.commands ?? {};
-        return DATA_COMMANDS.reduce((sum, name) => sum + (counts[name]?.total ?? 0), 0);
+        return Object.fromEntries(DATA_COMMANDS.map((name) => [name, counts[name]?.total ?? 0]));
       },
       async stop() {
         await conn.close();

@@ -1,7 +1,7 @@
-// After-sale requests through HTTP against the sandbox: refund only (before shipping it blocks shipping), return and
-// refund, reject, cancel, the 409s (open request, above the refundable amount, unpaid order, return before shipping,
-// past the window), another shopper's 404s, photos, and the races: approve twice, two admins, approve against the
-// shopper's cancel — each ends in at most one refund at WeChat. The request follows its refund to REFUNDED.
+// After-sale requests through HTTP against the sandbox: refund only (before shipping, the whole amount blocks shipping,
+// a partial one does not), return and refund, reject, cancel, the 409s (open request, above the refundable amount,
+// unpaid order, return before shipping, past the window), another shopper's 404s, photos, and the races: approve
+// twice, two admins, approve against the shopper's cancel — each ends in at most one refund at WeChat. The request follows its refund to REFUNDED.
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { afterSaleRefundKey } from '../src/modules/aftersales/start-after-sale-refund';
@@ -119,6 +119,29 @@ describe('refund only', () => {
     expect(after.events.filter((e: any) => e.code === 'AFTER_SALE_APPROVED')).toHaveLength(1);
     const audit = await services().models.AuditLog.find({ action: 'after-sale.approve', orderId: after._id }).lean();
     expect(audit).toEqual([expect.objectContaining({ actor: 'as-clerk' })]);
+  });
+
+  it('a partial refund-only approved before shipping leaves the rest of the order to ship', async () => {
+    const order = await paidOrder('as-partial-before-ship', 9000);
+    const created = await ask(order, { type: 'REFUND_ONLY', amountFen: 2500, reason: 'MISSING_PARTS' });
+    expect(created.status).toBe(201);
+    const approved = await admin('POST', `/api/admin/after-sales/${created.body.id}/approve`, {});
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('REFUNDING');
+    const read = (await admin('GET', `/api/admin/orders/${order.id}`)).body;
+    expect(read.shipBlocked).toBeUndefined();
+    expect(read.events.filter((e: any) => e.code === 'AFTER_SALE_APPROVED')).toEqual([
+      expect.objectContaining({ status: 'PAID', data: expect.objectContaining({ type: 'REFUND_ONLY', amountFen: 2500 }) }),
+    ]);
+
+    const ship = await admin('POST', `/api/admin/orders/${order.id}/ship`, { trackingNo: 'SF2500', expressCompany: '顺丰速运' });
+    expect(ship.status).toBe(200);
+    expect(ship.body.status).toBe('SHIPPED');
+    await settleAtWechat(approved.body.outRefundNo);
+    await eventually(async () => (await shopper(order, 'GET', `/api/after-sales/${created.body.id}`)).body.status === 'REFUNDED');
+    const after = await stored(order.id);
+    expect(after.status).toBe('SHIPPED');
+    expect(after.refundedFen).toBe(2500);
   });
 
   it('a partial refund after shipping leaves the order SHIPPED; a second request may follow the first', async () => {

@@ -10,6 +10,7 @@ import {
   discrepancyText,
   messageErrcodeText,
   orderEventText,
+  shipNoticeText,
 } from './admin-texts';
 
 const latin = /[A-Za-z]{4,}/;
@@ -26,6 +27,22 @@ describe('the order timeline from event codes', () => {
   it('knows every code of the shared list, and says nothing for an unknown one', () => {
     for (const code of ORDER_EVENT_CODES) expect(orderEventText(code), code).toBeTruthy();
     expect(orderEventText('SOMETHING_NEW')).toBeUndefined();
+  });
+});
+
+describe('shipping after a refund-only approval', () => {
+  const approval = (amountFen: number, status = 'PAID') => ({ at: '2026-11-30T10:00:00Z', status, code: 'AFTER_SALE_APPROVED', data: { type: 'REFUND_ONLY', amountFen } });
+
+  it('a whole refund blocks the parcel; a partial one lets the rest ship, with its amount', () => {
+    expect(shipNoticeText({ status: 'PAID', shipBlocked: true, events: [approval(9000)] })).toEqual({ text: '已同意仅退款，不要发货', tone: 'bad' });
+    expect(shipNoticeText({ status: 'PAID', events: [approval(1000), approval(2500)] })).toEqual({ text: '已同意部分退款 ¥25.00，其余商品照常发货', tone: 'wait' });
+  });
+
+  it('says nothing once shipped, for a return, or for an approval after shipping', () => {
+    expect(shipNoticeText({ status: 'SHIPPED', events: [approval(2500)] })).toBeUndefined();
+    expect(shipNoticeText({ status: 'PAID', events: [{ ...approval(2500), data: { type: 'RETURN_REFUND', amountFen: 2500 } }] })).toBeUndefined();
+    expect(shipNoticeText({ status: 'PAID', events: [approval(2500, 'SHIPPED')] })).toBeUndefined();
+    expect(shipNoticeText({ status: 'PAID' })).toBeUndefined();
   });
 });
 

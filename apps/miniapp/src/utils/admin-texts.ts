@@ -101,6 +101,19 @@ export function orderEventText(code: string, data: Record<string, unknown> = {})
   }
 }
 
+/**
+ * What the console says about shipping after a refund-only approval while the order was paid: the whole remaining
+ * amount blocks the parcel (`shipBlocked`); a partial one (its amount on the approval's timeline entry) leaves the
+ * rest of the order to ship. Undefined when there is nothing to say.
+ */
+export function shipNoticeText(order: { status: string; shipBlocked?: boolean; events?: OrderEventLike[] }): Label | undefined {
+  if (order.status !== 'PAID') return undefined;
+  if (order.shipBlocked) return { text: '已同意仅退款，不要发货', tone: 'bad' };
+  const approved = (order.events ?? []).filter((e) => e.code === 'AFTER_SALE_APPROVED' && e.status === 'PAID' && e.data?.type === 'REFUND_ONLY');
+  const amount = yuanOf(approved[approved.length - 1]?.data?.amountFen);
+  return amount ? { text: `已同意部分退款 ${amount}，其余商品照常发货`, tone: 'wait' } : undefined;
+}
+
 // ---- subscribe messages ----
 
 const MESSAGE_EVENTS: Record<string, string> = {

@@ -21,8 +21,9 @@ export async function approveAfterSale(s: Services, id: string, actor: string, n
   if (current.status === 'REQUESTED' && refundOnly) await refuseIfNotRefundable(s, current);
   const moved = await moveAfterSale(s.models, { id: current._id, from: 'REQUESTED', to, set: { decidedBy: actor, ...(note ? { adminNote: note } : {}) }, ...(note ? { note } : {}) });
   if (!moved) return repeatedOr409(s, id, refundOnly ? ['REFUNDING', 'REFUNDED'] : ['APPROVED', 'RETURNING', 'REFUNDING', 'REFUNDED']);
-  // A refund-only request approved before shipping: the order must not leave the shop any more.
-  await noteOnOrder(s, moved.orderId, 'AFTER_SALE_APPROVED', { afterSaleId: id, type: moved.type }, refundOnly ? { shipBlocked: true } : undefined);
+  // A refund-only request of the whole remainder approved before shipping: the order must not leave the shop any
+  // more; a partial one (the amount is on the entry, for the console) leaves the rest of the order to ship.
+  await noteOnOrder(s, moved.orderId, 'AFTER_SALE_APPROVED', { afterSaleId: id, type: moved.type, amountFen: moved.amountFen }, refundOnly ? { amountFen: moved.amountFen } : undefined);
   await audit(s, moved, actor, 'after-sale.approve', note);
   return refundOnly ? startAfterSaleRefund(s, moved, actor) : moved;
 }

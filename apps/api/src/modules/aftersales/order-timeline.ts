@@ -8,21 +8,28 @@ import type { OrderDoc } from '../orders/model';
 const MAX_ROUNDS = 5;
 
 /**
- * Pushes `code` onto the order's timeline; `whilePaid` is set in the same update when the order is still PAID
- * (used for `shipBlocked`, which only makes sense before shipping).
+ * Pushes `code` onto the order's timeline. `blockShippingFor` (a refund-only approval's amount) also sets
+ * `shipBlocked` in the same update when the order is still PAID and the amount is the whole remaining refundable
+ * amount: nothing would be left to ship. A partial one leaves the rest of the order to ship. The update is guarded
+ * by the status and the committed refunds as read, so a refund starting meanwhile makes it read again.
  */
 export async function noteOnOrder(
   s: Pick<Services, 'models'>,
   orderId: Types.ObjectId,
   code: OrderEventCode,
   data: Record<string, unknown>,
-  whilePaid?: Record<string, unknown>,
+  blockShippingFor?: { amountFen: number },
 ): Promise<void> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const order = await s.models.Order.findById(orderId, { status: 1 }).lean<Pick<OrderDoc, 'status'>>();
+    const order = await s.models.Order.findById(orderId, { status: 1, paidFen: 1, refundCommittedFen: 1 }).lean<Pick<OrderDoc, 'status' | 'paidFen' | 'refundCommittedFen'>>();
     if (!order) return;
-    const set = whilePaid && order.status === 'PAID' ? { $set: whilePaid } : {};
-    const written = await s.models.Order.updateOne({ _id: orderId, status: order.status }, { ...set, $push: { events: { at: new Date(), status: order.status, code, data } } });
+    const paidFen = order.paidFen ?? 0;
+    const committed = order.refundCommittedFen ?? 0;
+    const block = blockShippingFor !== undefined && order.status === 'PAID' && blockShippingFor.amountFen >= paidFen - committed;
+    const written = await s.models.Order.updateOne(
+      { _id: orderId, status: order.status, ...(blockShippingFor ? { paidFen, refundCommittedFen: committed } : {}) },
+      { ...(block ? { $set: { shipBlocked: true } } : {}), $push: { events: { at: new Date(), status: order.status, code, data } } },
+    );
     if (written.modifiedCount === 1) return;
   }
 }

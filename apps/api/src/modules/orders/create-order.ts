@@ -107,7 +107,9 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     }
     // All or nothing: give back what this order took, then forget the order.
     await abandon();
-    // How many are left now, for the shopper's message (a moment's figure: others are buying too).
+    // How many are left now, for the shopper's message (a moment's figure: others are buying too). A refused
+    // single unit needs no look: fewer than one is none (the usual refusal when a flash sale runs out).
+    if (item.quantity === 1) throw outOfStock(item, 0);
     const left = await models.Sku.findById(item.skuId, { stock: 1, onShelf: 1 }).lean<{ stock?: number; onShelf?: boolean }>();
     throw outOfStock(item, left && left.onShelf !== false ? (left.stock ?? 0) : 0);
   }

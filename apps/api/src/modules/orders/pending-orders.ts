@@ -5,6 +5,7 @@
 import type { mongo, Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { gatherWrites, perModels } from './gathered-writes';
 
 /** A shopper's places as stored (model.ts), as the driver's collection sees them. */
 interface PendingPlacesRecord {
@@ -38,6 +39,25 @@ export async function releasePendingPlace(models: Models, userId: Types.ObjectId
   const res = await places(models).updateOne({ _id: userId, 'orders.orderId': orderId }, { $inc: { count: -1 }, $pull: { orders: { orderId } } });
   return res.modifiedCount === 1;
 }
+
+/**
+ * releasePendingPlace for the many orders settled at once (payments): the releases that arrive together go out as
+ * one bulk write (gathered-writes.ts), each with its own guarded filter.
+ */
+export async function releasePendingPlaceGathered(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId): Promise<void> {
+  await gatheredRelease(models)({ userId, orderId });
+}
+
+const gatheredRelease = perModels((models: Models) =>
+  gatherWrites<{ userId: Types.ObjectId; orderId: Types.ObjectId }>((ops) =>
+    places(models).bulkWrite(
+      ops.map(({ userId, orderId }) => ({
+        updateOne: { filter: { _id: userId, 'orders.orderId': orderId }, update: { $inc: { count: -1 }, $pull: { orders: { orderId } } } },
+      })),
+      { ordered: false },
+    ),
+  ),
+);
 
 /**
  * Gives back the places, held since before `cutoff`, of orders that do not exist (a crash before the order was

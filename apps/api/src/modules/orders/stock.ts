@@ -4,7 +4,8 @@
 import type { mongo, Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { refreshProductSummary } from '../catalog/sku-summary';
-import { releasePendingPlace } from './pending-orders';
+import { gatherWrites, perModels } from './gathered-writes';
+import { releasePendingPlaceGathered } from './pending-orders';
 
 type OrderItemRef = { productId: Types.ObjectId; skuId?: Types.ObjectId | null; quantity?: number | null };
 
@@ -91,8 +92,20 @@ export async function releaseOrderStock(models: Models, order: { _id: Types.Obje
 }
 
 export async function commitOrderStock(models: Models, order: { _id: Types.ObjectId; items: OrderItemRef[] }): Promise<void> {
-  for (const item of order.items) await commitStock(models, skuOf(item), order._id);
+  await Promise.all(order.items.map((item) => gatheredCommit(models)({ skuId: skuOf(item), orderId: order._id })));
 }
+
+/** Commits of paid orders, gathered (gathered-writes.ts): one bulk write, each order's pull guarded as commitStock's. */
+const gatheredCommit = perModels((models: Models) =>
+  gatherWrites<{ skuId: Types.ObjectId; orderId: Types.ObjectId }>((ops) =>
+    skuStock(models).bulkWrite(
+      ops.map(({ skuId, orderId }) => ({
+        updateOne: { filter: { _id: skuId, 'reservations.orderId': orderId }, update: { $pull: { reservations: { orderId } } } },
+      })),
+      { ordered: false },
+    ),
+  ),
+);
 
 /**
  * What a move out of PENDING_PAYMENT owes the stock, to be written in the move's own compare-and-set (`set`): the
@@ -117,7 +130,7 @@ export async function settleOrderStock(
   const closed = order.status === 'CLOSED';
   await Promise.all([
     // No longer unpaid: the shopper's place among MAX_PENDING_ORDERS goes back with the stock.
-    order.userId ? releasePendingPlace(models, order.userId, order._id) : undefined,
+    order.userId ? releasePendingPlaceGathered(models, order.userId, order._id) : undefined,
     closed ? releaseOrderStock(models, order) : commitOrderStock(models, order),
   ]);
   // A move that wrote stockSettledMark in its compare-and-set needs no second write.

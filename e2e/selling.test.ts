@@ -194,6 +194,10 @@ describe('a shipping fee by province, a buyer note, and the owner finding the or
     expect(await page.locator('#xd-admin-order-paid').innerText()).toBe('¥55.90');
     expect(await page.locator('#xd-admin-order-total').innerText()).toBe('¥55.90');
     await stack.screenshot(page, 'selling-admin-order-phone', { fullPage: true });
+    // The same card on a laptop: the amounts under the table, right-aligned.
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.locator('#xd-admin-order-note').scrollIntoViewIfNeeded();
+    await stack.screenshot(page, 'selling-admin-order');
     expect(phone.errors()).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // Writes that many requests make at once, one each (a paid order's reservation committed, its pending place given
-// back), gathered into one bulk write per collection: the first write goes out at once, and whatever arrives while
-// it is in flight goes out together in the next. Each gathered write keeps its own guarded filter, so a batch
-// changes exactly what the writes one by one would have; a failed batch fails each of its callers.
+// back, a notification's record), gathered into one bulk write per collection: the first write goes out at once,
+// and whatever arrives while it is in flight goes out together in the next. Each gathered write keeps its own
+// guarded filter, so a batch changes exactly what the writes one by one would have; a failed batch fails each of
+// its callers.
 
 interface Waiting<Op> {
   op: Op;

@@ -7,7 +7,9 @@
 import { Types } from 'mongoose';
 import { parseNotification, type NotificationFailure } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
+import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { gatherWrites, perModels } from '../orders/gathered-writes';
 import { passThrottle } from '../../infra/lease';
 import { applyPaidTransaction } from './apply-payment';
 import { parseTransactionResource } from './transaction-resource';
@@ -56,6 +58,10 @@ export type Recorder = (entry: {
   outRefundNo?: string;
   orderId?: string;
 }) => Promise<void>;
+
+const gatheredRecord = perModels((models: Models) =>
+  gatherWrites<Record<string, unknown>>((records) => models.Notification.collection.insertMany(records, { ordered: false })),
+);
 
 /** Refusals that prove nothing came from WeChat (no valid signature yet): anyone can send these. */
 const UNAUTHENTICATED: ReadonlySet<NotificationFailure> = new Set(['MISSING_HEADERS', 'SIGNTEST_PROBE', 'STALE_TIMESTAMP', 'UNKNOWN_SERIAL', 'BAD_SIGNATURE']);
@@ -126,10 +132,11 @@ export async function receiveNotification(
   const record: Recorder = async (entry) => {
     s.metrics.notification(kind, entry.outcome);
     log.info({ id: parsed.event.id, eventType: parsed.event.event_type, outTradeNo: entry.outTradeNo, outRefundNo: entry.outRefundNo, outcome: entry.outcome, reason: entry.reason }, 'notification');
-    // Through the driver's collection: one insert of values already of their stored types (mongoose's document,
-    // casting and validation cost more than the insert on this path, which every notification takes).
+    // Through the driver's collection, values already of their stored types (mongoose's document, casting and
+    // validation cost more than the insert on this path, which every notification takes), and the records of
+    // notifications answered together in one insert (gathered-writes.ts).
     const { reason, outTradeNo, outRefundNo, orderId } = entry;
-    await s.models.Notification.collection.insertOne({
+    await gatheredRecord(s.models)({
       ...base,
       notificationId: parsed.event.id,
       eventType: parsed.event.event_type,

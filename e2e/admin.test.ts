@@ -346,6 +346,28 @@ describe('batch shipping', () => {
     for (const [i, o] of orders.entries()) {
       expect(await orderDetail(o.id)).toMatchObject({ status: 'SHIPPED', shipping: { trackingNo: `SF900${i}`, expressCompany: '顺丰速运' } });
     }
+
+    // 导入 Excel, through the browser's file dialog: a file that is not an .xlsx is refused in Chinese; the day's
+    // own export reads back into lines, and the three just shipped are flagged, not sent twice.
+    const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await page.locator('#xd-admin-batch-text textarea').fill('');
+    const refused = page.waitForEvent('filechooser');
+    await page.click('#xd-admin-batch-import');
+    await (await refused).setFiles({ name: 'parcels.xlsx', mimeType: XLSX, buffer: Buffer.from('订单号,快递公司,快递单号\n') });
+    await page.locator('#xd-admin-batch-import-error').waitFor();
+    expect(await page.locator('#xd-admin-batch-import-error').innerText()).toBe('只能导入 .xlsx 格式的 Excel 表格');
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const exported = await fetch(`${stack.world.api.url}/api/admin/orders/export?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${owner}` } });
+    expect(exported.status).toBe(200);
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('#xd-admin-batch-import');
+    await (await chooser).setFiles({ name: `orders-${day}.xlsx`, mimeType: XLSX, buffer: Buffer.from(await exported.arrayBuffer()) });
+    await page.locator('#xd-admin-batch-import-note').waitFor();
+    expect(await page.locator('#xd-admin-batch-import-note').innerText()).toMatch(/^已从表格读入 \d+ 单/);
+    for (const o of orders) {
+      expect(await page.locator(`.xd-admin-batch-row[data-order-no="${o.orderNo}"]`).innerText()).toContain('不是待发货的订单');
+    }
+    expect(await page.locator('#xd-admin-batch-text textarea').inputValue()).toContain(`${orders[0]!.orderNo} 顺丰速运 SF9000`);
     expect(errorsOf(page)).toEqual([]);
   });
 });

@@ -39,6 +39,10 @@ describe('batch shipping', () => {
     expect((call.data as { rows: unknown[] }).rows).toHaveLength(3);
     expect(batch.results.map(batchResultText)).toEqual(['已发货', '已发货', '已发货']);
     expect(['order-1', 'order-2', 'order-3'].map((id) => api.orders.get(id)!.status)).toEqual(['SHIPPED', 'SHIPPED', 'SHIPPED']);
+    // Shipped now: picked no more, and flagged if they come again (an imported sheet, say).
+    expect(batch.candidates).toEqual([]);
+    batch.text = '2026113000001 顺丰速运 SF1';
+    expect((await batch.preview()).map((r) => r.problem)).toEqual(['不是待发货的订单']);
   });
 
   it('flagged rows are not sent; what the API refuses comes back per row', async () => {

@@ -152,6 +152,10 @@ export const useAdminBatchShipStore = defineStore('admin-batch-ship', () => {
     try {
       const res = await shipBatch(ready.map(({ orderNo, expressCompany, trackingNo }) => ({ orderNo, expressCompany, trackingNo })));
       results.value = res.results;
+      // Shipped orders are no longer 待发货: a later preview (more lines, an imported sheet) must flag them.
+      const shipped = new Set(res.results.filter((r) => r.ok).map((r) => r.orderNo));
+      candidates.value = candidates.value.filter((o) => !shipped.has(o.orderNo!));
+      candidatesTotal.value = Math.max(0, candidatesTotal.value - shipped.size);
       return true;
     } catch (err) {
       failure.value = errorMessage(err);

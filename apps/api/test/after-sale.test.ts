@@ -119,6 +119,9 @@ describe('refund only', () => {
     expect(after.events.filter((e: any) => e.code === 'AFTER_SALE_APPROVED')).toHaveLength(1);
     const audit = await services().models.AuditLog.find({ action: 'after-sale.approve', orderId: after._id }).lean();
     expect(audit).toEqual([expect.objectContaining({ actor: 'as-clerk' })]);
+    // The audit read carries the decision's facts as fields (the console words them).
+    const read = (await admin('GET', `/api/admin/audit?orderId=${order.id}`)).body.items.filter((a: any) => a.action === 'after-sale.approve');
+    expect(read.map((a: any) => a.data)).toEqual([{ afterSaleId: id, type: 'REFUND_ONLY', amountFen: 10_000, status: 'REFUNDING', note: '同意退款' }]);
   });
 
   it('a partial refund-only approved before shipping leaves the rest of the order to ship', async () => {

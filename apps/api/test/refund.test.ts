@@ -153,6 +153,11 @@ describe('partial and full refunds', () => {
     const audit = (await api('GET', `/api/admin/audit?orderId=${order.id}`)).body.items;
     expect(audit.filter((a: any) => a.action === 'order.refund')).toHaveLength(2);
     expect(audit[audit.length - 1]).toMatchObject({ actor: 'owner', action: 'order.refund', orderId: order.id, detail: expect.stringContaining('3000 fen: one cup broken') });
+    // The same facts as fields, for the console to word (it parses `detail` only for entries written before).
+    expect(audit.map((a: any) => a.data)).toEqual([
+      { amountFen: 7000, outRefundNo: rest7.outRefundNo, reason: 'customer request' },
+      { amountFen: 3000, outRefundNo: first3.outRefundNo, reason: 'one cup broken' },
+    ]);
   });
 
   it('refuses more than remains with 409 REFUND_EXCEEDS_PAID and reserves nothing for it', async () => {
@@ -511,6 +516,11 @@ describe('re-issuing a failed refund', () => {
     expect(fresh).not.toBe(failed);
     expect(racing.every((r) => r.body.outRefundNo === fresh)).toBe(true);
     expect(again.body).toMatchObject({ amountFen: 10_000, reason: 'wrong size', reissueOf: failed, status: 'PROCESSING' });
+    const audit = (await call(world.api.url, 'GET', `/api/admin/audit?orderId=${order.id}`, { token: owner })).body.items;
+    expect(audit.filter((a: any) => a.action === 'order.refund').map((a: any) => a.data)).toEqual([
+      { amountFen: 10_000, outRefundNo: fresh, reason: 'wrong size', reissueOf: failed },
+      { amountFen: 10_000, outRefundNo: failed, reason: 'wrong size' },
+    ]);
     // WeChat saw the failed refund and one new one: never two.
     expect((await wechatRefunds(order.outTradeNo)).map((r) => r.out_refund_no).sort()).toEqual([failed, fresh].sort());
     expect(await stored(order.id)).toMatchObject({ status: 'REFUNDING', refundCommittedFen: 10_000, refundsInFlight: 1 });

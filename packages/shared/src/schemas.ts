@@ -746,6 +746,11 @@ export const auditEntry = z.object({
   orderId: z.string().optional(),
   stockBefore: z.number().int().optional(),
   stockAfter: z.number().int().optional(),
+  /**
+   * The entry's facts as fields, for the console to word (refunds: amountFen, outRefundNo, reason, reissueOf;
+   * after-sale decisions: afterSaleId, type, amountFen, status, note). Entries written before have only `detail`.
+   */
+  data: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
 

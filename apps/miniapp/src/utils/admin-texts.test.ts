@@ -78,6 +78,21 @@ describe('anomalies, audit entries and discrepancies', () => {
     expect(auditDetailText({ action: 'order.ship', detail: 'shipped with 顺丰速运 SF1' })).toBe('物流 顺丰速运 SF1');
     expect(auditDetailText({ action: 'product.update', detail: 'changed name, priceFen' })).toBeUndefined();
     expect(auditActionText('order.refund')).toBe('发起退款');
+  });
+
+  it('words refunds and after-sale decisions from their data, whatever the detail says', () => {
+    const detail = 'an English sentence the console never parses when data is there';
+    expect(auditDetailText({ action: 'order.refund', detail, data: { amountFen: 3990, outRefundNo: 'R1', reason: '缺货' } })).toBe('退款 ¥39.90，原因：缺货，退款单号 R1');
+    expect(auditDetailText({ action: 'order.refund', detail, data: { amountFen: 3990, outRefundNo: 'R2', reason: '缺货 (二次)', reissueOf: 'R1' } })).toBe(
+      '退款 ¥39.90，原因：缺货 (二次)，退款单号 R2，重新发起（原退款单号 R1）',
+    );
+    expect(auditDetailText({ action: 'after-sale.approve', detail, data: { afterSaleId: '6a1', type: 'REFUND_ONLY', amountFen: 2500, status: 'REFUNDING', note: '同意：少发一件' } })).toBe(
+      '仅退款 ¥25.00 → 退款中，说明：同意：少发一件',
+    );
+    expect(auditDetailText({ action: 'after-sale.reject', detail, data: { afterSaleId: '6a1', type: 'RETURN_REFUND', amountFen: 8800, status: 'REJECTED', note: '无质量问题' } })).toBe(
+      '退货退款 ¥88.00 → 已拒绝，说明：无质量问题',
+    );
+    expect(auditDetailText({ action: 'after-sale.receive', detail, data: { afterSaleId: '6a1', type: 'RETURN_REFUND', amountFen: 8800, status: 'REFUNDING' } })).toBe('退货退款 ¥88.00 → 退款中');
     expect(auditActionText('x.y')).toBe('其他操作（x.y）');
   });
 });

@@ -196,6 +196,17 @@ export interface AuditLike {
   detail?: string;
   stockBefore?: number;
   stockAfter?: number;
+  /** The facts as fields (entries written since the API stores them); `detail` is parsed only without them. */
+  data?: Record<string, string | number>;
+}
+
+function refundAuditText(amountFen: unknown, reason: string | undefined, outRefundNo: string | undefined, reissueOf: string | undefined): string {
+  return join(['退款', yuanOf(amountFen)].filter(Boolean).join(' '), reason && `原因：${reason}`, outRefundNo && `退款单号 ${outRefundNo}`, reissueOf && `重新发起（原退款单号 ${reissueOf}）`);
+}
+
+function afterSaleAuditText(type: string | undefined, amountFen: unknown, status: string | undefined, note: string | undefined): string {
+  const what = [type ? afterSaleTypeLabel(type) : '售后', yuanOf(amountFen)].filter(Boolean).join(' ');
+  return join(`${what} → ${afterSaleStatusLabel(status).text}`, note && `说明：${note}`);
 }
 
 const AUDIT_ACTIONS: Record<string, string> = {
@@ -227,8 +238,9 @@ export const auditActionText = (a: string): string => AUDIT_ACTIONS[a] ?? `其�
 
 /**
  * The details of an audit entry in Chinese: the stock figures, and the words the admin typed (a stock reason, a
- * refund's reason, an anomaly's note), which the API stores inside its detail in a fixed place. Undefined when
- * there is nothing to add to the action's name.
+ * refund's reason, an anomaly's note). Refunds and after-sale decisions are worded from the entry's `data`; their
+ * older entries, and the other actions, from the fixed places the API puts these inside its detail. Undefined
+ * when there is nothing to add to the action's name.
  */
 export function auditDetailText(e: AuditLike): string | undefined {
   const detail = e.detail ?? '';
@@ -245,18 +257,20 @@ export function auditDetailText(e: AuditLike): string | undefined {
     case 'product.create':
       return stock ?? (e.stockAfter !== undefined ? `库存 ${e.stockAfter}` : undefined);
     case 'order.refund': {
-      // `refund <no> of <fen> fen: <reason>` and, for a re-issue, ` (re-issue of <old no>)`.
+      const d = e.data;
+      if (d) return refundAuditText(d.amountFen, str(d.reason), str(d.outRefundNo), str(d.reissueOf));
+      // Written before `data`: `refund <no> of <fen> fen: <reason>` and, for a re-issue, ` (re-issue of <old no>)`.
       const m = /^refund (\S+) of (\d+) fen: (.*?)(?: \(re-issue of (\S+)\))?$/s.exec(detail);
-      return m ? join(`退款 ${yuanOf(Number(m[2]))}`, `原因：${m[3]}`, `退款单号 ${m[1]}`, m[4] && `重新发起（原退款单号 ${m[4]}）`) : undefined;
+      return m ? refundAuditText(Number(m[2]), m[3], m[1], m[4]) : undefined;
     }
     case 'after-sale.approve':
     case 'after-sale.reject':
     case 'after-sale.receive': {
-      // `after-sale <id> (<type>, <fen> fen) → <status>[: <note>]`
+      const d = e.data;
+      if (d) return afterSaleAuditText(str(d.type), d.amountFen, str(d.status), str(d.note));
+      // Written before `data`: `after-sale <id> (<type>, <fen> fen) → <status>[: <note>]`
       const m = /^after-sale \S+ \((\w+), (\d+) fen\) → (\w+)(?:: (.*))?$/s.exec(detail);
-      return m
-        ? join(`${afterSaleTypeLabel(m[1]!)} ${yuanOf(Number(m[2]))} → ${afterSaleStatusLabel(m[3]).text}`, m[4] && `说明：${m[4]}`)
-        : undefined;
+      return m ? afterSaleAuditText(m[1], Number(m[2]), m[3], m[4]) : undefined;
     }
     case 'order.ship': {
       const m = /^shipped with (.+)$/.exec(detail);

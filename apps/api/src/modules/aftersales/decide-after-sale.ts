@@ -80,5 +80,6 @@ async function audit(s: Services, afterSale: AfterSaleDoc, actor: string, action
     action,
     orderId: afterSale.orderId,
     detail: `after-sale ${String(afterSale._id)} (${afterSale.type}, ${afterSale.amountFen} fen) → ${afterSale.status}${note ? `: ${note}` : ''}`,
+    data: { afterSaleId: String(afterSale._id), type: afterSale.type, amountFen: afterSale.amountFen, status: afterSale.status, ...(note ? { note } : {}) },
   });
 }

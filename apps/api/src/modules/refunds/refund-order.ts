@@ -109,6 +109,7 @@ async function startOrReplay(s: Services, request: RefundRequest): Promise<{ ref
     action: 'order.refund',
     orderId: order._id,
     detail: `refund ${outRefundNo} of ${request.amountFen} fen: ${request.reason}${request.reissueOf ? ` (re-issue of ${request.reissueOf})` : ''}`,
+    data: { amountFen: request.amountFen, outRefundNo, reason: request.reason, ...(request.reissueOf ? { reissueOf: request.reissueOf } : {}) },
   });
   // Before WeChat is asked: an immediate answer raises the refund's end, which must come after its start.
   if (refund.afterSaleId) {

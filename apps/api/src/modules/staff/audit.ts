@@ -12,6 +12,8 @@ export async function writeAudit(
     productId?: Types.ObjectId;
     stockBefore?: number;
     stockAfter?: number;
+    /** The facts as fields for the console (the English `detail` stays for people reading the database). */
+    data?: Record<string, string | number>;
     at?: Date;
   },
 ): Promise<void> {

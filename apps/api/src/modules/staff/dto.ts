@@ -2,6 +2,9 @@ import type { AuditEntry } from '@xiaodian/shared';
 import { iso } from '../../iso-time';
 import type { AuditLogDoc } from './model';
 
+const isAuditData = (v: unknown): v is Record<string, string | number> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number');
+
 export function toAuditEntry(doc: AuditLogDoc): AuditEntry {
   return {
     id: String(doc._id),
@@ -13,5 +16,6 @@ export function toAuditEntry(doc: AuditLogDoc): AuditEntry {
     ...(doc.orderId ? { orderId: String(doc.orderId) } : {}),
     ...(typeof doc.stockBefore === 'number' ? { stockBefore: doc.stockBefore } : {}),
     ...(typeof doc.stockAfter === 'number' ? { stockAfter: doc.stockAfter } : {}),
+    ...(isAuditData(doc.data) ? { data: doc.data } : {}),
   };
 }

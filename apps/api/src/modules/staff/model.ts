@@ -35,6 +35,8 @@ const auditLogSchema = new Schema({
   detail: { type: String, required: true },
   stockBefore: { type: Number },
   stockAfter: { type: Number },
+  /** The facts of `detail` as fields (AuditEntry.data), so the console need not parse the sentence. */
+  data: { type: Schema.Types.Mixed },
 });
 
 export function staffModels(db: Connection) {

@@ -88,6 +88,30 @@ describe('shipping templates', () => {
   });
 });
 
+describe('满额包邮 in a change', () => {
+  it('is kept when left out, removed by freeAboveFen null (the fee is charged again), and null is no value on create', async () => {
+    const t = await template({ ...PIECE, name: '包邮可清空' });
+    const productId = await productWith(t.id, 5000);
+    const renamed = await api('PATCH', `/api/admin/shipping-templates/${t.id}`, { name: '包邮已清空' });
+    expect(renamed.body.freeAboveFen).toBe(20000);
+    expect((await quote([{ productId, quantity: 4 }], '广东省')).body.shippingFeeFen).toBe(0);
+
+    const cleared = await api('PATCH', `/api/admin/shipping-templates/${t.id}`, { freeAboveFen: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).not.toHaveProperty('freeAboveFen');
+    expect(cleared.body.name).toBe('包邮已清空');
+    const listed = (await api('GET', '/api/admin/shipping-templates')).body.find((x: { id: string }) => x.id === t.id);
+    expect(listed).not.toHaveProperty('freeAboveFen');
+    expect(await world.api.instance.services.models.ShippingTemplate.findById(t.id).lean()).not.toHaveProperty('freeAboveFen');
+    expect((await quote([{ productId, quantity: 4 }], '广东省')).body).toEqual({ itemsFen: 20000, shippingFeeFen: 1300, totalFen: 21300 });
+
+    const refused = await api('POST', '/api/admin/shipping-templates', { ...PIECE, freeAboveFen: null });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+    expect((await api('PATCH', `/api/admin/shipping-templates/${t.id}`, { freeAboveFen: -1 })).status).toBe(400);
+  });
+});
+
 describe('the fee', () => {
   it('is 0 when neither the product nor the store has a template, and needs no address then', async () => {
     const productId = await productWith(undefined, 1500);
@@ -216,4 +240,40 @@ describe('the default', () => {
       expect([a.id, b.id]).toContain(defaults[0].id);
     }
   });
+
+  it('is cleared by isDefault false on the default: products without a template then ship free', async () => {
+    const t = await template({ ...FLAT, name: '取消默认', isDefault: true, rules: [{ provinces: [], firstFen: 600 }] });
+    const productId = await productWith(undefined);
+    expect((await quote([{ productId, quantity: 1 }], '广东省')).body.shippingFeeFen).toBe(600);
+    const res = await api('PATCH', `/api/admin/shipping-templates/${t.id}`, { isDefault: false });
+    expect(res.status).toBe(200);
+    expect(res.body.isDefault).toBe(false);
+    expect(await defaultIds()).toEqual([]);
+    expect((await quote([{ productId, quantity: 1 }])).body).toEqual({ itemsFen: 1000, shippingFeeFen: 0, totalFen: 1000 });
+  });
+
+  it('is cleared only while it is still that template: a default another admin set meanwhile stays', async () => {
+    const a = await template({ ...FLAT, name: '旧默认' });
+    const b = await template({ ...FLAT, name: '新默认' });
+    // One admin unmakes the default they see (a) while another makes b the default: b is the default whichever
+    // write lands first; an unconditional clear landing second would leave the store with none.
+    for (let round = 0; round < 5; round++) {
+      expect((await api('PATCH', `/api/admin/shipping-templates/${a.id}`, { isDefault: true })).status).toBe(200);
+      const answers = await Promise.all([
+        api('PATCH', `/api/admin/shipping-templates/${a.id}`, { isDefault: false }),
+        api('PATCH', `/api/admin/shipping-templates/${b.id}`, { isDefault: true }),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      expect(await defaultIds()).toEqual([b.id]);
+    }
+    // Later, unmaking a (no longer the default) leaves b's.
+    expect((await api('PATCH', `/api/admin/shipping-templates/${a.id}`, { isDefault: false })).status).toBe(200);
+    expect(await defaultIds()).toEqual([b.id]);
+    expect((await api('PATCH', `/api/admin/shipping-templates/${b.id}`, { isDefault: false })).status).toBe(200);
+    expect(await defaultIds()).toEqual([]);
+  });
 });
+
+async function defaultIds(): Promise<string[]> {
+  return (await api('GET', '/api/admin/shipping-templates')).body.filter((t: { isDefault: boolean }) => t.isDefault).map((t: { id: string }) => t.id);
+}

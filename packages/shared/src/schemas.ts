@@ -122,9 +122,14 @@ export const shippingTemplateInput = shippingTemplateFields
   });
 export type ShippingTemplateInput = z.infer<typeof shippingTemplateInput>;
 
-/** `PATCH /api/admin/shipping-templates/:id`: the fields given replace the stored ones; the result is validated whole. */
+/**
+ * `PATCH /api/admin/shipping-templates/:id`: the fields given replace the stored ones; the result is validated whole.
+ * `freeAboveFen: null` removes 满额包邮 (leaving the field out keeps it); `isDefault: false` clears the default
+ * only if it is still this template.
+ */
 export const updateShippingTemplateInput = shippingTemplateFields
   .partial()
+  .extend({ freeAboveFen: fen.nullable().optional() })
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 export type UpdateShippingTemplateInput = z.infer<typeof updateShippingTemplateInput>;
 

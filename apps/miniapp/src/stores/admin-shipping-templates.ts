@@ -1,5 +1,5 @@
 // The console's 运费模板: the list (the default marked), create and edit through the form of
-// utils/shipping-templates.ts, make one the default, delete — a template products still use is refused by the API
+// utils/shipping-templates.ts, make one the default or leave the store without one, delete — a template products still use is refused by the API
 // (409 SHIPPING_TEMPLATE_IN_USE), shown in Chinese. After each change the list is read again, since making one
 // the default unmarks another.
 import { defineStore } from 'pinia';
@@ -70,18 +70,22 @@ export const useAdminShippingTemplatesStore = defineStore('admin-shipping-templa
     const body = templateBodyOf(draft);
     if (!body.ok) return body;
     if (!id) return act(() => createShippingTemplate({ ...body.value, isDefault: draft.isDefault }));
-    const before = items.value.find((t) => t.id === id);
-    if (before?.freeAboveFen !== undefined && body.value.freeAboveFen === undefined) {
-      // The API's PATCH merges the given fields over the stored ones and has no way to name "none" here.
-      const error = '已设置的包邮金额不能清空，可改为更高的金额';
-      return { ok: false, error, errors: { freeAboveYuan: error } };
-    }
-    return act(() => updateShippingTemplate(id, body.value));
+    // The API's PATCH keeps a field left out, so a cleared 满额包邮 is sent as null (removed).
+    const cleared = body.value.freeAboveFen === undefined && items.value.find((t) => t.id === id)?.freeAboveFen !== undefined;
+    return act(() => updateShippingTemplate(id, cleared ? { ...body.value, freeAboveFen: null } : body.value));
   }
 
   /** Makes a template the store's default (products without their own template ship under it). */
   function setDefault(id: string): Promise<TemplateResult> {
     return act(() => updateShippingTemplate(id, { isDefault: true }));
+  }
+
+  /**
+   * Leaves the store without a default (products without their own template then ship free). The API clears it
+   * only if it is still this template, so a default another admin just set stays; the list read after shows which.
+   */
+  function unsetDefault(id: string): Promise<TemplateResult> {
+    return act(() => updateShippingTemplate(id, { isDefault: false }));
   }
 
   async function remove(id: string): Promise<TemplateResult> {
@@ -91,5 +95,5 @@ export const useAdminShippingTemplatesStore = defineStore('admin-shipping-templa
     });
   }
 
-  return { items, draft, editingId, errors, edit, closeForm, ruleAt, saveForm, load, save, setDefault, remove };
+  return { items, draft, editingId, errors, edit, closeForm, ruleAt, saveForm, load, save, setDefault, unsetDefault, remove };
 });

@@ -40,8 +40,11 @@ export async function createShippingTemplate(models: Models, actor: string, inpu
 export async function updateShippingTemplate(models: Models, actor: string, id: string, input: UpdateShippingTemplateInput): Promise<ShippingTemplate> {
   const stored = await models.ShippingTemplate.findById(id).lean<ShippingTemplateDoc>();
   if (!stored) throw notFound('Shipping template');
-  const current = toShippingTemplate(stored, await defaultTemplateId(models));
-  const merged = shippingTemplateInput.safeParse({ ...current, ...input });
+  const { freeAboveFen: storedFreeAbove, ...current } = toShippingTemplate(stored, await defaultTemplateId(models));
+  const { freeAboveFen, ...changes } = input;
+  // null removes 满额包邮; absent keeps the stored one.
+  const freeAbove = freeAboveFen === null ? undefined : (freeAboveFen ?? storedFreeAbove);
+  const merged = shippingTemplateInput.safeParse({ ...current, ...changes, ...(freeAbove !== undefined ? { freeAboveFen: freeAbove } : {}) });
   if (!merged.success) {
     throw badRequest(merged.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), { issues: merged.error.issues });
   }

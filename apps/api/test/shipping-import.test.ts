@@ -40,14 +40,17 @@ async function upload(bytes: Uint8Array, options: { token?: string; filename?: s
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** A zip of one deflated file, written by hand: what a zip bomb or a zip of something else looks like. */
-function zipOf(name: string, content: Buffer): Uint8Array {
+/**
+ * A zip of one deflated file, written by hand: what a zip bomb or a zip of something else looks like. `declares`:
+ * the inflated size its headers state (a bomb that lies about its size states a small one).
+ */
+function zipOf(name: string, content: Buffer, declares = content.length): Uint8Array {
   const data = deflateRawSync(content, { level: 9 });
   const file = Buffer.from(name);
   const sizes = (b: Buffer, at: number) => {
     b.writeUInt32LE(crc32(content), at);
     b.writeUInt32LE(data.length, at + 4);
-    b.writeUInt32LE(content.length, at + 8);
+    b.writeUInt32LE(declares, at + 8);
   };
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
@@ -162,10 +165,13 @@ describe('batch-ship import', () => {
     expect(broken).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED_FILE' } } });
     const notWorkbook = await upload(zipOf('readme.txt', Buffer.from('订单号 快递公司 快递单号')));
     expect(notWorkbook).toMatchObject({ status: 400, body: { error: { code: 'UNSUPPORTED_FILE' } } });
-    // 80 MB of zeros deflate to about 80 KB: refused by the sizes the zip declares, before anything inflates.
+    // 80 MB of zeros deflate to about 80 KB: refused once 64 MB have inflated, before exceljs inflates it all — also
+    // when the zip's headers state a small size (jszip would compare them with the data only after inflating).
     const bomb = zipOf('xl/worksheets/sheet1.xml', Buffer.alloc(80 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(200 * 1024);
     expect(await upload(bomb)).toMatchObject({ status: 400, body: { error: { code: 'TOO_LARGE', details: { maxInflatedBytes: 64 * 1024 * 1024 } } } });
+    const lyingBomb = zipOf('xl/worksheets/sheet1.xml', Buffer.alloc(80 * 1024 * 1024), 1024);
+    expect(await upload(lyingBomb)).toMatchObject({ status: 400, body: { error: { code: 'TOO_LARGE', details: { maxInflatedBytes: 64 * 1024 * 1024 } } } });
 
     const noTracking = await upload(await workbookOf([['订单号', '快递公司', '备注'], ['2611300001', '中通', '']]));
     expect(noTracking).toMatchObject({ status: 400, body: { error: { code: 'IMPORT_COLUMNS_MISSING', details: { missing: ['快递单号'] } } } });

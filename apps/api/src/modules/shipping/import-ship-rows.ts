@@ -1,6 +1,7 @@
 // Reads a spreadsheet of parcels (the order export with its tracking numbers filled in, or a courier's own sheet)
 // into batch-ship rows. It changes nothing: the console shows the rows in its preview and applies them through
 // POST /api/admin/orders/ship-batch like pasted lines, so one path ships and one path checks.
+import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { ErrorCode } from '@xiaodian/shared';
 import { AppError } from '../../errors';
@@ -67,14 +68,19 @@ function headerColumns(row: ExcelJS.Row): { columns?: Record<Field, number>; mis
  */
 export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
+const tooLarge = () =>
+  new AppError('TOO_LARGE', { status: 400, message: `The workbook inflates to more than ${MAX_INFLATED_BYTES} bytes`, details: { maxInflatedBytes: MAX_INFLATED_BYTES } });
+
 /**
- * The sizes a zip's central directory says its files inflate to, summed; undefined when there is no readable
- * directory. jszip (under exceljs) refuses a file whose data does not match its declared size.
+ * How many bytes the zip's files inflate to, found by inflating each one here under a budget of
+ * MAX_INFLATED_BYTES in all (400 TOO_LARGE past it); undefined when the zip cannot be read. The sizes a zip
+ * declares are not trusted: jszip (under exceljs) compares them with the data only after inflating all of it.
  */
-function declaredInflatedBytes(zip: Buffer): number | undefined {
+function inflatedBytes(zip: Buffer): number | undefined {
   // The end-of-central-directory record: 22 bytes and a comment of at most 65,535, at the very end.
   const END = 0x06054b50;
   const ENTRY = 0x02014b50;
+  const LOCAL = 0x04034b50;
   let end = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) === END) {
@@ -88,8 +94,24 @@ function declaredInflatedBytes(zip: Buffer): number | undefined {
   let total = 0;
   for (let n = 0; n < entries; n++) {
     if (at + 46 > zip.length || zip.readUInt32LE(at) !== ENTRY) return undefined;
-    // ZIP64 entries say 0xFFFFFFFF here: counted as such, they are refused as too large.
-    total += zip.readUInt32LE(at + 24);
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const local = zip.readUInt32LE(at + 42);
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== LOCAL) return undefined;
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    // ZIP64 sizes (0xFFFFFFFF here) point past the end too: such a workbook is not ours to read.
+    if (dataAt + compressed > zip.length) return undefined;
+    const data = zip.subarray(dataAt, dataAt + compressed);
+    if (method === 0) total += compressed;
+    else if (method === 8) {
+      try {
+        total += inflateRawSync(data, { maxOutputLength: MAX_INFLATED_BYTES - total + 1 }).length;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+        return undefined;
+      }
+    } else return undefined;
+    if (total > MAX_INFLATED_BYTES) throw tooLarge();
     at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
   return total;
@@ -98,11 +120,7 @@ function declaredInflatedBytes(zip: Buffer): number | undefined {
 async function loadWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
   // An .xlsx is a zip: anything else (.xls, .csv, a picture) is refused before the parser sees it.
   if (bytes.length < 22 || bytes.readUInt32LE(0) !== 0x04034b50) throw unsupported();
-  const inflated = declaredInflatedBytes(bytes);
-  if (inflated === undefined) throw unsupported();
-  if (inflated > MAX_INFLATED_BYTES) {
-    throw new AppError('TOO_LARGE', { status: 400, message: `The workbook inflates to more than ${MAX_INFLATED_BYTES} bytes`, details: { maxInflatedBytes: MAX_INFLATED_BYTES } });
-  }
+  if (inflatedBytes(bytes) === undefined) throw unsupported();
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);

@@ -1,8 +1,11 @@
 // Day-to-day selling (issue 15), in a browser: the owner's shipping template decides the fee at checkout by the
 // province typed in (and refuses a province it does not deliver to), the shopper leaves a 买家留言 and pays the
-// fee with the items; the owner finds the order by the recipient's phone, whole or its last 4 digits, and reads
-// the note and the fee on it. The real H5 build in Chromium at phone size, against the real API, database and
-// WeChat sandbox.
+// fee with the items; the owner finds the order by the recipient's phone, whole or its last 4 digits, reads the
+// note and the fee on it, ships it in a batch of three (its parcel read from an imported workbook) and exports the
+// day, whose .xlsx holds the order's row. The real H5 build in Chromium (the shop and the search at phone size),
+// against the real API, database and WeChat sandbox.
+import { createReadStream } from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import type { Order, Product, ShippingTemplate } from '@xiaodian/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +29,7 @@ const SHOPPER = 'selling-shopper';
 /** The shopper's address; the province is changed at checkout. Its phone ends in digits no order number holds. */
 const TO = { name: '李四', phone: '13957718866', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 90 号' };
 const NOTE = '请周末送货，放门卫处';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 let stack: Stack;
 let owner: string;
@@ -59,6 +63,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** An order of one bag of beans to ADDRESS (not TO's phone), placed and paid through the API as `user`. */
+async function paidOrder(user: string): Promise<Order> {
+  const token = await shopperToken(stack.world, user);
+  const placed = await call<Order>(stack.world.api.url, 'POST', '/api/orders', {
+    token,
+    body: { items: [{ productId: beans.id, quantity: 1 }], address: ADDRESS },
+  });
+  expect(placed.status).toBe(201);
+  const pay = await call(stack.world.api.url, 'POST', `/api/orders/${placed.body.id}/pay`, { token });
+  await stack.world.sandbox.control.pay(String(pay.body.package).replace('prepay_id=', ''), 'SUCCESS');
+  let paid = placed.body;
+  await eventually(async () => {
+    paid = (await call<Order>(stack.world.api.url, 'GET', `/api/orders/${placed.body.id}`, { token })).body;
+    return paid.status === 'PAID';
+  });
+  return paid;
+}
 
 /** Types a province into the H5 address form; the fee the quote then answers must become `feeText`. */
 async function typeProvince(page: Page, province: string, feeText: string): Promise<void> {
@@ -154,20 +176,12 @@ describe('a shipping fee by province, a buyer note, and the owner finding the or
 
   it("lets the owner find the order by the recipient's phone, whole or its last 4 digits, and read the note and fee", async () => {
     // Another paid order, to another phone: the searches must leave it out.
-    const otherToken = await shopperToken(stack.world, 'selling-other');
-    const other = await call<Order>(stack.world.api.url, 'POST', '/api/orders', {
-      token: otherToken,
-      body: { items: [{ productId: beans.id, quantity: 1 }], address: ADDRESS },
-    });
-    expect(other.status).toBe(201);
-    const pay = await call(stack.world.api.url, 'POST', `/api/orders/${other.body.id}/pay`, { token: otherToken });
-    await stack.world.sandbox.control.pay(String(pay.body.package).replace('prepay_id=', ''), 'SUCCESS');
-    await eventually(async () => (await call<Order>(stack.world.api.url, 'GET', `/api/orders/${other.body.id}`, { token: otherToken })).body.status === 'PAID');
+    const other = await paidOrder('selling-other');
 
     const phone: ConsolePage = await openConsole(stack, { viewport: PHONE_SIZE });
     const { page } = phone;
     await page.click('#xd-admin-nav-orders');
-    await page.locator(`.xd-admin-order[data-id="${other.body.id}"]`).waitFor();
+    await page.locator(`.xd-admin-order[data-id="${other.id}"]`).waitFor();
     const rows = page.locator('.xd-admin-order');
     const row = page.locator(`.xd-admin-order[data-id="${order.id}"]`);
 
@@ -199,5 +213,74 @@ describe('a shipping fee by province, a buyer note, and the owner finding the or
     await page.locator('#xd-admin-order-note').scrollIntoViewIfNeeded();
     await stack.screenshot(page, 'selling-admin-order');
     expect(phone.errors()).toEqual([]);
+  });
+
+  it("ships the order in a batch of three, one of them read from an imported workbook, and exports the day with the order's row", async () => {
+    // Two more paid orders, so that the batch is three parcels; the shopper's order comes in through the workbook.
+    const more = [await paidOrder('selling-batch-1'), await paidOrder('selling-batch-2')];
+    const parcels = new Map([
+      [more[0]!.orderNo!, { expressCompany: '顺丰速运', trackingNo: 'SF7001' }],
+      [more[1]!.orderNo!, { expressCompany: '顺丰速运', trackingNo: 'SF7002' }],
+      [order.orderNo!, { expressCompany: '中通快递', trackingNo: 'ZT7700112233' }],
+    ]);
+    const laptop = await openConsole(stack);
+    const { page } = laptop;
+    await page.click('#xd-admin-nav-orders');
+    await page.locator(`.xd-admin-order[data-id="${order.id}"]`).waitFor();
+    await page.click('#xd-admin-batch-ship');
+    await page.locator(`.xd-admin-batch-pick[data-order-no="${order.orderNo}"]`).waitFor();
+    await page
+      .locator('#xd-admin-batch-text textarea')
+      .fill(more.map((o) => `${o.orderNo} ${parcels.get(o.orderNo!)!.expressCompany} ${parcels.get(o.orderNo!)!.trackingNo}`).join('\n'));
+    // A courier's sheet with the third parcel, chosen in the browser's file dialog.
+    const sheet = new ExcelJS.Workbook();
+    const rows = sheet.addWorksheet('发货');
+    rows.addRow(['订单号', '快递公司', '快递单号']);
+    rows.addRow([order.orderNo, '中通快递', 'ZT7700112233']);
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('#xd-admin-batch-import');
+    await (await chooser).setFiles({ name: '中通发货.xlsx', mimeType: XLSX, buffer: Buffer.from(await sheet.xlsx.writeBuffer()) });
+    await page.locator('#xd-admin-batch-import-note').waitFor();
+    expect(await page.locator('#xd-admin-batch-import-note').innerText()).toMatch(/^已从表格读入 1 单/);
+    // The preview: the two lines typed and the row imported, none flagged.
+    await expect.poll(() => page.locator('.xd-admin-batch-row').count()).toBe(3);
+    expect(await page.locator('.xd-admin-batch-row.bad').count()).toBe(0);
+    expect(await page.locator(`.xd-admin-batch-row[data-order-no="${order.orderNo}"]`).innerText()).toContain('ZT7700112233');
+    await page.click('#xd-admin-batch-apply');
+    await expect.poll(() => page.locator('.xd-admin-batch-outcome', { hasText: '已发货' }).count()).toBe(3);
+    for (const o of [...more, order]) {
+      const detail = await call<Order>(stack.world.api.url, 'GET', `/api/admin/orders/${o.id}`, { token: owner });
+      expect(detail.body).toMatchObject({ status: 'SHIPPED', shipping: parcels.get(o.orderNo!) });
+    }
+    await page.click('.xd-admin-dialog-close');
+
+    // 导出订单 for today, read back: the shopper's order is one row with its items, fee, note, phone and parcel.
+    await page.click('.xd-admin-range[data-range="today"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#xd-admin-orders-export')]);
+    const exported = new ExcelJS.Workbook();
+    await exported.xlsx.read(createReadStream(await download.path()));
+    const orders = exported.worksheets[0]!;
+    const header = (orders.getRow(1).values as unknown[]).map(String);
+    const column = (name: string) => header.indexOf(name);
+    const found: ExcelJS.Row[] = [];
+    orders.eachRow((row, n) => {
+      if (n > 1 && row.getCell(column('订单号')).text === order.orderNo) found.push(row);
+    });
+    expect(found).toHaveLength(1);
+    const cell = (name: string) => found[0]!.getCell(column(name)).value;
+    expect(cell('商品')).toBe('云南小粒咖啡豆 ¥49.90×1');
+    expect(cell('数量')).toBe(1);
+    expect(cell('商品金额(元)')).toBe(49.9);
+    expect(cell('运费(元)')).toBe(6);
+    expect(cell('实付(元)')).toBe(55.9);
+    expect(cell('买家留言')).toBe(NOTE);
+    expect(cell('收件人')).toBe(TO.name);
+    expect(cell('电话')).toBe(TO.phone);
+    expect(cell('状态')).toBe('已发货');
+    expect(cell('快递公司')).toBe('中通快递');
+    expect(cell('快递单号')).toBe('ZT7700112233');
+    // The day holds this file's four orders (its own stack): the shopper's, the other one found by phone, the batch's two.
+    expect(orders.rowCount - 1).toBe(4);
+    expect(laptop.errors()).toEqual([]);
   });
 });

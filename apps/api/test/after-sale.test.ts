@@ -408,6 +408,9 @@ describe('WeChat short of funds when the request is approved', () => {
     expect(approved.body).toMatchObject({ status: 'REFUNDING', outRefundNo: expect.any(String) });
     expect(approved.body.refundProblem).toBeUndefined();
     expect((await services().models.Refund.findOne({ outRefundNo: approved.body.outRefundNo }).lean())!.status).toBe('PENDING');
+    // WeChat Pay's code leads the stored failure, so the console can explain it (余额不足) in Chinese.
+    const waiting = (await admin('GET', `/api/admin/orders/${order.id}`)).body.refunds.find((r: any) => r.outRefundNo === approved.body.outRefundNo);
+    expect(waiting).toMatchObject({ status: 'PENDING', lastError: expect.stringMatching(/^NOT_ENOUGH: /) });
     // Nothing for the after-sale job to do: the refund exists and is the refunds room's to send.
     expect(await runAfterSaleRefunds(services(), new Date(Date.now() + STALE_AFTER_MS + 1000))).toBe(0);
 

@@ -11,6 +11,7 @@ import {
   messageErrcodeText,
   orderEventText,
   shipNoticeText,
+  technicalErrorText,
 } from './admin-texts';
 
 const latin = /[A-Za-z]{4,}/;
@@ -108,5 +109,37 @@ describe('after-sales and messages', () => {
 
   it('explains 43101', () => {
     expect(messageErrcodeText(43101)).toContain('未订阅');
+  });
+});
+
+describe('technical failures (lastError) in Chinese, the raw text kept for 技术详情', () => {
+  it('explains WeChat errcodes, given or inside the text', () => {
+    expect(technicalErrorText('WeChat errcode 43101: user refuse to accept the msg', 43101)).toEqual({
+      text: '买家未订阅或订阅次数已用完（43101）',
+      raw: 'WeChat errcode 43101: user refuse to accept the msg',
+    });
+    expect(technicalErrorText('WeChat errcode 10060002: order already shipped')).toEqual({ text: '这笔支付单已录入过发货信息（10060002）', raw: 'WeChat errcode 10060002: order already shipped' });
+    expect(technicalErrorText(undefined, 40037)).toEqual({ text: '模板 ID 不正确（40037）', raw: '' });
+    expect(technicalErrorText('WeChat errcode 99999: new')?.text).toBe('微信错误码 99999');
+  });
+
+  it('explains WeChat Pay refusal codes of refunds, and our own unavailable errors', () => {
+    expect(technicalErrorText('NOT_ENOUGH: 基本账户余额不足，请充值后重新发起')?.text).toBe('商户号基本账户余额不足，充值后会自动重试');
+    expect(technicalErrorText('SOMETHING_NEW: 新的错误')).toEqual({ text: '微信支付未受理，原因见技术详情', raw: 'SOMETHING_NEW: 新的错误' });
+    expect(technicalErrorText('WeChat Pay unavailable after 3 attempt(s) (last status 502)')).toEqual({
+      text: '暂时连不上微信支付，会自动重试',
+      raw: 'WeChat Pay unavailable after 3 attempt(s) (last status 502)',
+    });
+    expect(technicalErrorText('WeChat /wxa/sec/order/upload_shipping_info answered 503')?.text).toBe('暂时连不上微信，会自动重试');
+  });
+
+  it('never shows an unknown raw text as the explanation, and nothing for no failure', () => {
+    const unknown = technicalErrorText('TypeError: cannot read properties of undefined');
+    expect(unknown).toEqual({ text: '处理失败，原因见技术详情', raw: 'TypeError: cannot read properties of undefined' });
+    for (const raw of ['NOT_ENOUGH: x', 'WeChat errcode 45009: x', 'WeChat Pay unavailable after 1 attempt(s)', 'oops']) {
+      expect(technicalErrorText(raw)!.text, raw).not.toMatch(latin);
+    }
+    expect(technicalErrorText(undefined)).toBeUndefined();
+    expect(technicalErrorText('  ')).toBeUndefined();
   });
 });

@@ -134,15 +134,59 @@ const MESSAGE_STATUS: Record<string, Label> = {
 };
 export const messageStatusLabel = (s: string | undefined): Label => labelOf(MESSAGE_STATUS, s);
 
+/** WeChat's errcodes (subscribe messages, shipping information uploads, access tokens) the console explains. */
+const WECHAT_ERRCODES: Record<number, string> = {
+  [-1]: '微信系统繁忙，会重试',
+  40001: 'access_token 无效或过期，会重试',
+  42001: 'access_token 无效或过期，会重试',
+  40003: '接收人 openid 无效',
+  40037: '模板 ID 不正确',
+  43101: '买家未订阅或订阅次数已用完',
+  45009: '调用次数超过微信的每日限额',
+  47003: '模板参数不正确',
+  10060001: '微信找不到这笔支付单',
+  10060002: '这笔支付单已录入过发货信息',
+  10060003: '这笔支付单已用过重新发货的机会',
+  10060004: '这笔支付单当前不能录入发货信息',
+  10060005: '物流方式不正确',
+};
+
+/** WeChat Pay's codes a refund can be refused with (the API stores `CODE: message`). */
+const WECHAT_PAY_CODES: Record<string, string> = {
+  NOT_ENOUGH: '商户号基本账户余额不足，充值后会自动重试',
+  SYSTEM_ERROR: '微信支付系统繁忙，会自动重试',
+  FREQUENCY_LIMITED: '请求过于频繁，会自动重试',
+  PARAM_ERROR: '退款参数不正确，微信支付未受理',
+  INVALID_REQUEST: '微信支付不受理这笔退款（如已超过退款期限或订单状态不符）',
+  USER_ACCOUNT_ABNORMAL: '买家账户异常，无法原路退回',
+  RESOURCE_NOT_EXISTS: '微信支付找不到这笔订单',
+  NO_AUTH: '商户号没有退款权限',
+  SIGN_ERROR: '签名错误，请检查商户证书配置',
+  MCH_NOT_EXISTS: '商户号不存在',
+};
+
 /** Why WeChat refused a message, from its errcode. */
 export function messageErrcodeText(errcode: number | undefined): string | undefined {
   if (errcode === undefined) return undefined;
-  if (errcode === 43101) return '买家未订阅或订阅次数已用完（43101）';
-  if (errcode === 40001 || errcode === 42001) return `access_token 无效或过期，会重试（${errcode}）`;
-  if (errcode === 40003) return '接收人 openid 无效（40003）';
-  if (errcode === 40037) return '模板 ID 不正确（40037）';
-  if (errcode === 47003) return '模板参数不正确（47003）';
-  return `微信错误码 ${errcode}`;
+  const known = WECHAT_ERRCODES[errcode];
+  return known ? `${known}（${errcode}）` : `微信错误码 ${errcode}`;
+}
+
+/**
+ * A stored technical failure (a refund's, a shipping upload's or a message's `lastError`, maybe with WeChat's
+ * errcode) in Chinese for the console: the explanation of a code it knows, and the raw text kept for 技术详情.
+ */
+export function technicalErrorText(raw: string | undefined, errcode?: number): { text: string; raw: string } | undefined {
+  const source = raw?.trim() ?? '';
+  if (!source && errcode === undefined) return undefined;
+  const code = errcode ?? Number(/WeChat errcode (-?\d+)/.exec(source)?.[1] ?? NaN);
+  if (Number.isInteger(code)) return { text: messageErrcodeText(code)!, raw: source };
+  const payCode = /^([A-Z][A-Z_]+):/.exec(source)?.[1];
+  // The code itself stays in 技术详情: the explanation is all Chinese.
+  if (payCode) return { text: WECHAT_PAY_CODES[payCode] ?? '微信支付未受理，原因见技术详情', raw: source };
+  if (/^WeChat Pay unavailable/.test(source)) return { text: '暂时连不上微信支付，会自动重试', raw: source };
+  if (/^WeChat \S+ (unreachable|answered)|access token|stable_token/.test(source)) return { text: '暂时连不上微信，会自动重试', raw: source };
+  return { text: '处理失败，原因见技术详情', raw: source };
 }
 
 // ---- anomalies ----

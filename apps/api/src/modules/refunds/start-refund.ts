@@ -34,7 +34,8 @@ export async function submitRefund(s: Services, refund: RefundDoc): Promise<Refu
     }
   } catch (err) {
     const retryable = err instanceof WechatPayUnavailableError || (err instanceof WechatPayApiError && ['SYSTEM_ERROR', 'NOT_ENOUGH', 'FREQUENCY_LIMITED'].includes(err.code));
-    const message = err instanceof Error ? err.message : String(err);
+    // WeChat Pay's own code leads the stored text (`NOT_ENOUGH: 基本账户余额不足…`): the console explains the codes it knows.
+    const message = err instanceof WechatPayApiError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
     log.warn({ err: message, retryable }, 'refund not accepted by WeChat');
     if (!retryable && !(err instanceof WechatPayApiError)) throw err;
     await s.models.Refund.updateOne(

@@ -3,13 +3,14 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { Address } from '@xiaodian/shared';
 import { FakeApi, PRODUCTS, SHIRT } from '../../test/fake-api';
 import { fakeUni } from '../../test/fake-uni';
+import { createOrder } from '@/api/orders';
 import { listProducts } from '@/api/products';
 import { confirmPayment } from '@/utils/payment';
 import { STORAGE_KEYS } from '@/utils/storage';
 import { useAddressStore } from './address';
 import { useCartStore } from './cart';
 import { useProductsStore } from './products';
-import { isLimitRefusal, undeliverableProvince, useOrdersStore } from './orders';
+import { isLimitRefusal, LIST_PAGE_SIZE, undeliverableProvince, useOrdersStore } from './orders';
 import { connectHttpSession, useSessionStore } from './session';
 
 const ADDRESS: Address = {
@@ -195,6 +196,23 @@ describe('orders store', () => {
       '操作太频繁，请 30 秒后再试',
     ]);
     expect(orders.listIds).toHaveLength(1);
+  });
+
+  it('pages a tab, skips an order a new one pushed down a page, and ends at the last page', async () => {
+    const orders = useOrdersStore();
+    api.products.get(PRODUCTS[1]!.id)!.skus[0]!.stock = 100;
+    const one = { items: [{ productId: PRODUCTS[1]!.id, quantity: 1 }], address: ADDRESS };
+    for (let n = 0; n < LIST_PAGE_SIZE + 1; n++) await orders.create(one);
+    await orders.loadList('PENDING_PAYMENT');
+    expect(orders.listIds).toHaveLength(LIST_PAGE_SIZE);
+    expect(orders.hasMore()).toBe(true);
+    // Placed meanwhile on another phone: the newest, on page 1, so page 2 now starts with the last order page 1 showed.
+    await createOrder(one, false);
+    await orders.loadMore();
+    expect(orders.listIds).toHaveLength(LIST_PAGE_SIZE + 1);
+    expect(new Set(orders.listIds).size).toBe(LIST_PAGE_SIZE + 1);
+    // A short page is the last: no 加载更多 that would only read empty pages (the new order shows on a reload).
+    expect(orders.hasMore()).toBe(false);
   });
 });
 

@@ -83,7 +83,9 @@ export const useOrdersStore = defineStore('orders', () => {
     if (seq !== listSeq || page !== listPage.value + 1) return;
     const known = new Set(listIds.value);
     listIds.value = [...listIds.value, ...res.items.filter((o) => !known.has(o.id)).map((o) => o.id)];
-    listTotal.value = res.total;
+    // A short page is the last: orders placed meanwhile sit above the list (shown on a reload), so the count the API
+    // gives now would only offer 加载更多 for empty pages.
+    listTotal.value = res.items.length < LIST_PAGE_SIZE ? listIds.value.length : res.total;
     listPage.value = page;
   }
 

@@ -40,12 +40,14 @@ export const useAdminShippingTemplatesStore = defineStore('admin-shipping-templa
     return index === 'other' ? draft.value?.other : draft.value?.rules[index];
   }
 
-  /** Saves the open form; on success it closes, otherwise `errors` says why field by field. */
+  /**
+   * Saves the open form; on failure `errors` says why field by field. The form stays open either way: its
+   * component closes it after telling the page (a component removed first can no longer emit).
+   */
   async function saveForm(): Promise<TemplateResult> {
     if (!draft.value) return { ok: false, error: '没有打开的模板' };
     const result = await save(editingId.value, draft.value);
-    if (result.ok) closeForm();
-    else errors.value = result.errors ?? {};
+    if (!result.ok) errors.value = result.errors ?? {};
     return result;
   }
 

@@ -147,7 +147,25 @@ export async function settleOrderStock(
  * order committed: what a process left when it died between the order's move and settleOrderStock.
  */
 export async function settleLeftoverReservations(models: Models, cutoff: Date, limit: number): Promise<number> {
-  const skus = await models.Sku.find({ 'reservations.at': { $lte: cutoff } }, { reservations: 1 }).limit(limit).lean();
+  // Every SKU holding an old reservation, `limit` at a time in _id order: an unpaid order's reservation stays older
+  // than the cutoff for its whole payment window, so a first page full of them must not hide a leftover behind it.
+  let settled = 0;
+  for (let after: Types.ObjectId | undefined; ; ) {
+    const skus = await models.Sku.find({ 'reservations.at': { $lte: cutoff }, ...(after ? { _id: { $gt: after } } : {}) }, { reservations: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean();
+    settled += await settleReservationsOf(models, skus, cutoff);
+    if (skus.length < limit) return settled;
+    after = skus[skus.length - 1]!._id;
+  }
+}
+
+async function settleReservationsOf(
+  models: Models,
+  skus: { _id: Types.ObjectId; reservations?: { orderId: Types.ObjectId; quantity?: number | null; at?: Date | null }[] | null }[],
+  cutoff: Date,
+): Promise<number> {
   const held = skus.flatMap((s) =>
     (s.reservations ?? []).filter((r) => r.at && r.at <= cutoff).map((r) => ({ skuId: s._id, orderId: r.orderId, quantity: r.quantity ?? 0 })),
   );

@@ -368,6 +368,10 @@ describe('indexes answer every query shape exactly as a scan does', () => {
       (c) => c.deleteMany({ createdAt: { $gte: at(15), $lt: at(18) } }),
       (c) => c.findOneAndUpdate({ stage: 'PLACED' }, { $set: { createdAt: at(0) } }, { sort: { createdAt: -1 } }),
       (c) => c.updateOne({ _id: ids[6] }, { $set: { _id: ids[6], createdAt: at(27) } }),
+      // $pull by a query on each element (several orders' entries at once, a range): entries leave the multikey
+      // indexes of tags and items.sku, the entries it keeps stay.
+      (c) => c.updateOne({ outTradeNo: 'T11' }, { $pull: { tags: { $in: ['a', 'y'] }, items: { qty: { $lte: 1 } } } } as never),
+      (c) => c.updateOne({ outTradeNo: 'T14' }, { $pull: { items: { sku: { $in: ['n', 'x'] } } } } as never),
     ];
     const firstMove = writes.findIndex((w) => w.toString().includes('at(50)'));
     const rangesAfter = async (): Promise<void> => {
@@ -391,6 +395,14 @@ describe('indexes answer every query shape exactly as a scan does', () => {
     }
     await rangesAfter();
     await expectSameSortedReads(indexed, plain);
+    for (const c of [indexed, plain]) {
+      const t11 = await c.findOne({ outTradeNo: 'T11' });
+      expect(t11?.tags).toEqual(['b', 'z']);
+      expect(t11?.items).toEqual([]);
+      expect((await c.findOne({ outTradeNo: 'T14' }))?.items).toEqual([{ sku: null, qty: 9 }]);
+      expect(await c.countDocuments({ 'items.sku': 'n' })).toBe(0);
+      expect(await c.countDocuments({ tags: 'y' })).toBe(0);
+    }
     const strip = (docs: Doc[]) => docs.map(({ _id, ...rest }) => (typeof _id === 'string' || _id instanceof Types.ObjectId && ids.some((i) => i.equals(_id)) ? { _id, ...rest } : rest));
     const arrays = [{ 'items.sku': { $in: ['b', 'n', 'q', null] } }, { 'items.qty': { $in: [2, 3, 9] } }, { tags: 'y' }];
     for (const query of [...QUERIES, ...arrays, { tags: 'z' }, { outTradeNo: { $in: ['T99', 'T98', 'T50', 'T1b'] } }, {}]) {

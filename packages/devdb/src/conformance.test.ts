@@ -1,7 +1,7 @@
 // Database conformance suite: every database behaviour the product relies on, exercised through mongoose.
 // By default it runs against the embedded server (startEmbeddedMongo: mongod if available, else CongoDB);
 // with MONGODB_URI set it runs the same tests against that server instead, in a throw-away database.
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicateKeyOf, isDuplicateKeyError } from './index';
 import { openConformanceDb, type ConformanceDb } from './test-fixtures/conformance-db';
@@ -659,6 +659,68 @@ describe('updates', () => {
     expect(stored?.tags).toEqual(['b']);
     expect(stored?.stats.views).toBe(3);
     expect(stored && 'note' in stored).toBe(false);
+  });
+
+  it('$pull takes its condition as a query on each element: operators, $elemMatch, and operators on scalars', async () => {
+    const Order = await model<{ reservations: Array<{ orderId: Types.ObjectId; qty: number }> }>({
+      reservations: [{ _id: false, orderId: Schema.Types.ObjectId, qty: Number }],
+    });
+    const [o1, o2, o3] = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
+    const sku = await Order.create({ reservations: [{ orderId: o1, qty: 1 }, { orderId: o2, qty: 0 }, { orderId: o3, qty: 2 }] });
+    // The API's shapes: the entries of several orders at once, and a plain field (which ignores the other fields).
+    await Order.updateOne({ _id: sku._id }, { $pull: { reservations: { orderId: { $in: [o1, new Types.ObjectId()] } } } });
+    expect((await Order.findById(sku._id).lean())?.reservations.map((r) => r.qty)).toEqual([0, 2]);
+    await Order.updateOne({ _id: sku._id }, { $pull: { reservations: { qty: { $lte: 0 } } } });
+    expect((await Order.findById(sku._id).lean())?.reservations.map((r) => String(r.orderId))).toEqual([String(o3)]);
+    const res = await Order.updateOne({ _id: sku._id }, { $pull: { reservations: { orderId: { $in: [o1, o2] } } } });
+    expect(res.modifiedCount).toBe(0);
+    await Order.updateOne({ _id: sku._id }, { $pull: { reservations: { orderId: o3 } } });
+    expect((await Order.findById(sku._id).lean())?.reservations).toEqual([]);
+
+    // Without mongoose's casting: scalars under operators, documents under $elemMatch, arrays of arrays, and
+    // conditions that match nothing of another type.
+    const c = conn.collection(`c${++modelCount}_pull`);
+    await c.insertOne({
+      _id: 'p' as never,
+      tags: ['a', 'b', 'c', 1, 'a'],
+      nums: [1, 5, 8, 2.5, '9', null],
+      results: [
+        { item: 'A', answers: [{ q: 1, a: 4 }, { q: 2, a: 6 }] },
+        { item: 'B', answers: [{ q: 1, a: 8 }, { q: 2, a: 9 }] },
+        { item: 'C', score: [3, 9] },
+        'not a document',
+      ],
+      grid: [[1, 2], [7, 8], [3]],
+      names: ['Ann', 'bob', 'Bea'],
+      same: [{ a: 1, b: 2 }, { b: 2, a: 1 }, { a: 1 }, [1, 2], [2, 1]],
+    });
+    await c.updateOne({ _id: 'p' as never }, {
+      $pull: {
+        tags: { $in: ['a', 'b'] },
+        nums: { $gte: 5 },
+        results: { answers: { $elemMatch: { q: 2, a: { $gte: 8 } } } },
+        grid: { $elemMatch: { $gte: 7 } },
+        names: /^b/i,
+      },
+    } as never);
+    const after = await c.findOne({ _id: 'p' as never });
+    expect(after?.tags).toEqual(['c', 1]);
+    expect(after?.nums).toEqual([1, 2.5, '9', null]);
+    expect(after?.results).toEqual([{ item: 'A', answers: [{ q: 1, a: 4 }, { q: 2, a: 6 }] }, { item: 'C', score: [3, 9] }, 'not a document']);
+    expect(after?.grid).toEqual([[1, 2], [3]]);
+    expect(after?.names).toEqual(['Ann']);
+    await c.updateOne({ _id: 'p' as never }, {
+      $pull: { results: { score: 9 }, nums: null, tags: { $nin: ['c'] }, same: [1, 2] },
+    } as never);
+    // An array as the condition is one value: equal in full and in order.
+    const last = await c.findOne({ _id: 'p' as never });
+    expect(last?.results).toEqual([{ item: 'A', answers: [{ q: 1, a: 4 }, { q: 2, a: 6 }] }, 'not a document']);
+    expect(last?.nums).toEqual([1, 2.5, '9']);
+    expect(last?.tags).toEqual(['c']);
+    expect(last?.same).toEqual([{ a: 1, b: 2 }, { b: 2, a: 1 }, { a: 1 }, [2, 1]]);
+    // A document without operators matches the elements holding those fields, whatever else they hold.
+    await c.updateOne({ _id: 'p' as never }, { $pull: { same: { a: 1 } } } as never);
+    expect((await c.findOne({ _id: 'p' as never }))?.same).toEqual([[2, 1]]);
   });
 
   it('positional $ updates the array element the query matched', async () => {

@@ -5,6 +5,7 @@ import type { ICommandHandler, IHandlerContext } from '@push.rocks/smartmongo/di
 import type { IParsedCommand } from '@push.rocks/smartmongo/dist_ts/congodb/server/WireProtocol.js';
 import { IndexHandler, InsertHandler, UpdateHandler } from './handlers';
 import { applyEnginePatches } from './patches';
+import { applyPullPatch } from './pull';
 import { DeleteHandler, IndexedReadHandler } from './read-handlers';
 import { patchStorage, type StorageInternals } from './storage';
 import { startTtlMonitor } from './ttl';
@@ -85,6 +86,7 @@ class ServerStatusHandler implements ICommandHandler {
 
 export async function startCongoDb(options: CongoDbOptions = {}): Promise<RunningCongoDb> {
   applyEnginePatches();
+  applyPullPatch();
   const host = options.host ?? '127.0.0.1';
   const server = new CongoServer({ host, port: options.port ?? 0, storage: 'memory' });
   const internals = server as unknown as Internals;

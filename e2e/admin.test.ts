@@ -635,7 +635,7 @@ describe('sessions', () => {
 });
 
 describe('shipping templates', () => {
-  it('the owner makes a 按重量 template in yuan and kg, sets it as the default, and cannot delete it while a product uses it', async () => {
+  it('the owner makes a 按重量 template in yuan and kg, sets it as the default, cannot delete it while a product uses it, empties 满额包邮 and 取消默认', async () => {
     const page = await newAdminPage();
     await login(page, 'owner', 'owner-password');
     await page.click('#xd-admin-nav-shipping-templates');
@@ -678,6 +678,22 @@ describe('shipping templates', () => {
     await confirmModal(page);
     await expect.poll(() => page.locator('#xd-admin-template-action-error').textContent()).toBe('还有商品在使用这个运费模板，请先为它们换一个模板');
     await stack.screenshot(page, 'admin-shipping-templates');
+
+    // 满额包邮 emptied in the form is removed (not kept); 取消默认, confirmed, leaves the store without a default.
+    await row.locator('.xd-admin-template-edit').click();
+    await page.locator('#xd-admin-template-free-above input').fill('');
+    await page.waitForTimeout(150);
+    await page.click('#xd-admin-template-save');
+    await expect.poll(() => page.locator('#xd-admin-template-notice').textContent()).toBe('模板已保存');
+    expect(await row.textContent()).not.toContain('满 ¥');
+    const listed = (await call(stack.world.api.url, 'GET', '/api/admin/shipping-templates', { token: owner })).body as { isDefault: boolean }[];
+    expect(listed[0]).not.toHaveProperty('freeAboveFen');
+    await row.locator('.xd-admin-template-unset-default').click();
+    await confirmModal(page);
+    await page.locator('.xd-admin-template[data-name="按重量"][data-default="false"]').waitFor();
+    expect(await page.locator('#xd-admin-template-notice').textContent()).toBe('「按重量」已不是默认模板，未指定模板的商品现在包邮');
+    const unset = (await call(stack.world.api.url, 'GET', '/api/admin/shipping-templates', { token: owner })).body as { isDefault: boolean }[];
+    expect(unset.filter((t) => t.isDefault)).toEqual([]);
     expect(errorsOf(page)).toEqual([]);
 
     // The other tests' orders ship free: the product goes back to the default, and the template goes.

@@ -51,8 +51,9 @@ export interface CreateOrderDeps {
  */
 export async function createOrder(deps: CreateOrderDeps, shopper: { userId: string; openid: string }, input: CreateOrderInput): Promise<OrderDoc> {
   const { models } = deps;
-  const items = await orderItemsOf(models, input);
-  const { itemsFen, shippingFeeFen, totalFen } = await quoteOf(models, items, input.address);
+  const lines = await orderItemsOf(models, input);
+  const { items } = lines;
+  const { itemsFen, shippingFeeFen, totalFen } = await quoteOf(models, lines, input.address);
   const userId = new Types.ObjectId(shopper.userId);
   // One atomic count per attempt, shared by every instance (the same counters as the sign-in limits).
   const rate = await hit(models, `create-order:${shopper.userId}`, ORDER_RATE_WINDOW_MS);

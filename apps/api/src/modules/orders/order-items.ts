@@ -4,6 +4,7 @@ import type { Models } from '../../collections';
 import { AppError, badRequest } from '../../errors';
 import { itemImageOf } from '../catalog/dto';
 import type { ProductDoc, SkuDoc } from '../catalog/model';
+import type { FeeLine } from '../freight/order-shipping-fee';
 
 /** An order line as stored: the SKU it reserves, and a snapshot of what the shopper saw. */
 export interface OrderItemDraft {
@@ -17,18 +18,28 @@ export interface OrderItemDraft {
 }
 
 /**
+ * An order's lines as resolved: `items` to store, and `feeLines` (one per item, in the same order) with what the
+ * shipping fee needs from the same product and SKU documents, so the fee reads them no second time.
+ */
+export interface OrderLines {
+  items: OrderItemDraft[];
+  feeLines: FeeLine[];
+}
+
+/**
  * Resolves each line to its SKU and snapshots it (name, specs, price, thumbnail), refusing what cannot be ordered:
  * a product not for sale (409), a product with several SKUs and no `skuId`, or a `skuId` of another product
  * (400), more than `maxPerOrder` of a product over its SKUs together, or a SKU short of stock as read (409; the
  * reservation is what decides).
  */
-export async function orderItemsOf(models: Models, input: CreateOrderInput): Promise<OrderItemDraft[]> {
+export async function orderItemsOf(models: Models, input: CreateOrderInput): Promise<OrderLines> {
   const productIds = [...new Set(input.items.map((i) => i.productId))].map((id) => new Types.ObjectId(id));
   const [products, skus] = await Promise.all([
     models.Product.find({ _id: { $in: productIds } }, { reservations: 0 }).lean<ProductDoc[]>(),
     models.Sku.find({ productId: { $in: productIds } }, { reservations: 0 }).lean<SkuDoc[]>(),
   ]);
   const productById = new Map(products.map((p) => [String(p._id), p]));
+  const feeLines: FeeLine[] = [];
   const items = input.items.map((line): OrderItemDraft => {
     const product = productById.get(line.productId);
     const own = skus.filter((s) => String(s.productId) === line.productId);
@@ -45,6 +56,12 @@ export async function orderItemsOf(models: Models, input: CreateOrderInput): Pro
     }
     const specs = sku.specs ?? {};
     const image = itemImageOf(product, sku);
+    feeLines.push({
+      ...(product.shippingTemplateId ? { shippingTemplateId: product.shippingTemplateId } : {}),
+      weightGrams: sku.weightGrams ?? 0,
+      priceFen: sku.priceFen,
+      quantity: line.quantity,
+    });
     return {
       productId: product._id,
       skuId: sku._id,
@@ -72,7 +89,7 @@ export async function orderItemsOf(models: Models, input: CreateOrderInput): Pro
     const sku = skuById.get(String(item.skuId))!;
     if (sku.stock < item.quantity) throw outOfStock(item, sku.stock);
   }
-  return items;
+  return { items, feeLines };
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Address, OrderQuote, QuoteOrderInput } from '@xiaodian/shared';
 import type { Models } from '../../collections';
 import { orderShippingFee } from '../freight/order-shipping-fee';
-import { orderItemsOf, type OrderItemDraft } from './order-items';
+import { orderItemsOf, type OrderLines } from './order-items';
 
-/** What resolved items cost to this address: the items, the shipping fee the API computes, and both together. */
-export async function quoteOf(models: Models, items: OrderItemDraft[], address: Address | undefined): Promise<OrderQuote> {
-  const itemsFen = items.reduce((sum, i) => sum + i.priceFen * i.quantity, 0);
-  const shippingFeeFen = await orderShippingFee(models, items, address);
+/** What resolved lines cost to this address: the items, the shipping fee the API computes, and both together. */
+export async function quoteOf(models: Models, lines: OrderLines, address: Address | undefined): Promise<OrderQuote> {
+  const itemsFen = lines.items.reduce((sum, i) => sum + i.priceFen * i.quantity, 0);
+  const shippingFeeFen = await orderShippingFee(models, lines.feeLines, address);
   return { itemsFen, shippingFeeFen, totalFen: itemsFen + shippingFeeFen };
 }
 

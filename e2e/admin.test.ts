@@ -367,7 +367,9 @@ describe('batch shipping', () => {
     for (const o of orders) {
       expect(await page.locator(`.xd-admin-batch-row[data-order-no="${o.orderNo}"]`).innerText()).toContain('不是待发货的订单');
     }
-    expect(await page.locator('#xd-admin-batch-text textarea').inputValue()).toContain(`${orders[0]!.orderNo} 顺丰速运 SF9000`);
+    // The note and the preview render at once, but uni-h5's textarea takes the store's new text only after a 100 ms
+    // debounce (its useValueSync), so the imported lines are read once they have reached the field.
+    await expect.poll(() => page.locator('#xd-admin-batch-text textarea').inputValue()).toContain(`${orders[0]!.orderNo} 顺丰速运 SF9000`);
     expect(errorsOf(page)).toEqual([]);
   });
 });

@@ -307,6 +307,7 @@ describe('orders and refunds', () => {
     await page.click('#xd-admin-ship-cancel');
     expect((await orderDetail(order.id)).status).toBe('PAID');
     await page.click('#xd-admin-ship-submit');
+    await page.locator('#xd-admin-ship-confirm-parcel').waitFor();
     await stack.screenshot(page, 'admin-ship-confirm');
     await page.click('#xd-admin-ship-confirm-submit');
     await page.locator('#xd-admin-order-status[data-status="SHIPPED"]').waitFor();

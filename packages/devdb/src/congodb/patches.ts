@@ -2,6 +2,7 @@
 // process; applied once, on the first start).
 import { QueryEngine, UpdateEngine } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { cloneDoc, compareBson, copyForUpdate, type Doc } from './bson-values';
+import { mingoQuery } from './mingo-query';
 
 let applied = false;
 
@@ -29,10 +30,28 @@ export function applyEnginePatches(): void {
   const query = QueryEngine as unknown as {
     compareValues: (a: unknown, b: unknown) => number;
     project: (docs: Doc[], projection: Doc) => Doc[];
+    filter: (docs: Doc[], filter: Doc) => Doc[];
+    matches: (doc: Doc, filter: Doc) => boolean;
+    findOne: (docs: Doc[], filter: Doc) => Doc | null;
   };
   const update = UpdateEngine as unknown as {
     compareValues: (a: unknown, b: unknown) => number;
     deepClone: (value: unknown) => unknown;
+  };
+
+  // Each match compiled its filter with a fresh copy of all of mingo's operators (mingo-query.ts); the same
+  // queries, compiled with one shared context. As before, an empty filter matches everything.
+  const isEmpty = (filter: Doc | undefined): boolean => !filter || Object.keys(filter).length === 0;
+  query.filter = (docs, filter) => {
+    if (isEmpty(filter)) return docs;
+    const compiled = mingoQuery(filter);
+    return docs.filter((doc) => compiled.test(doc));
+  };
+  query.matches = (doc, filter) => isEmpty(filter) || mingoQuery(filter).test(doc);
+  query.findOne = (docs, filter) => {
+    if (isEmpty(filter)) return docs[0] ?? null;
+    const compiled = mingoQuery(filter);
+    return docs.find((doc) => compiled.test(doc)) ?? null;
   };
 
   // sort(), findAndModify's sort, $min/$max and $push's $sort compared strings with localeCompare and mixed

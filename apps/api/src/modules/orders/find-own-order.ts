@@ -1,4 +1,4 @@
-import { Types, isValidObjectId } from 'mongoose';
+import { Types, isValidObjectId, type mongo } from 'mongoose';
 import type { Services } from '../../context';
 import { notFound } from '../../errors';
 import type { OrderDoc } from './model';
@@ -6,7 +6,10 @@ import type { OrderDoc } from './model';
 /** A shopper's own placed order, or 404 (another shopper's order is "not found", never "forbidden"). */
 export async function findOwnOrder(s: Pick<Services, 'models'>, userId: string, id: string): Promise<OrderDoc> {
   if (!isValidObjectId(id)) throw notFound('Order');
-  const order = await s.models.Order.findOne({ _id: id, userId: new Types.ObjectId(userId), stage: 'PLACED' }).lean<OrderDoc>();
+  // Through the driver's collection (every payment and order page reads this): the filter is ObjectIds and a
+  // string, and the lean document needs no hydration, so mongoose's casting would only cost time.
+  const orders = s.models.Order.collection as unknown as mongo.Collection<OrderDoc>;
+  const order = await orders.findOne({ _id: new Types.ObjectId(id), userId: new Types.ObjectId(userId), stage: 'PLACED' });
   if (!order) throw notFound('Order');
   return order;
 }

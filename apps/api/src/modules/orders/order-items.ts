@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type mongo } from 'mongoose';
 import type { CreateOrderInput } from '@xiaodian/shared';
 import type { Models } from '../../collections';
 import { AppError, badRequest } from '../../errors';
@@ -34,9 +34,11 @@ export interface OrderLines {
  */
 export async function orderItemsOf(models: Models, input: CreateOrderInput): Promise<OrderLines> {
   const productIds = [...new Set(input.items.map((i) => i.productId))].map((id) => new Types.ObjectId(id));
+  // Read through the driver's collections (every order and quote does): the filters hold ObjectIds already, and
+  // lean documents need no hydration, so mongoose's casting and query building would only cost time.
   const [products, skus] = await Promise.all([
-    models.Product.find({ _id: { $in: productIds } }, { reservations: 0 }).lean<ProductDoc[]>(),
-    models.Sku.find({ productId: { $in: productIds } }, { reservations: 0 }).lean<SkuDoc[]>(),
+    (models.Product.collection as unknown as mongo.Collection<ProductDoc>).find({ _id: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
+    (models.Sku.collection as unknown as mongo.Collection<SkuDoc>).find({ productId: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
   ]);
   const productById = new Map(products.map((p) => [String(p._id), p]));
   const feeLines: FeeLine[] = [];

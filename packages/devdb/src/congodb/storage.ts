@@ -5,7 +5,8 @@
 //  - unique indexes, checked right before each write and kept up to date right after it (see unique.ts).
 // Every write to a collection's documents goes through insertOne, updateById or deleteById here (CongoDB's
 // insertMany/deleteByIds and the aggregate $out/$merge stages call these too), or through deleteDocument.
-import { engine, ObjectId } from './engine';
+import { ObjectId } from './engine';
+import { filterDocuments } from './fast-match';
 import { planQuery, planSortedFind, type PlanOptions } from './query-plan';
 import type { MemoryStorageAdapter } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { canonicalKey, type Doc } from './bson-values';
@@ -83,9 +84,12 @@ export function sortedCandidatesFor(
   return docs;
 }
 
-/** The documents of a collection that match `filter`, in natural order. */
+/**
+ * The documents of a collection that match `filter`, in natural order. The guards of the API's compare-and-set
+ * writes (`{ _id, status: 'pending' }`) are equalities fast-match.ts answers without compiling a mingo query.
+ */
 export function documentsMatching(storage: StorageInternals, dbName: string, collName: string, filter: Doc): Doc[] {
-  return engine.filter(candidatesFor(storage, dbName, collName, filter), filter);
+  return filterDocuments(candidatesFor(storage, dbName, collName, filter), filter);
 }
 
 /** Delete one document by storage key, keeping the unique key indexes in step. */

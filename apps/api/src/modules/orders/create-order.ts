@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type mongo } from 'mongoose';
 import type { CreateOrderInput } from '@xiaodian/shared';
 import { AppError, conflict } from '../../errors';
 import type { Models } from '../../collections';
@@ -114,11 +114,9 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     const left = await models.Sku.findById(item.skuId, { stock: 1, onShelf: 1 }).lean<{ stock?: number; onShelf?: boolean }>();
     throw outOfStock(item, left && left.onShelf !== false ? (left.stock ?? 0) : 0);
   }
-  const placed = await models.Order.findOneAndUpdate(
-    { _id: orderId, stage: 'RESERVING' },
-    { $set: { stage: 'PLACED' } },
-    { returnDocument: 'after' },
-  ).lean<OrderDoc>();
+  // Through the driver's collection: an ObjectId and a string need no casting, and the answer is the lean order.
+  const orders = models.Order.collection as unknown as mongo.Collection<OrderDoc>;
+  const placed = await orders.findOneAndUpdate({ _id: orderId, stage: 'RESERVING' }, { $set: { stage: 'PLACED' } }, { returnDocument: 'after' });
   if (!placed) {
     // Only the sweeper could have removed it, and only after a long stall. It released what the order held when
     // it looked; whatever was reserved after that would be held for an order that no longer exists: give it back.

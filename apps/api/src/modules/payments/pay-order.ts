@@ -1,6 +1,7 @@
 // Turns a pending order into `wx.requestPayment` parameters. Each attempt at WeChat has its own out_trade_no;
 // while the current attempt's prepay_id is valid it is reused, so paying again never creates a second charge.
 import { requestPaymentParams, WechatPayApiError, type RequestPaymentParams } from '@xiaodian/wechatpay';
+import type { mongo } from 'mongoose';
 import type { Services } from '../../context';
 import { AppError } from '../../errors';
 import type { AttemptDoc } from './model';
@@ -82,13 +83,11 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
       if (!isDuplicateKeyError(err)) throw err;
       return null;
     });
-  const pointed = await s.models.Order.findOneAndUpdate(
-    { _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 },
-    { $set: { attemptSeq: seq, outTradeNo } },
-    { returnDocument: 'after' },
-  )
-    .select({ _id: 1 })
-    .lean();
+  // Through the driver's collection (once per first prepay): an ObjectId, a string and numbers need no casting.
+  const orders = s.models.Order.collection as unknown as mongo.Collection<OrderDoc>;
+  const pointed =
+    (await orders.updateOne({ _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 }, { $set: { attemptSeq: seq, outTradeNo } }))
+      .modifiedCount === 1;
   // The usual case: this call moved the order onto the attempt it holds, so nothing needs reading again.
   if (pointed && written) return written;
   // Whoever won, the order now names an attempt that exists.

@@ -341,3 +341,26 @@ describe('12. refund amounts are checked on every path', () => {
     expect(await services().models.Anomaly.findOne({ kind: 'REFUND_AMOUNT_MISMATCH', orderId: order.id }).lean()).toMatchObject({ status: 'OPEN', amountFen: 3000 });
   });
 });
+
+describe('the product summary follows its stock', () => {
+  it('orders and cancels of a product without specs, one after another and all at once, leave its summary at the SKU’s stock', async () => {
+    const product = await createProduct(world, admin, { priceFen: 1234, stock: 100 });
+    const summaryOf = async () => services().models.Product.findById(product.id, { stock: 1, priceFen: 1 }).lean();
+    const skuStock = async () => (await services().models.Sku.find({ productId: product.id }, { stock: 1 }).lean()).reduce((sum, s) => sum + s.stock, 0);
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => shopperToken(world, `summary-${i}`)));
+    // One at a time: each order's summary is the reservation's own answer.
+    const first = await placeOrder(tokens[0]!, product.id, 3);
+    expect(first.status).toBe(201);
+    expect(await summaryOf()).toMatchObject({ stock: 97, priceFen: 1234 });
+    // All at once, with cancels among them: every change races the others' summaries.
+    const placed = await Promise.all(tokens.flatMap((t) => [placeOrder(t, product.id, 2), placeOrder(t, product.id, 1)]));
+    expect(placed.every((r) => r.status === 201)).toBe(true);
+    await Promise.all([
+      ...placed.slice(0, 6).map((r, i) => cancel(tokens[Math.floor(i / 2)]!, r.body.id as string)),
+      ...tokens.map((t) => placeOrder(t, product.id, 1)),
+    ]);
+    const left = await skuStock();
+    expect(left).toBe(100 - 3 - 8 * 3 + (2 + 1) * 3 - 8);
+    expect(await summaryOf()).toMatchObject({ stock: left, priceFen: 1234 });
+  });
+});

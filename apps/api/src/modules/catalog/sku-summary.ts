@@ -3,20 +3,42 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 
+/** What a summary says: the lowest SKU price and the SKUs' stock in total. */
+export interface ProductSummary {
+  priceFen: number;
+  stock: number;
+}
+
+/**
+ * Takes the product's next summary ticket (null when the product is gone). The ticket must be taken before the
+ * SKUs the summary is computed from are read: writeProductSummary then writes only over an older summary.
+ */
+export async function takeSummaryTicket(models: Models, productId: Types.ObjectId | string): Promise<number | null> {
+  const ticket = await models.Product.findOneAndUpdate({ _id: productId }, { $inc: { summaryTicket: 1 } }, { returnDocument: 'after', projection: { summaryTicket: 1 } }).lean();
+  return ticket ? (ticket.summaryTicket ?? 0) : null;
+}
+
+/** Writes a summary read under ticket `seq`, unless one read under a later ticket is there already. */
+export async function writeProductSummary(models: Models, productId: Types.ObjectId | string, seq: number, summary: ProductSummary): Promise<void> {
+  await models.Product.updateOne(
+    // Products from before SKUs have no seq until migrated.
+    { _id: productId, $or: [{ summarySeq: { $lt: seq } }, { summarySeq: { $exists: false } }] },
+    { $set: { priceFen: summary.priceFen, stock: summary.stock, summarySeq: seq } },
+  );
+}
+
 /**
  * Recomputes a product's price and stock from its SKUs. Call it after any change to a SKU. A ticket taken before
  * the SKUs are read orders the refreshes: a summary is written only over an older one, so of two refreshes racing
  * the one that read later wins, and every SKU change is followed by a refresh that read it.
  */
 export async function refreshProductSummary(models: Models, productId: Types.ObjectId | string): Promise<void> {
-  const ticket = await models.Product.findOneAndUpdate({ _id: productId }, { $inc: { summaryTicket: 1 } }, { returnDocument: 'after', projection: { summaryTicket: 1 } }).lean();
-  if (!ticket) return;
+  const seq = await takeSummaryTicket(models, productId);
+  if (seq === null) return;
   const skus = await models.Sku.find({ productId }, { priceFen: 1, stock: 1 }).lean();
   if (skus.length === 0) return;
-  const seq = ticket.summaryTicket ?? 0;
-  await models.Product.updateOne(
-    // Products from before SKUs have no seq until migrated.
-    { _id: productId, $or: [{ summarySeq: { $lt: seq } }, { summarySeq: { $exists: false } }] },
-    { $set: { priceFen: Math.min(...skus.map((s) => s.priceFen)), stock: skus.reduce((sum, s) => sum + s.stock, 0), summarySeq: seq } },
-  );
+  await writeProductSummary(models, productId, seq, {
+    priceFen: Math.min(...skus.map((s) => s.priceFen)),
+    stock: skus.reduce((sum, s) => sum + s.stock, 0),
+  });
 }

@@ -101,7 +101,8 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   }
 
   for (const item of items) {
-    if (await reserveStock(models, item.skuId, orderId, item.quantity)) {
+    const soleSkuOf = lines.soleSkuProducts.has(String(item.productId)) ? item.productId : undefined;
+    if (await reserveStock(models, item.skuId, orderId, item.quantity, soleSkuOf)) {
       reserved.push(item);
       await deps.afterReserve?.(item.productId, item.skuId);
       continue;

@@ -3,7 +3,7 @@
 // summary (its stock in total) follows each change; it is for display, the SKU is what sells.
 import type { mongo, Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { refreshProductSummary } from '../catalog/sku-summary';
+import { refreshProductSummary, takeSummaryTicket, writeProductSummary } from '../catalog/sku-summary';
 import { gatherWrites, perModels } from './gathered-writes';
 import { releasePendingPlaceGathered } from './pending-orders';
 
@@ -52,20 +52,83 @@ interface SkuStockRecord {
   _id: Types.ObjectId;
   productId: Types.ObjectId;
   stock: number;
+  priceFen: number;
   onShelf?: boolean;
   reservations: { orderId: Types.ObjectId; quantity: number; at: Date }[];
 }
 const skuStock = (models: Models) => models.Sku.collection as unknown as mongo.Collection<SkuStockRecord>;
 
-/** Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation. */
-export async function reserveStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
-  const sku = await skuStock(models).findOneAndUpdate(
-    { _id: skuId, onShelf: { $ne: false }, stock: { $gte: quantity }, 'reservations.orderId': { $ne: orderId } },
-    { $inc: { stock: -quantity }, $push: { reservations: { orderId, quantity, at: new Date() } } },
-    { projection: { productId: 1 } },
-  );
+/**
+ * Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation.
+ * `soleSkuOf`: the SKU's product, when the caller read it as a product without specs, which has exactly this one
+ * SKU (see reserveSoleSku).
+ */
+export async function reserveStock(
+  models: Models,
+  skuId: Types.ObjectId,
+  orderId: Types.ObjectId,
+  quantity: number,
+  soleSkuOf?: Types.ObjectId,
+): Promise<boolean> {
+  // While another change of the product is being summarized here (a burst of buyers, a flash sale), the
+  // coalesced refresh costs less: one for many.
+  if (soleSkuOf && !summaryBusy(models, soleSkuOf)) {
+    const key = String(soleSkuOf);
+    const busy = soleSkuReservations.get(models) ?? new Map<string, number>();
+    soleSkuReservations.set(models, busy);
+    busy.set(key, (busy.get(key) ?? 0) + 1);
+    try {
+      return await reserveSoleSku(models, soleSkuOf, skuId, orderId, quantity);
+    } finally {
+      const left = (busy.get(key) ?? 1) - 1;
+      if (left > 0) busy.set(key, left);
+      else busy.delete(key);
+    }
+  }
+  const sku = await skuStock(models).findOneAndUpdate(reservationFilter(skuId, orderId, quantity), reservationUpdate(orderId, quantity), {
+    projection: { productId: 1 },
+  });
   if (!sku) return false;
   await refreshSummaryAfterChange(models, sku.productId);
+  return true;
+}
+
+/** reserveSoleSku calls under way in this process, per product. */
+const soleSkuReservations = new WeakMap<Models, Map<string, number>>();
+
+function summaryBusy(models: Models, productId: Types.ObjectId): boolean {
+  const key = String(productId);
+  return !!summaryRefreshes.get(models)?.has(key) || !!soleSkuReservations.get(models)?.has(key);
+}
+
+const reservationFilter = (skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number) => ({
+  _id: skuId,
+  onShelf: { $ne: false },
+  stock: { $gte: quantity },
+  'reservations.orderId': { $ne: orderId },
+});
+const reservationUpdate = (orderId: Types.ObjectId, quantity: number) => ({
+  $inc: { stock: -quantity },
+  $push: { reservations: { orderId, quantity, at: new Date() } },
+});
+
+/**
+ * reserveStock on the one SKU of a product without specs, with its summary in two commands instead of three: the
+ * summary's ticket is taken first, so the reservation's own answer (the SKU after it) is a read after the ticket,
+ * and it is the whole SKU set (a product without specs has one SKU; specs are added by replacing the SKUs, which
+ * deletes this one only while nothing holds it — and this order holds it until after the write). Any later change
+ * of the SKU takes a later ticket, so the summary still ends with what the last change left. A refused
+ * reservation leaves its ticket unused, which nothing minds.
+ */
+async function reserveSoleSku(models: Models, productId: Types.ObjectId, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
+  const seq = await takeSummaryTicket(models, productId);
+  const sku = await skuStock(models).findOneAndUpdate(reservationFilter(skuId, orderId, quantity), reservationUpdate(orderId, quantity), {
+    projection: { productId: 1, stock: 1, priceFen: 1 },
+    returnDocument: 'after',
+  });
+  if (!sku) return false;
+  if (seq !== null && sku.productId.equals(productId)) await writeProductSummary(models, productId, seq, { priceFen: sku.priceFen, stock: sku.stock });
+  else await refreshSummaryAfterChange(models, sku.productId);
   return true;
 }
 

@@ -40,7 +40,8 @@ export async function createShippingTemplate(models: Models, actor: string, inpu
 export async function updateShippingTemplate(models: Models, actor: string, id: string, input: UpdateShippingTemplateInput): Promise<ShippingTemplate> {
   const stored = await models.ShippingTemplate.findById(id).lean<ShippingTemplateDoc>();
   if (!stored) throw notFound('Shipping template');
-  const { freeAboveFen: storedFreeAbove, ...current } = toShippingTemplate(stored, await defaultTemplateId(models));
+  // isDefault only feeds the validation here (the pointer moves below, from the input): no read of the pointer.
+  const { freeAboveFen: storedFreeAbove, ...current } = toShippingTemplate(stored, undefined);
   const { freeAboveFen, ...changes } = input;
   // null removes 满额包邮; absent keeps the stored one.
   const freeAbove = freeAboveFen === null ? undefined : (freeAboveFen ?? storedFreeAbove);

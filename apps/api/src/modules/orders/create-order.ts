@@ -1,4 +1,4 @@
-import { Types, type mongo } from 'mongoose';
+import { Types } from 'mongoose';
 import type { CreateOrderInput } from '@xiaodian/shared';
 import { AppError, conflict } from '../../errors';
 import type { Models } from '../../collections';
@@ -9,6 +9,7 @@ import { orderItemsOf, outOfStock } from './order-items';
 import { nextOrderNo } from './order-no';
 import { quoteOf } from './quote-order';
 import { releaseStock, reserveStock } from './stock';
+import { driverCollection } from '../../infra/driver-collection';
 
 /** Defaults of MAX_PENDING_ORDERS and ORDER_RATE_LIMIT (config.ts), for callers that pass none. */
 const DEFAULT_MAX_PENDING_ORDERS = 5;
@@ -116,7 +117,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     throw outOfStock(item, left && left.onShelf !== false ? (left.stock ?? 0) : 0);
   }
   // Through the driver's collection: an ObjectId and a string need no casting, and the answer is the lean order.
-  const orders = models.Order.collection as unknown as mongo.Collection<OrderDoc>;
+  const orders = driverCollection<OrderDoc>(models.Order);
   const placed = await orders.findOneAndUpdate({ _id: orderId, stage: 'RESERVING' }, { $set: { stage: 'PLACED' } }, { returnDocument: 'after' });
   if (!placed) {
     // Only the sweeper could have removed it, and only after a long stall. It released what the order held when

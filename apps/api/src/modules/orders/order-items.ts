@@ -1,10 +1,11 @@
-import { Types, type mongo } from 'mongoose';
+import { Types } from 'mongoose';
 import type { CreateOrderInput } from '@xiaodian/shared';
 import type { Models } from '../../collections';
 import { AppError, badRequest } from '../../errors';
 import { itemImageOf } from '../catalog/dto';
 import type { ProductDoc, SkuDoc } from '../catalog/model';
 import type { FeeLine } from '../freight/order-shipping-fee';
+import { driverCollection } from '../../infra/driver-collection';
 
 /** An order line as stored: the SKU it reserves, and a snapshot of what the shopper saw. */
 export interface OrderItemDraft {
@@ -39,8 +40,8 @@ export async function orderItemsOf(models: Models, input: CreateOrderInput): Pro
   // Read through the driver's collections (every order and quote does): the filters hold ObjectIds already, and
   // lean documents need no hydration, so mongoose's casting and query building would only cost time.
   const [products, skus] = await Promise.all([
-    (models.Product.collection as unknown as mongo.Collection<ProductDoc>).find({ _id: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
-    (models.Sku.collection as unknown as mongo.Collection<SkuDoc>).find({ productId: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
+    driverCollection<ProductDoc>(models.Product).find({ _id: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
+    driverCollection<SkuDoc>(models.Sku).find({ productId: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
   ]);
   const productById = new Map(products.map((p) => [String(p._id), p]));
   const feeLines: FeeLine[] = [];

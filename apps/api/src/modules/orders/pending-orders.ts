@@ -3,10 +3,11 @@
 // paid, with its stock: settleOrderStock) or is abandoned; the reservation sweeper gives back places whose order
 // is gone or no longer pending (all of them, page by page), so a crash anywhere in between leaves the count wrong
 // until the sweeper's next run after the cutoff.
-import type { mongo, Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { gatherWrites, perModels } from './gathered-writes';
+import { driverCollection } from '../../infra/driver-collection';
 
 /** A shopper's places as stored (model.ts), as the driver's collection sees them. */
 interface PendingPlacesRecord {
@@ -15,7 +16,7 @@ interface PendingPlacesRecord {
   orders: { orderId: Types.ObjectId; at: Date }[];
 }
 // The hot path writes through the driver's collection: ObjectIds, numbers and dates need no casting by mongoose.
-const places = (models: Models) => models.PendingOrderSlots.collection as unknown as mongo.Collection<PendingPlacesRecord>;
+const places = (models: Models) => driverCollection<PendingPlacesRecord>(models.PendingOrderSlots);
 
 /** Takes a place for `orderId` unless the shopper already holds `max` (or this order holds one already). */
 export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, max: number): Promise<boolean> {

@@ -1,11 +1,12 @@
 // Stock moves only through guarded single-document updates on the SKU: the stock count and the order's
 // reservation entry change together, so each of take / release / commit happens exactly once. The product's
 // summary (its stock in total) follows each change; it is for display, the SKU is what sells.
-import type { mongo, Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { refreshProductSummary, takeSummaryTicket, writeProductSummary } from '../catalog/sku-summary';
 import { gatherWrites, perModels } from './gathered-writes';
 import { releasePendingPlaceGathered } from './pending-orders';
+import { driverCollection } from '../../infra/driver-collection';
 
 type OrderItemRef = { productId: Types.ObjectId; skuId?: Types.ObjectId | null; quantity?: number | null };
 
@@ -24,11 +25,10 @@ interface SummaryRefresh {
   started: boolean;
   done: Promise<void>;
 }
-const summaryRefreshes = new WeakMap<Models, Map<string, SummaryRefresh>>();
+const summaryRefreshesOf = perModels((_models: Models) => new Map<string, SummaryRefresh>());
 
 export function refreshSummaryAfterChange(models: Models, productId: Types.ObjectId): Promise<void> {
-  let refreshes = summaryRefreshes.get(models);
-  if (!refreshes) summaryRefreshes.set(models, (refreshes = new Map()));
+  const refreshes = summaryRefreshesOf(models);
   const key = String(productId);
   const last = refreshes.get(key);
   if (last && !last.started) return last.done;
@@ -56,7 +56,7 @@ interface SkuStockRecord {
   onShelf?: boolean;
   reservations: { orderId: Types.ObjectId; quantity: number; at: Date }[];
 }
-const skuStock = (models: Models) => models.Sku.collection as unknown as mongo.Collection<SkuStockRecord>;
+const skuStock = (models: Models) => driverCollection<SkuStockRecord>(models.Sku);
 
 /**
  * Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation.
@@ -74,8 +74,7 @@ export async function reserveStock(
   // coalesced refresh costs less: one for many.
   if (soleSkuOf && !summaryBusy(models, soleSkuOf)) {
     const key = String(soleSkuOf);
-    const busy = soleSkuReservations.get(models) ?? new Map<string, number>();
-    soleSkuReservations.set(models, busy);
+    const busy = soleSkuReservationsOf(models);
     busy.set(key, (busy.get(key) ?? 0) + 1);
     try {
       return await reserveSoleSku(models, soleSkuOf, skuId, orderId, quantity);
@@ -94,11 +93,11 @@ export async function reserveStock(
 }
 
 /** reserveSoleSku calls under way in this process, per product. */
-const soleSkuReservations = new WeakMap<Models, Map<string, number>>();
+const soleSkuReservationsOf = perModels((_models: Models) => new Map<string, number>());
 
 function summaryBusy(models: Models, productId: Types.ObjectId): boolean {
   const key = String(productId);
-  return !!summaryRefreshes.get(models)?.has(key) || !!soleSkuReservations.get(models)?.has(key);
+  return summaryRefreshesOf(models).has(key) || soleSkuReservationsOf(models).has(key);
 }
 
 const reservationFilter = (skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number) => ({
@@ -198,7 +197,7 @@ export async function settleOrderStock(
   ]);
   // A move that wrote stockSettledMark in its compare-and-set needs no second write.
   if (!order.stockSettled) {
-    await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: { stockSettled: closed ? 'RELEASED' : 'COMMITTED' } });
+    await models.Order.updateOne({ _id: order._id, stockSettled: { $exists: false } }, { $set: stockSettledMark(closed ? 'CLOSED' : 'PAID') });
   }
 }
 

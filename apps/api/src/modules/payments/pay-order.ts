@@ -1,7 +1,6 @@
 // Turns a pending order into `wx.requestPayment` parameters. Each attempt at WeChat has its own out_trade_no;
 // while the current attempt's prepay_id is valid it is reused, so paying again never creates a second charge.
 import { requestPaymentParams, WechatPayApiError, type RequestPaymentParams } from '@xiaodian/wechatpay';
-import type { mongo } from 'mongoose';
 import type { Services } from '../../context';
 import { AppError } from '../../errors';
 import type { AttemptDoc } from './model';
@@ -11,6 +10,7 @@ import { toBeijingRfc3339 } from './beijing-time';
 import { moveAttempt } from './move-attempt';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { driverCollection } from '../../infra/driver-collection';
 
 /** WeChat keeps a prepay_id for 2 hours; stop handing it out a little before. */
 const PREPAY_ID_LIFETIME_MS = 2 * 3600_000 - 5 * 60_000;
@@ -84,7 +84,7 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
       return null;
     });
   // Through the driver's collection (once per first prepay): an ObjectId, a string and numbers need no casting.
-  const orders = s.models.Order.collection as unknown as mongo.Collection<OrderDoc>;
+  const orders = driverCollection<OrderDoc>(s.models.Order);
   const pointed =
     (await orders.updateOne({ _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 }, { $set: { attemptSeq: seq, outTradeNo } }))
       .modifiedCount === 1;

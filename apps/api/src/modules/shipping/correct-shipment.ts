@@ -1,16 +1,13 @@
 import { isValidObjectId } from 'mongoose';
-import { plainText } from '@xiaodian/shared';
-import { z } from 'zod';
+import { shipInput } from '@xiaodian/shared';
+import type { z } from 'zod';
 import type { Services } from '../../context';
 import { AppError, notFound } from '../../errors';
 import type { OrderDoc } from '../orders/model';
 import { orderEvent } from '../orders/move-order';
 import { writeAudit } from '../staff/audit';
 
-export const shipmentCorrection = z.object({
-  expressCompany: plainText({ min: 1, max: 64 }),
-  trackingNo: plainText({ min: 1, max: 128 }),
-});
+export const shipmentCorrection = shipInput.pick({ expressCompany: true, trackingNo: true });
 export type ShipmentCorrection = z.infer<typeof shipmentCorrection>;
 
 /**

@@ -1,4 +1,4 @@
-import { plainText, type ErrorCode } from '@xiaodian/shared';
+import { plainText, shipInput, type ErrorCode } from '@xiaodian/shared';
 import { z } from 'zod';
 import type { Services } from '../../context';
 import { AppError } from '../../errors';
@@ -9,11 +9,7 @@ import { shipOrder } from './ship-order';
 export const MAX_BATCH_ROWS = 500;
 
 /** One parcel: the batch's row, and what an imported sheet's line must read as to be sent. */
-export const shipBatchRow = z.object({
-  orderNo: plainText({ min: 1, max: 32 }),
-  expressCompany: plainText({ min: 1, max: 64 }),
-  trackingNo: plainText({ min: 1, max: 128 }),
-});
+export const shipBatchRow = shipInput.pick({ expressCompany: true, trackingNo: true }).extend({ orderNo: plainText({ min: 1, max: 32 }) });
 
 export const shipBatchInput = z.object({
   rows: z.array(shipBatchRow).min(1).max(MAX_BATCH_ROWS),

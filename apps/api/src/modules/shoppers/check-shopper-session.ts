@@ -1,6 +1,7 @@
-import { isValidObjectId, Types, type mongo } from 'mongoose';
+import { isValidObjectId, Types } from 'mongoose';
 import type { Models } from '../../collections';
 import type { ShopperSession } from '../../infra/session-tokens';
+import { driverCollection } from '../../infra/driver-collection';
 
 /** The one field of a user (model.ts) a session check reads, as the driver's collection sees it. */
 interface UserTokenRecord {
@@ -16,7 +17,7 @@ interface UserTokenRecord {
  */
 export async function isShopperSessionCurrent(models: Models, session: ShopperSession): Promise<boolean> {
   if (!isValidObjectId(session.userId)) return false;
-  const users = models.User.collection as unknown as mongo.Collection<UserTokenRecord>;
+  const users = driverCollection<UserTokenRecord>(models.User);
   const user = await users.findOne({ _id: new Types.ObjectId(session.userId) }, { projection: { tokenVersion: 1 } });
   return !!user && (user.tokenVersion ?? 0) === session.tokenVersion;
 }

@@ -5,6 +5,7 @@ import type { StoreInfo, storeInfoPatchInput } from '@xiaodian/shared';
 import type { z } from 'zod';
 import type { Models } from '../../collections';
 import type { Config } from '../../config';
+import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { writeAudit } from '../staff/audit';
 import type { StoreSettingsDoc } from './model';
 
@@ -26,16 +27,13 @@ function toStoreInfo(doc: StoreSettingsDoc | null, config: Pick<Config, 'afterSa
   return {
     name: doc?.name ?? DEFAULT_STORE_NAME,
     ...(doc?.servicePhone ? { servicePhone: doc.servicePhone } : {}),
-    afterSalePolicy: doc?.afterSalePolicy ?? defaultAfterSalePolicy(config.afterSaleDays),
+    // An emptied policy falls back to the default one too: a shopper never reads a blank policy.
+    afterSalePolicy: doc?.afterSalePolicy || defaultAfterSalePolicy(config.afterSaleDays),
   };
 }
 
 export async function getStoreInfo(models: Pick<Models, 'StoreSettings'>, config: Pick<Config, 'afterSaleDays'>): Promise<StoreInfo> {
   return toStoreInfo(await models.StoreSettings.findById(STORE_ID).lean<StoreSettingsDoc>(), config);
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
 export async function updateStoreInfo(
@@ -55,14 +53,8 @@ export async function updateStoreInfo(
   const update = { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) };
   const write = () =>
     models.StoreSettings.findOneAndUpdate({ _id: STORE_ID }, update, { upsert: true, returnDocument: 'after' }).lean<StoreSettingsDoc>();
-  let doc: StoreSettingsDoc | null;
-  try {
-    doc = await write();
-  } catch (err) {
-    // Two first-ever saves can both try to insert the document; the loser's update applies to the winner's.
-    if (!isDuplicateKey(err)) throw err;
-    doc = await write();
-  }
+  // Two first-ever saves can both try to insert the document; the loser's update applies to the winner's.
+  const doc = await write().catch((err: unknown) => (isDuplicateKeyError(err) ? write() : Promise.reject(err)));
   const fields = [...Object.keys(set), ...Object.keys(unset)].filter((f) => f !== 'updatedAt' && f !== 'updatedBy');
   await writeAudit(models, { actor, action: 'store.update', detail: `changed ${fields.join(', ')} of the store info` });
   return toStoreInfo(doc, config);

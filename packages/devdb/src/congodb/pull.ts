@@ -7,9 +7,10 @@
 // - a document of field operators (`{$in: [...]}`, `{$gte: 5}`, `{$elemMatch: ...}`) or a regular expression: the
 //   operator applied to the element's value, as to a field holding it;
 // - anything else (a string, a number, an ObjectId, an array): equal to the element.
-import { QueryEngine, UpdateEngine } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
+import { UpdateEngine } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { isPlainObject, sameValue, type Doc } from './bson-values';
 import { compileFastMatcher } from './fast-match';
+import { mingoQuery } from './mingo-query';
 
 type ElementTest = (element: unknown) => boolean;
 
@@ -23,10 +24,14 @@ const FIELD_OPERATORS = new Set([
 /** Stands for the array element in the query an operator condition becomes (any name that is not an operator). */
 const ELEMENT = 'element';
 
-/** A query test that answers the shapes fast-match.ts knows directly (an order's `{orderId}`), mingo the rest. */
+/**
+ * A query test that answers the shapes fast-match.ts knows directly (an order's `{orderId}`), mingo the rest: its
+ * query compiled once, on the first element that needs it, not once per element.
+ */
 function queryTest(filter: Doc): (doc: Doc) => boolean {
   const fast = compileFastMatcher(filter);
-  return (doc) => fast?.(doc) ?? QueryEngine.matches(doc, filter);
+  let slow: ReturnType<typeof mingoQuery> | undefined;
+  return (doc) => fast?.(doc) ?? (slow ??= mingoQuery(filter)).test(doc);
 }
 
 export function pullTest(condition: unknown): ElementTest {

@@ -4,7 +4,7 @@ import { computed, ref, watch, type Ref } from 'vue';
 import type { Address, OrderQuote } from '@xiaodian/shared';
 import { itemsOf, type CartLine } from '@/stores/cart';
 import { undeliverableProvince, useOrdersStore } from '@/stores/orders';
-import { formatPrice } from '@/utils/money';
+import { shippingFeeText } from '@/utils/money';
 
 export type QuoteState =
   | { kind: 'none' }
@@ -23,7 +23,7 @@ export function useCheckoutQuote(lines: Ref<readonly CartLine[]>, addressOf: () 
   const totalFen = computed(() => (quoteState.value.kind === 'ok' ? quoteState.value.quote.totalFen : linesFen.value));
   const feeText = computed(() => {
     const state = quoteState.value;
-    if (state.kind === 'ok') return state.quote.shippingFeeFen === 0 ? '包邮' : formatPrice(state.quote.shippingFeeFen);
+    if (state.kind === 'ok') return shippingFeeText(state.quote.shippingFeeFen);
     if (state.kind === 'loading') return '计算中…';
     if (state.kind === 'undeliverable') return '暂不配送';
     if (state.kind === 'failed') return '下单时计算';

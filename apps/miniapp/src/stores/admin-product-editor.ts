@@ -256,7 +256,7 @@ export const useAdminProductEditorStore = defineStore('admin-product-editor', ()
       if (next.stock !== onHandOf(old)) input.stock = next.stock;
       const oldImage = old.imageUrl ? imageIdOf(old.imageUrl) : undefined;
       if (next.image !== oldImage) input.image = next.image ?? null;
-      if (next.weightGrams !== old.weightGrams && (next.weightGrams ?? 0) !== (old.weightGrams ?? 0)) input.weightGrams = next.weightGrams ?? 0;
+      if ((next.weightGrams ?? 0) !== (old.weightGrams ?? 0)) input.weightGrams = next.weightGrams ?? 0;
       if (Object.keys(input).length > 0) edits.push({ skuId: old.id, input });
     });
     return edits;

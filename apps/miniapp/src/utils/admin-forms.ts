@@ -9,6 +9,7 @@ import {
   type RefundInput,
   type ShipInput,
 } from '@xiaodian/shared';
+import { partialAmountProblem } from './after-sale-form';
 
 /** The largest amount the API accepts (`fen` in packages/shared: ¥100,000,000.00). */
 export const MAX_FEN = 100_000_000_00;
@@ -105,8 +106,9 @@ export function refundInputOf(form: RefundForm, limits: RefundLimits): Parsed<Re
   const max = refundMaxFen(form, limits);
   const amount = parseYuan(form.amountYuan, { max: limits.refundableFen });
   if (!amount.ok) errors.amountYuan = amount.error;
-  else if (amount.value !== limits.refundableFen && amount.value > max) {
-    errors.amountYuan = `部分退款不含运费，最多可退 ¥${fenToYuan(max)}；全额退款 ¥${fenToYuan(limits.refundableFen)} 含运费，或勾选「含运费」`;
+  else {
+    const problem = partialAmountProblem(amount.value, { refundableFen: limits.refundableFen, partialRefundMaxFen: max });
+    if (problem) errors.amountYuan = `${problem}，或勾选「含运费」`;
   }
   const reason = form.reason.trim();
   if (!reason) errors.reason = '请填写退款原因';

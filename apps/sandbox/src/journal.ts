@@ -1,12 +1,13 @@
-// The append-only journal (journal.jsonl) beside state.json. state.json is a snapshot written at most every
-// 200 ms, so a sandbox killed between two snapshots (kill -9, a crash, `tsx watch` giving up on a slow
+// The append-only journal (journal.jsonl) beside state.json. state.json is a snapshot written only now and
+// then (store.ts), so a sandbox killed between two snapshots (kill -9, a crash, `tsx watch` giving up on a slow
 // shutdown) would forget its last payments while the merchant's API already knows them: `?sync=1` and
 // reconciliation would then disagree with "WeChat". So every change to a trade, refund or notification is
-// also appended here, as one JSON line, the moment it happens. Each snapshot records the number of the last
-// line it includes and empties the journal, which therefore stays short.
+// appended here, as one JSON line, the moment it happens: between snapshots the journal is their only record on
+// disk. Each snapshot records the number of the last line it includes and empties the journal, and one is
+// written once the journal grows as large as the snapshot, so the journal stays about the snapshot's size.
 //
 // No fsync: the journal guards against the process dying, not the machine (the page cache survives kill -9).
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import type { NotificationRecord, RefundRecord, TradeRecord } from './records';
 
 export type JournalEntry =
@@ -54,11 +55,19 @@ export function readJournal(path: string): { entries: JournalEntry[]; skipped: n
 /** Appends entries numbered after `lastN` (the last number already used, in the snapshot or the journal). */
 export class Journal {
   private fd: number | undefined;
+  private written: number;
 
   constructor(
     private readonly path: string,
     private last: number,
-  ) {}
+  ) {
+    this.written = existsSync(path) ? statSync(path).size : 0;
+  }
+
+  /** About how much the journal holds (UTF-16 units of the lines appended: a threshold, not an exact byte count). */
+  get size(): number {
+    return this.written;
+  }
 
   /** The number of the last entry written. */
   get lastN(): number {
@@ -69,13 +78,16 @@ export class Journal {
     this.fd ??= openSync(this.path, 'a', 0o600);
     this.last += 1;
     // One write per line: a kill can only cut the line being written, never interleave two.
-    writeSync(this.fd, `${JSON.stringify({ n: this.last, kind, value })}\n`);
+    const line = `${JSON.stringify({ n: this.last, kind, value })}\n`;
+    writeSync(this.fd, line);
+    this.written += line.length;
   }
 
   /** Empties the journal once a snapshot holds everything in it. */
   truncate(): void {
     if (this.fd !== undefined) ftruncateSync(this.fd, 0);
     else if (existsSync(this.path)) closeSync(openSync(this.path, 'w'));
+    this.written = 0;
   }
 
   close(): void {

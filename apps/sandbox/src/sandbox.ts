@@ -13,6 +13,7 @@ import { WxPayError } from './errors';
 import { Faults } from './faults';
 import { rawBody, sendJson } from './http';
 import { apiEnvFor, ensureIdentity, writeApiEnv } from './identity';
+import { bufferedLineLog } from './log';
 import { KeyManager, type KeyMode } from './keys';
 import { Notifier } from './notifier';
 import { controlErrors, controlRoutes } from './routes/control';
@@ -44,13 +45,14 @@ export interface SandboxOptions {
   /** How long a notification waits for the merchant's answer (WeChat: 5 s). */
   deliveryTimeoutMs?: number;
   /**
-   * At most how often state.json (the snapshot) is rewritten, in ms (default 200). Trades, refunds and
-   * notifications are journaled at once whatever this is; it bounds what else a crash can lose.
+   * At most how often a change outside the journal (codes, tokens, faults, settings…) rewrites state.json, the
+   * snapshot, in ms (default 200); it bounds what of those a crash can lose. Trades, refunds and notifications
+   * are journaled at once whatever this is.
    */
   snapshotIntervalMs?: number;
   /** Where WeChat's message push goes (default http://127.0.0.1:3000/api/wechat/push; changeable: POST /__sandbox/push-url). */
   pushUrl?: string;
-  /** Where log lines go (default console.log with a `[sandbox]` prefix). */
+  /** Where log lines go (default stdout with a `[sandbox] ` prefix, written in batches at most 100 ms apart). */
   log?: (line: string) => void;
 }
 
@@ -95,12 +97,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   mkdirSync(dataDir, { recursive: true });
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new Error('timeScale must be a positive number');
-  const log = options.quiet ? () => {} : (options.log ?? ((line: string) => console.log(`[sandbox] ${line}`)));
+  // Without a `log` of the caller's, lines go to stdout in batches (log.ts): a console call per request costs.
+  const lineLog = options.quiet || options.log ? undefined : bufferedLineLog((text) => process.stdout.write(text), '[sandbox] ');
+  const log = options.quiet ? () => {} : (options.log ?? ((line: string) => lineLog!.log(line)));
 
   const { identity, created } = await ensureIdentity(dataDir);
   const initialSettings: Partial<Settings> = {};
   if (options.autoSettleRefundsMs !== undefined) initialSettings.auto_settle_refunds_ms = options.autoSettleRefundsMs;
-  const store = new Store({ state: identity.paths.state, journal: identity.paths.journal }, initialSettings, log, options.snapshotIntervalMs);
+  const store = new Store({ files: { state: identity.paths.state, journal: identity.paths.journal }, initialSettings, log, debounceMs: options.snapshotIntervalMs });
   const clock = new Clock(store.data.clockOffsetMs);
   const timers = new Timers();
   const faults = new Faults(
@@ -137,6 +141,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         sendJson(ctx, status, { error: { code: 'BAD_REQUEST', message: (error as Error).message } });
         return;
       }
+      lineLog?.flush(); // the lines before it first, in order
       console.error('[sandbox] unexpected error', error);
       if (ctx.path.startsWith('/v3/')) {
         const e = new WxPayError(500, 'SYSTEM_ERROR', '系统错误');
@@ -170,6 +175,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   notifier.resume();
   for (const refund of Object.values(store.data.refunds)) scheduleAutoSettle(core, refund);
+  // What starting said (a journal replayed, a file moved aside) comes before whatever the caller prints next.
+  lineLog?.flush();
 
   let closing: Promise<void> | undefined;
   return {
@@ -209,6 +216,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           server.closeAllConnections();
         });
         store.close();
+        lineLog?.close();
       })();
       return closing;
     },

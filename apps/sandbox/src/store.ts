@@ -1,12 +1,15 @@
 // The sandbox's state: in memory, persisted so a restart of `pnpm dev` keeps trades, refunds and the
 // notification log — the API's `?sync=1`, its refund job and reconciliation ask "WeChat" about them later.
-// Two files: state.json, an atomic snapshot of everything (written at most every 200 ms), and journal.jsonl
-// (journal.ts), where every trade, refund and notification change lands at once. Identities and keys live in
-// their own files (identity.ts).
+// Two files: journal.jsonl (journal.ts), where every trade, refund and notification change is appended the moment
+// it happens, and state.json, an atomic snapshot of everything into which the journal is folded. A snapshot is
+// O(all trades), so it is not written per change: only when something outside the journal changed (codes,
+// tokens, faults, settings, clock, subscribe quotas and messages; at most every 200 ms), once the journal has
+// grown as large as the snapshot (so each journaled byte is rewritten about once), at a reset, at start (when a
+// journal is left over) and at a clean close. Identities and keys live in their own files (identity.ts).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SubscribeMessageRecord } from './domain/subscribe';
 import type { FaultRecord } from './faults';
-import { Journal, readJournal, type JournalEntry } from './journal';
+import { Journal, readJournal, type JournalEntry, type JournalKind } from './journal';
 
 export type { DeliveryAttempt, DeliveryKind, NotificationRecord, NotificationStatus, RefundRecord, RefundStatus, ShippingRecord, SignatureKind, TradeRecord, TradeState } from './records';
 import type { NotificationRecord, RefundRecord, TradeRecord } from './records';
@@ -78,12 +81,28 @@ export interface StoreFiles {
   journal: string;
 }
 
-/** The snapshot on disk, or undefined. One that cannot be read is moved aside (never silently overwritten). */
-function readSnapshot(path: string, log: (line: string) => void): Partial<StateData> | undefined {
+export interface StoreOptions {
+  files: StoreFiles;
+  /** Settings that override the snapshot's (what the command's environment asks for). */
+  initialSettings?: Partial<Settings>;
+  log?: (line: string) => void;
+  /** At most how often a change outside the journal rewrites the snapshot, in ms. */
+  debounceMs?: number;
+  /** The journal is folded into the snapshot once it holds this many bytes and at least the snapshot's size. */
+  compactMinBytes?: number;
+}
+
+/** Below this a journal is cheap to replay however small the snapshot: no compaction for a handful of trades. */
+export const COMPACT_MIN_BYTES = 1024 * 1024;
+
+/** The snapshot on disk (with its size), or undefined. One that cannot be read is moved aside (never silently overwritten). */
+function readSnapshot(path: string, log: (line: string) => void): { data: Partial<StateData>; bytes: number } | undefined {
   if (!existsSync(path)) return undefined;
+  let text = '';
   try {
-    const loaded = JSON.parse(readFileSync(path, 'utf8')) as Partial<StateData>;
-    if (loaded.version === 1) return loaded;
+    text = readFileSync(path, 'utf8');
+    const loaded = JSON.parse(text) as Partial<StateData>;
+    if (loaded.version === 1) return { data: loaded, bytes: text.length };
   } catch {
     // Handled below: atomic writes make this unlikely, but a hand-edited file can still break.
   }
@@ -95,31 +114,39 @@ function readSnapshot(path: string, log: (line: string) => void): Partial<StateD
 
 /**
  * Keeps the state in memory. Trades, refunds and notifications are saved through saveTrade/saveRefund/
- * saveNotification (journaled at once); everything else through changed() (in the next snapshot).
+ * saveNotification (journaled at once, in a snapshot later); everything else through changed() (in the next
+ * snapshot, at most debounceMs away).
  */
 export class Store {
   data: StateData;
   private timer: NodeJS.Timeout | undefined;
   private readonly journal: Journal;
   private closed = false;
+  private readonly files: StoreFiles;
+  private readonly debounceMs: number;
+  private readonly compactMinBytes: number;
+  /** The size of the last snapshot written or read (in UTF-16 units: a threshold, not an exact byte count). */
+  private snapshotSize = 0;
 
-  constructor(
-    private readonly files: StoreFiles,
-    initialSettings: Partial<Settings> = {},
-    log: (line: string) => void = () => {},
-    private readonly debounceMs = 200,
-  ) {
+  constructor(options: StoreOptions) {
+    const { files, initialSettings = {}, log = () => {} } = options;
+    this.files = files;
+    this.debounceMs = options.debounceMs ?? 200;
+    this.compactMinBytes = options.compactMinBytes ?? COMPACT_MIN_BYTES;
     this.data = emptyState(initialSettings);
     const loaded = readSnapshot(files.state, log);
     if (loaded) {
-      this.data = { ...emptyState(), ...loaded, settings: { ...emptyState().settings, ...loaded.settings, ...initialSettings } };
+      this.data = { ...emptyState(), ...loaded.data, settings: { ...emptyState().settings, ...loaded.data.settings, ...initialSettings } };
+      this.snapshotSize = loaded.bytes;
     }
     const { entries, skipped } = readJournal(files.journal);
     let last = this.data.journalSeq;
+    // A journal holds about a snapshot's worth of lines, many of them notifications: found by id, not by a scan.
+    const notificationAt = new Map(this.data.notifications.map((n, at) => [n.id, at]));
     for (const entry of entries) {
       last = Math.max(last, entry.n);
       // Entries up to journalSeq are in the snapshot already (a crash between its rename and the truncate).
-      if (entry.n > this.data.journalSeq) this.apply(entry);
+      if (entry.n > this.data.journalSeq) this.apply(entry, notificationAt);
     }
     if (skipped > 0) log(`${files.journal}: skipped ${skipped} unreadable line(s), a write cut short by a crash`);
     this.journal = new Journal(files.journal, last);
@@ -127,28 +154,26 @@ export class Store {
     if (entries.length > 0 || skipped > 0) this.flush();
   }
 
-  private apply(entry: JournalEntry): void {
+  private apply(entry: JournalEntry, notificationAt: Map<string, number>): void {
     if (entry.kind === 'trade') this.data.trades[entry.value.out_trade_no] = entry.value;
     else if (entry.kind === 'refund') this.data.refunds[entry.value.out_refund_no] = entry.value;
     else {
-      const at = this.data.notifications.findIndex((n) => n.id === entry.value.id);
-      if (at >= 0) this.data.notifications[at] = entry.value;
-      else this.data.notifications.push(entry.value);
+      const at = notificationAt.get(entry.value.id);
+      if (at !== undefined) this.data.notifications[at] = entry.value;
+      else notificationAt.set(entry.value.id, this.data.notifications.push(entry.value) - 1);
       this.data.seq = Math.max(this.data.seq, entry.value.seq);
     }
   }
 
-  /** Records a new or changed trade: journaled now, in the next snapshot too. */
+  /** Records a new or changed trade: journaled now, in a later snapshot. */
   saveTrade(trade: TradeRecord): void {
     this.data.trades[trade.out_trade_no] = trade;
-    if (!this.closed) this.journal.append('trade', trade);
-    this.changed();
+    this.journaled('trade', trade);
   }
 
   saveRefund(refund: RefundRecord): void {
     this.data.refunds[refund.out_refund_no] = refund;
-    if (!this.closed) this.journal.append('refund', refund);
-    this.changed();
+    this.journaled('refund', refund);
   }
 
   /** Records a changed notification of data.notifications. */
@@ -156,8 +181,17 @@ export class Store {
     // A delivery still in flight when the control API reset the state must not bring its notification back.
     // Searched from the end: the notifications being delivered are the recent ones.
     if (this.data.notifications.lastIndexOf(notification) < 0) return;
-    if (!this.closed) this.journal.append('notification', notification);
-    this.changed();
+    this.journaled('notification', notification);
+  }
+
+  /**
+   * The journal line is the change's durable record, so no snapshot is needed for it; one is scheduled only
+   * once the journal has grown as large as the snapshot, which keeps the cost per change O(the record).
+   */
+  private journaled(kind: JournalKind, value: TradeRecord | RefundRecord | NotificationRecord): void {
+    if (this.closed) return;
+    this.journal.append(kind, value);
+    if (this.journal.size >= Math.max(this.compactMinBytes, this.snapshotSize)) this.changed();
   }
 
   nextSeq(): number {
@@ -180,13 +214,15 @@ export class Store {
     }
     this.data.journalSeq = this.journal.lastN;
     const tmp = `${this.files.state}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.data));
+    const text = JSON.stringify(this.data);
+    writeFileSync(tmp, text);
     renameSync(tmp, this.files.state);
     // Only once the snapshot is in place: a crash before this line replays nothing twice (journalSeq).
     this.journal.truncate();
+    this.snapshotSize = text.length;
   }
 
-  /** A last snapshot; later changes stay in memory only. */
+  /** A last snapshot (everything, the journal folded in); later changes stay in memory only. */
   close(): void {
     if (this.closed) return;
     this.flush();

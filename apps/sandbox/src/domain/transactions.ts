@@ -23,7 +23,11 @@ function requireString(body: Record<string, unknown>, field: string, path = fiel
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
+/** notify_urls already found valid: a merchant sends the same one or two on every prepay, and URL parsing costs. */
+const validNotifyUrls = new Set<string>();
+
 function notifyUrl(value: string, path: string): string {
+  if (validNotifyUrls.has(value)) return value;
   let url: URL;
   try {
     url = new URL(value);
@@ -32,6 +36,9 @@ function notifyUrl(value: string, path: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw paramError(path, '必须是http(s)地址', value);
   if (url.search) throw paramError(path, '不能携带参数', value);
+  // Bounded: a script inventing URLs must not grow it without end.
+  if (validNotifyUrls.size >= 64) validNotifyUrls.clear();
+  validNotifyUrls.add(value);
   return value;
 }
 

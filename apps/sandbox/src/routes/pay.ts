@@ -1,7 +1,7 @@
 // WeChat Pay API v3 at WeChat's own paths. Every request's Authorization is verified against the merchant's
 // public key (signature, serial, mchid, 5-minute window); every answer is signed (except the bill file, as
 // at WeChat). Request faults (5xx, timeouts, signature probes on answers) are applied here.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Router, type RouterContext } from '@koa/router';
 import { parseAuthorization, REPLAY_WINDOW_SECONDS, signedHeaders, verifyAuthorization, encryptResource } from '@xiaodian/wechatpay';
 import type { Context } from 'koa';
@@ -21,8 +21,9 @@ const PUBLIC_KEY_ONLY_MESSAGE =
 /** What a handler produced: a JSON answer (signed), a 204, or a raw file (unsigned). */
 type Answer = { status: number; json?: unknown; file?: string };
 
+/** 32 hex digits and `-0`, shaped like WeChat's; randomUUID draws from a cached pool (randomBytes calls the OS each time). */
 function requestId(): string {
-  return `${randomBytes(16).toString('hex').toUpperCase()}-0`;
+  return `${randomUUID().replaceAll('-', '').toUpperCase()}-0`;
 }
 
 /** Checks the merchant's Authorization header; returns the merchant's mchid or throws 401 SIGN_ERROR. */

@@ -1,7 +1,7 @@
 // Persistence: a restarted sandbox still knows its trades, refunds, bills and notifications (a restarted
 // `pnpm dev` stack stays consistent: the API's `?sync=1`, refund job and reconciliation ask about them later),
-// after a clean stop and after kill -9, with a journal line cut short by the crash. Every test uses its own
-// temporary data directory.
+// after a clean stop and after kill -9, with a journal line cut short by the crash; and state.json, O(all trades),
+// is not rewritten per payment. Every test uses its own temporary data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createControlClient, type Sandbox } from '../src/index';
+import { Store, type TradeRecord } from '../src/store';
 import { merchantServer, pluginClient, prepayBody, publicKeyMap, sandboxInTempDir, type Merchant, type PayClient } from './helpers';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -163,5 +164,104 @@ describe('a crash', () => {
     const again = await sandboxInTempDir({ dataDir: dir });
     cleanups.push(() => again.close());
     expect((await again.control.refunds()).find((r) => r.out_refund_no === trade.processing)?.status).toBe('SUCCESS');
+  });
+});
+
+describe('the journal and the snapshot', () => {
+  const readState = (dir: string) => (existsSync(join(dir, 'state.json')) ? readFileSync(join(dir, 'state.json'), 'utf8') : '');
+
+  it('journals payments without rewriting state.json; a clean close folds everything into state.json; a restart has it all', async () => {
+    const dir = tempDir();
+    // A snapshot timer of 10 ms: if a prepay still scheduled a snapshot, the wait below would see it written.
+    const first = await sandboxInTempDir({ dataDir: dir, snapshotIntervalMs: 10 });
+    const client = pluginClient(first);
+    const outTradeNos: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const body = await prepayBody(first);
+      await client.v3.pay.transactions.jsapi.post(body);
+      outTradeNos.push(body.out_trade_no);
+    }
+    const paid = await first.control.pay((await first.control.trade(outTradeNos[0]!)).prepay_id!, 'SUCCESS', { notify: false });
+    await new Promise((r) => setTimeout(r, 100));
+    const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8');
+    for (const no of outTradeNos) {
+      expect(readState(dir)).not.toContain(no);
+      expect(journal).toContain(no);
+    }
+
+    await first.close();
+    const state = JSON.parse(readState(dir)) as { trades: Record<string, TradeRecord> };
+    expect(Object.keys(state.trades).sort()).toEqual([...outTradeNos].sort());
+    expect(state.trades[outTradeNos[0]!]).toMatchObject({ trade_state: 'SUCCESS', transaction_id: paid.transaction_id });
+    expect(readFileSync(join(dir, 'journal.jsonl'), 'utf8')).toBe('');
+
+    const second = await sandboxInTempDir({ dataDir: dir });
+    cleanups.push(() => second.close());
+    expect((await second.control.trades()).map((t) => t.out_trade_no).sort()).toEqual([...outTradeNos].sort());
+    const { data } = await pluginClient(second).v3.pay.transactions.outTradeNo.$out_trade_no$.get({ params: { mchid: second.identity.mchid }, out_trade_no: outTradeNos[0] });
+    expect(data).toMatchObject({ trade_state: 'SUCCESS', transaction_id: paid.transaction_id });
+  });
+
+  function trade(no: string): TradeRecord {
+    return {
+      appid: 'wx0000000000000000',
+      mchid: '1900000000',
+      out_trade_no: no,
+      description: '小店-测试商品',
+      notify_url: 'https://merchant.example.com/api/pay/notify',
+      amount: { total: 1234, currency: 'CNY' },
+      payer: { openid: 'o-test' },
+      trade_state: 'NOTPAY',
+      trade_state_desc: '订单未支付',
+      createdAt: 1,
+      updatedAt: 1,
+      fingerprint: '[]',
+      origin: 'prepay',
+    };
+  }
+
+  it('folds the journal into a snapshot once it has grown as large as the snapshot, and reopens from both', async () => {
+    const dir = tempDir();
+    const files = { state: join(dir, 'state.json'), journal: join(dir, 'journal.jsonl') };
+    const line = JSON.stringify({ n: 10, kind: 'trade', value: trade('T10') }).length + 1;
+    // Ten journal lines stay below the threshold: no snapshot; the eleventh crosses it.
+    const store = new Store({ files, debounceMs: 5, compactMinBytes: Math.round(line * 10.5) });
+    cleanups.push(() => store.close());
+    for (let i = 0; i < 10; i++) store.saveTrade(trade(`T${i}`));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(files.state)).toBe(false);
+    for (let i = 10; i < 12; i++) store.saveTrade(trade(`T${i}`));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(Object.keys((JSON.parse(readState(dir)) as { trades: object }).trades)).toHaveLength(12);
+    expect(readFileSync(files.journal, 'utf8')).toBe('');
+
+    // More changes: in the journal only, until the next snapshot. A reopen (as after kill -9) reads both.
+    store.saveTrade({ ...trade('T0'), trade_state: 'CLOSED' });
+    store.saveTrade(trade('T12'));
+    const reopened = new Store({ files });
+    expect(Object.keys(reopened.data.trades)).toHaveLength(13);
+    expect(reopened.data.trades.T0!.trade_state).toBe('CLOSED');
+    reopened.close();
+  });
+
+  it('opens a data folder written by earlier versions: a state.json with its journalSeq and a journal after it', () => {
+    const dir = tempDir();
+    const files = { state: join(dir, 'state.json'), journal: join(dir, 'journal.jsonl') };
+    // What the sandbox has always written: version 1, trades by out_trade_no, journal lines numbered after journalSeq.
+    writeFileSync(files.state, JSON.stringify({ version: 1, trades: { OLD1: trade('OLD1') }, refunds: {}, notifications: [], seq: 0, journalSeq: 7 }));
+    writeFileSync(
+      files.journal,
+      [
+        { n: 7, kind: 'trade', value: { ...trade('OLD1'), trade_state: 'CLOSED' } }, // in the snapshot already: skipped
+        { n: 8, kind: 'trade', value: trade('OLD2') },
+      ]
+        .map((entry) => JSON.stringify(entry))
+        .join('\n') + '\n',
+    );
+    const store = new Store({ files });
+    cleanups.push(() => store.close());
+    expect(Object.keys(store.data.trades).sort()).toEqual(['OLD1', 'OLD2']);
+    expect(store.data.trades.OLD1!.trade_state).toBe('NOTPAY');
+    expect(store.data.settings).toMatchObject({ auto_settle_refunds_ms: 0, trade_managed: true });
   });
 });

@@ -1,12 +1,23 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { driverCollection } from '../../infra/driver-collection';
+import { gatherReads } from '../../infra/gathered-reads';
+import { perModels } from '../../infra/per-models';
 
 const DEFAULT_KEY = 'default';
 
+/** The pointer, read once per round trip for all the orders and quotes asking at once (gathered-reads.ts). */
+const pointerOf = perModels((models: Models) =>
+  gatherReads(async () => {
+    const pointer = await driverCollection<{ _id: string; templateId?: Types.ObjectId }>(models.ShippingDefault).findOne({ _id: DEFAULT_KEY });
+    return new Map(pointer ? [[DEFAULT_KEY, pointer]] : []);
+  }),
+);
+
 /** The id of the store's default template, if there is one. */
 export async function defaultTemplateId(models: Models): Promise<string | undefined> {
-  const pointer = await models.ShippingDefault.findById(DEFAULT_KEY).lean<{ templateId?: Types.ObjectId }>();
+  const pointer = await pointerOf(models)(DEFAULT_KEY);
   return pointer?.templateId ? String(pointer.templateId) : undefined;
 }
 

@@ -1,10 +1,16 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { shippingFeeOf, type ShippingGroup } from '@xiaodian/shared';
 import type { Models } from '../../collections';
 import { AppError, badRequest } from '../../errors';
 import { defaultTemplateId } from './default-template';
 import { toFeeTemplate } from './dto';
 import type { ShippingTemplateDoc } from './model';
+import { driverCollection } from '../../infra/driver-collection';
+import { gatherReadsById } from '../../infra/gathered-reads';
+import { perModels } from '../../infra/per-models';
+
+/** The templates orders and quotes name, one query per round trip for all of them at once (gathered-reads.ts). */
+const templateReadsOf = perModels((models: Models) => gatherReadsById(driverCollection<ShippingTemplateDoc>(models.ShippingTemplate), {}));
 
 /**
  * An order line as the fee needs it, from the product and SKU documents the order has already read: the product's
@@ -28,10 +34,8 @@ export interface FeeLine {
 export async function orderShippingFee(models: Models, lines: FeeLine[], address: { province: string } | undefined): Promise<number> {
   const defaultId = await defaultTemplateId(models);
   const wantedIds = [...new Set([...lines.flatMap((l) => (l.shippingTemplateId ? [String(l.shippingTemplateId)] : [])), ...(defaultId ? [defaultId] : [])])];
-  const templates =
-    wantedIds.length === 0
-      ? []
-      : await models.ShippingTemplate.find({ _id: { $in: wantedIds.map((id) => new Types.ObjectId(id)) } }).lean<ShippingTemplateDoc[]>();
+  const templateOf = templateReadsOf(models);
+  const templates = (await Promise.all(wantedIds.map((id) => templateOf(id)))).filter((t): t is ShippingTemplateDoc => t !== undefined);
   const templateById = new Map(templates.map((t) => [String(t._id), t]));
   const defaultTemplate = defaultId ? templateById.get(defaultId) : undefined;
 

@@ -3,13 +3,13 @@ import type { CreateOrderInput } from '@xiaodian/shared';
 import { AppError, conflict } from '../../errors';
 import type { Models } from '../../collections';
 import type { OrderDoc } from './model';
-import { hit, secondsUntil } from '../../infra/rate-limit';
+import { secondsUntil } from '../../infra/rate-limit';
 import { releasePendingPlace, takePendingPlace } from './pending-orders';
 import { orderItemsOf, outOfStock } from './order-items';
 import { nextOrderNo } from './order-no';
 import { quoteOf } from './quote-order';
 import { releaseStock, reserveStock } from './stock';
-import { driverCollection } from '../../infra/driver-collection';
+import { insertOrder, newOrderDocument, placeOrder } from './order-writes';
 
 /** Defaults of MAX_PENDING_ORDERS and ORDER_RATE_LIMIT (config.ts), for callers that pass none. */
 const DEFAULT_MAX_PENDING_ORDERS = 5;
@@ -56,18 +56,21 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   const { items } = lines;
   const { itemsFen, shippingFeeFen, totalFen } = await quoteOf(models, lines, input.address);
   const userId = new Types.ObjectId(shopper.userId);
-  // One atomic count per attempt, shared by every instance (the same counters as the sign-in limits).
-  const rate = await hit(models, `create-order:${shopper.userId}`, ORDER_RATE_WINDOW_MS);
-  if (rate.count > (deps.orderRateLimit ?? DEFAULT_ORDER_RATE_LIMIT)) throw new TooManyOrdersError(secondsUntil(rate.until));
   const orderId = new Types.ObjectId();
   const maxPending = deps.maxPendingOrders ?? DEFAULT_MAX_PENDING_ORDERS;
-  if (!(await takePendingPlace(models, userId, orderId, maxPending))) {
-    throw conflict('TOO_MANY_PENDING_ORDERS', `You already have ${maxPending} unpaid orders; pay or cancel one first`);
-  }
+  // Both per-shopper limits in one guarded update, shared by every instance (pending-orders.ts).
+  const place = await takePendingPlace(models, userId, orderId, {
+    maxPending,
+    ratePerWindow: deps.orderRateLimit ?? DEFAULT_ORDER_RATE_LIMIT,
+    windowMs: ORDER_RATE_WINDOW_MS,
+  });
+  if (!place.taken && place.refusedBy === 'RATE') throw new TooManyOrdersError(secondsUntil(place.retryAt));
+  if (!place.taken) throw conflict('TOO_MANY_PENDING_ORDERS', `You already have ${maxPending} unpaid orders; pay or cancel one first`);
 
   const now = new Date();
   const outTradeNo = newOutTradeNo(orderId, 1);
   const reserved: typeof items = [];
+  let order: OrderDoc;
   // Everything this call took goes back before it answers with a failure.
   const abandon = async () => {
     for (const taken of reserved) await releaseStock(models, taken.skuId, orderId, taken.quantity);
@@ -77,7 +80,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   try {
     // A number lost to a failed order is a gap in the day's sequence, no more.
     const orderNo = await nextOrderNo(models, now);
-    await models.Order.create({
+    order = newOrderDocument(models, {
       _id: orderId,
       orderNo,
       userId,
@@ -96,6 +99,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
       expiresAt: new Date(now.getTime() + deps.orderTtlSeconds * 1000),
       events: [{ at: now, status: 'PENDING_PAYMENT', code: 'PLACED' }],
     });
+    if (!(await insertOrder(models, order))) throw new Error(`order ${orderNo} was refused by the database (its number taken twice?)`);
   } catch (err) {
     await abandon();
     throw err;
@@ -116,14 +120,12 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     const left = await models.Sku.findById(item.skuId, { stock: 1, onShelf: 1 }).lean<{ stock?: number; onShelf?: boolean }>();
     throw outOfStock(item, left && left.onShelf !== false ? (left.stock ?? 0) : 0);
   }
-  // Through the driver's collection: an ObjectId and a string need no casting, and the answer is the lean order.
-  const orders = driverCollection<OrderDoc>(models.Order);
-  const placed = await orders.findOneAndUpdate({ _id: orderId, stage: 'RESERVING' }, { $set: { stage: 'PLACED' } }, { returnDocument: 'after' });
-  if (!placed) {
+  if (!(await placeOrder(models, orderId))) {
     // Only the sweeper could have removed it, and only after a long stall. It released what the order held when
     // it looked; whatever was reserved after that would be held for an order that no longer exists: give it back.
     await abandon();
     throw conflict('OUT_OF_STOCK', 'The order took too long to reserve its stock; please try again');
   }
-  return placed;
+  // The order as written, now placed: only this call moves it until it answers.
+  return { ...order, stage: 'PLACED' };
 }

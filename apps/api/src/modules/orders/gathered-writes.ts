@@ -4,15 +4,24 @@
 // guarded filter, so a batch changes exactly what the writes one by one would have; a failed batch fails each of
 // its callers.
 
-interface Waiting<Op> {
-  op: Op;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 /** Answers a function that queues one write and resolves once the batch holding it is written by `write`. */
 export function gatherWrites<Op>(write: (ops: Op[]) => Promise<unknown>): (op: Op) => Promise<void> {
-  let queue: Waiting<Op>[] = [];
+  const each = gatherWritesEach<Op>(async (ops) => {
+    await write(ops);
+    return ops.map(() => true);
+  });
+  return async (op) => {
+    await each(op);
+  };
+}
+
+/**
+ * gatherWrites for writes whose callers each need their own outcome (an insert that may meet a duplicate key, a
+ * compare-and-set that may find its record moved): `write` answers one outcome per op, in order — true when the op
+ * took effect, false when its guard refused it — or throws, which fails the whole batch.
+ */
+export function gatherWritesEach<Op>(write: (ops: Op[]) => Promise<boolean[]>): (op: Op) => Promise<boolean> {
+  let queue: { op: Op; resolve: (done: boolean) => void; reject: (err: unknown) => void }[] = [];
   let writing = false;
   const drain = async () => {
     writing = true;
@@ -20,8 +29,8 @@ export function gatherWrites<Op>(write: (ops: Op[]) => Promise<unknown>): (op: O
       const batch = queue;
       queue = [];
       try {
-        await write(batch.map((w) => w.op));
-        for (const w of batch) w.resolve();
+        const outcomes = await write(batch.map((w) => w.op));
+        batch.forEach((w, i) => w.resolve(outcomes[i] === true));
       } catch (err) {
         for (const w of batch) w.reject(err);
       }
@@ -29,18 +38,8 @@ export function gatherWrites<Op>(write: (ops: Op[]) => Promise<unknown>): (op: O
     writing = false;
   };
   return (op) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<boolean>((resolve, reject) => {
       queue.push({ op, resolve, reject });
       if (!writing) void drain();
     });
-}
-
-/** One gatherer per database connection (the models of one API instance), made on first use. */
-export function perModels<M extends object, F>(make: (models: M) => F): (models: M) => F {
-  const made = new WeakMap<M, F>();
-  return (models) => {
-    let f = made.get(models);
-    if (!f) made.set(models, (f = make(models)));
-    return f;
-  };
 }

@@ -140,6 +140,8 @@ const pendingOrderSlotsSchema = new Schema({
   _id: { type: Schema.Types.ObjectId },
   count: { type: Number, required: true, default: 0 },
   orders: { type: [{ _id: false, orderId: { type: Schema.Types.ObjectId, required: true }, at: Date }], default: [] },
+  /** When the latest orders (ORDER_RATE_LIMIT of them) took their places, oldest first: the per-shopper rate limit. */
+  placedAt: { type: [Date], default: undefined },
 });
 // The reservation sweeper looks for places held longer than an order takes to be written.
 pendingOrderSlotsSchema.index({ 'orders.at': 1 });

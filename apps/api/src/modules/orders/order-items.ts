@@ -6,6 +6,29 @@ import { itemImageOf } from '../catalog/dto';
 import type { ProductDoc, SkuDoc } from '../catalog/model';
 import type { FeeLine } from '../freight/order-shipping-fee';
 import { driverCollection } from '../../infra/driver-collection';
+import { gatherReads, gatherReadsById } from '../../infra/gathered-reads';
+import { perModels } from '../../infra/per-models';
+
+/**
+ * The products and SKUs orders and quotes read, through the driver's collections (the filters hold ObjectIds
+ * already, and lean documents need no hydration, so mongoose's casting and query building would only cost time),
+ * each gathered with the concurrent requests' reads: one query per round trip for all of them.
+ */
+const catalogReadsOf = perModels((models: Models) => {
+  const skus = driverCollection<SkuDoc>(models.Sku);
+  return {
+    productOf: gatherReadsById(driverCollection<ProductDoc>(models.Product), { reservations: 0 }),
+    skusOf: gatherReads(async (productIds) => {
+      const found = await skus.find({ productId: { $in: productIds.map((id) => new Types.ObjectId(id)) } }, { projection: { reservations: 0 } }).toArray();
+      const byProduct = new Map<string, SkuDoc[]>();
+      for (const sku of found) {
+        const key = String(sku.productId);
+        byProduct.set(key, [...(byProduct.get(key) ?? []), sku]);
+      }
+      return byProduct;
+    }),
+  };
+});
 
 /** An order line as stored: the SKU it reserves, and a snapshot of what the shopper saw. */
 export interface OrderItemDraft {
@@ -36,12 +59,12 @@ export interface OrderLines {
  * reservation is what decides).
  */
 export async function orderItemsOf(models: Models, input: CreateOrderInput): Promise<OrderLines> {
-  const productIds = [...new Set(input.items.map((i) => i.productId))].map((id) => new Types.ObjectId(id));
-  // Read through the driver's collections (every order and quote does): the filters hold ObjectIds already, and
-  // lean documents need no hydration, so mongoose's casting and query building would only cost time.
+  const productIds = [...new Set(input.items.map((i) => String(new Types.ObjectId(i.productId))))];
+  // Every order and quote reads these, so concurrent ones share the queries (gathered-reads.ts).
+  const { productOf, skusOf } = catalogReadsOf(models);
   const [products, skus] = await Promise.all([
-    driverCollection<ProductDoc>(models.Product).find({ _id: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
-    driverCollection<SkuDoc>(models.Sku).find({ productId: { $in: productIds } }, { projection: { reservations: 0 } }).toArray(),
+    Promise.all(productIds.map((id) => productOf(id))).then((found) => found.filter((p): p is ProductDoc => p !== undefined)),
+    Promise.all(productIds.map((id) => skusOf(id))).then((found) => found.flatMap((own) => own ?? [])),
   ]);
   const productById = new Map(products.map((p) => [String(p._id), p]));
   const feeLines: FeeLine[] = [];

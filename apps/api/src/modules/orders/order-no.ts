@@ -1,21 +1,69 @@
 // Order numbers a person can read and type: the Beijing date `YYMMDD` and that day's sequence, at least four
 // digits (`2611300042`; the 10,000th order of a day simply gets a fifth digit). The sequence is one atomic
-// `$inc` per order on a counter document per day, so concurrent orders on every instance get distinct numbers;
-// the unique index on Order.orderNo is the last guard.
+// `$inc` on a counter document per day, so concurrent orders on every instance get distinct numbers; the unique
+// index on Order.orderNo is the last guard. Orders asking at once in one process share the `$inc`: the first
+// asks alone, and those that ask while it is in flight take their numbers together in the next (`$inc` by how many
+// they are), each one of the range.
 import { beijingDate } from '@xiaodian/shared';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
+import { perModels } from '../../infra/per-models';
 
-export async function nextOrderNo(models: Pick<Models, 'OrderNoCounter'>, now = new Date()): Promise<string> {
-  const day = beijingDate(now).slice(2).replaceAll('-', '');
-  // Through the driver's collection (once per order): a string key and an $inc need no casting by mongoose.
+type CounterModels = Pick<Models, 'OrderNoCounter'>;
+
+/** Takes `count` numbers of the day at once: answers the last of them. */
+async function takeNumbers(models: CounterModels, day: string, count: number): Promise<number> {
+  // Through the driver's collection: a string key and an $inc need no casting by mongoose.
   const counters = driverCollection<{ _id: string; seq: number }>(models.OrderNoCounter);
-  const take = () => counters.findOneAndUpdate({ _id: day }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+  const take = () => counters.findOneAndUpdate({ _id: day }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after' });
   // Two first orders of a day may both try to create the day's counter: the loser's update then finds it.
   const counter = await take().catch((err: unknown) => {
     if (isDuplicateKeyError(err)) return take();
     throw err;
   });
-  return `${day}${String(counter!.seq).padStart(4, '0')}`;
+  return counter!.seq;
+}
+
+interface Asking {
+  day: string;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
+
+const numbersOf = perModels((models: CounterModels) => {
+  let queue: Asking[] = [];
+  let taking = false;
+  const drain = async () => {
+    taking = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      // A batch rarely spans midnight; when it does, each day takes its own range.
+      const days = [...new Set(batch.map((a) => a.day))];
+      await Promise.all(
+        days.map(async (day) => {
+          const askers = batch.filter((a) => a.day === day);
+          try {
+            const last = await takeNumbers(models, day, askers.length);
+            askers.forEach((a, i) => a.resolve(last - askers.length + 1 + i));
+          } catch (err) {
+            for (const a of askers) a.reject(err);
+          }
+        }),
+      );
+    }
+    taking = false;
+  };
+  return (day: string) =>
+    new Promise<number>((resolve, reject) => {
+      queue.push({ day, resolve, reject });
+      if (!taking) void drain();
+    });
+});
+
+export async function nextOrderNo(models: CounterModels, now = new Date()): Promise<string> {
+  const day = beijingDate(now).slice(2).replaceAll('-', '');
+  const seq = await numbersOf(models)(day);
+  return `${day}${String(seq).padStart(4, '0')}`;
 }

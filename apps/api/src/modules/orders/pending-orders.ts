@@ -6,7 +6,8 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
-import { gatherWrites, perModels } from './gathered-writes';
+import { gatherWrites } from './gathered-writes';
+import { perModels } from '../../infra/per-models';
 import { driverCollection } from '../../infra/driver-collection';
 
 /** A shopper's places as stored (model.ts), as the driver's collection sees them. */
@@ -14,26 +15,60 @@ interface PendingPlacesRecord {
   _id: Types.ObjectId;
   count: number;
   orders: { orderId: Types.ObjectId; at: Date }[];
+  /** When the shopper's latest orders took their places (at most the rate limit's number of them), oldest first. */
+  placedAt?: Date[];
 }
 // The hot path writes through the driver's collection: ObjectIds, numbers and dates need no casting by mongoose.
 const places = (models: Models) => driverCollection<PendingPlacesRecord>(models.PendingOrderSlots);
 
-/** Takes a place for `orderId` unless the shopper already holds `max` (or this order holds one already). */
-export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, max: number): Promise<boolean> {
+/** The limits a new order's place is taken under: unpaid orders held at once, and orders placed per window. */
+export interface PlaceLimits {
+  maxPending: number;
+  ratePerWindow: number;
+  windowMs: number;
+}
+
+/** What taking a place answered: taken, or refused by which limit (and, for the rate, when a place frees up). */
+export type PlaceTaken = { taken: true } | { taken: false; refusedBy: 'PENDING' } | { taken: false; refusedBy: 'RATE'; retryAt: Date };
+
+/**
+ * Takes a place for `orderId` unless the shopper already holds `maxPending` unpaid orders, or has placed
+ * `ratePerWindow` orders within the last `windowMs` (a sliding window: the document keeps the times of the
+ * latest `ratePerWindow` placements, oldest first), or this order holds a place already. Both limits are one
+ * guarded update of one document, so concurrent orders on every instance cannot all see room for one more.
+ */
+export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, limits: PlaceLimits, now = new Date()): Promise<PlaceTaken> {
+  const windowStart = new Date(now.getTime() - limits.windowMs);
+  const filter = {
+    _id: userId,
+    count: { $lt: limits.maxPending },
+    'orders.orderId': { $ne: orderId },
+    // Fewer than ratePerWindow placements kept, or the oldest of them already out of the window.
+    $or: [{ [`placedAt.${limits.ratePerWindow - 1}`]: { $exists: false } }, { 'placedAt.0': { $lte: windowStart } }],
+  };
+  const update = {
+    $inc: { count: 1 },
+    $push: { orders: { orderId, at: now }, placedAt: { $each: [now], $sort: 1 as const, $slice: -limits.ratePerWindow } },
+  };
   // One command: the guarded update, upserting a new shopper's document. When the shopper's document exists but the
-  // guard refuses (full, or this order holds a place already), the upsert tries to insert a second document with
-  // the same _id and meets the unique index. That is also what a shopper's first two orders at once (a double tap)
-  // meet on a real server, which does not retry such an upsert: so a duplicate key is answered by the guarded
-  // update once more, without the upsert, whose result is then the answer.
-  const filter = { _id: userId, count: { $lt: max }, 'orders.orderId': { $ne: orderId } };
-  const update = { $inc: { count: 1 }, $push: { orders: { orderId, at: new Date() } } };
-  try {
-    const res = await places(models).updateOne(filter, update, { upsert: true });
-    return res.modifiedCount === 1 || res.upsertedCount === 1;
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    return (await places(models).updateOne(filter, update)).modifiedCount === 1;
+  // guard refuses, the upsert tries to insert a second document with the same _id and meets the unique index. That
+  // is also what a shopper's first two orders at once (a double tap) meet on a real server, which does not retry
+  // such an upsert: so a duplicate key is answered by the guarded update once more, without the upsert.
+  const taken = await places(models)
+    .updateOne(filter, update, { upsert: true })
+    .then((res) => res.modifiedCount === 1 || res.upsertedCount === 1)
+    .catch(async (err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+      return (await places(models).updateOne(filter, update)).modifiedCount === 1;
+    });
+  if (taken) return { taken: true };
+  // Refused: which limit, read afterwards for the shopper's message (a moment's figure: their other orders move too).
+  const held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
+  const recent = (held?.placedAt ?? []).filter((at) => at > windowStart);
+  if ((held?.count ?? 0) < limits.maxPending && recent.length >= limits.ratePerWindow) {
+    return { taken: false, refusedBy: 'RATE', retryAt: new Date(recent[recent.length - limits.ratePerWindow]!.getTime() + limits.windowMs) };
   }
+  return { taken: false, refusedBy: 'PENDING' };
 }
 
 /** Gives the order's place back; a no-op when it holds none (given back already, or never taken). */

@@ -4,7 +4,8 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { refreshProductSummary, takeSummaryTicket, writeProductSummary } from '../catalog/sku-summary';
-import { gatherWrites, perModels } from './gathered-writes';
+import { gatherWrites } from './gathered-writes';
+import { perModels } from '../../infra/per-models';
 import { releasePendingPlaceGathered } from './pending-orders';
 import { driverCollection } from '../../infra/driver-collection';
 

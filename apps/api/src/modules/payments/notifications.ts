@@ -9,7 +9,8 @@ import { parseNotification, type NotificationFailure } from '@xiaodian/wechatpay
 import type { Services } from '../../context';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
-import { gatherWrites, perModels } from '../orders/gathered-writes';
+import { gatherWrites } from '../orders/gathered-writes';
+import { perModels } from '../../infra/per-models';
 import { passThrottle } from '../../infra/lease';
 import { applyPaidTransaction } from './apply-payment';
 import { parseTransactionResource } from './transaction-resource';

@@ -1,6 +1,20 @@
-import { isValidObjectId } from 'mongoose';
+import { isValidObjectId, Types } from 'mongoose';
 import type { Models } from '../../collections';
 import type { AdminSession } from '../../infra/session-tokens';
+import { driverCollection } from '../../infra/driver-collection';
+import { gatherReadsById } from '../../infra/gathered-reads';
+import { perModels } from '../../infra/per-models';
+
+/** The fields of an admin (model.ts) a session check reads, as the driver's collection sees them. */
+interface AdminTokenRecord {
+  _id: Types.ObjectId;
+  role?: string;
+  tokenVersion?: number;
+  disabledAt?: Date;
+}
+
+/** The session checks of concurrent console requests, one query per round trip (gathered-reads.ts). */
+const adminTokenOf = perModels((models: Models) => gatherReadsById(driverCollection<AdminTokenRecord>(models.Admin), { role: 1, tokenVersion: 1, disabledAt: 1 }));
 
 /**
  * An admin token is honoured only while its account exists with the same role and the token version it was
@@ -8,6 +22,6 @@ import type { AdminSession } from '../../infra/session-tokens';
  */
 export async function isAdminSessionCurrent(models: Models, session: AdminSession): Promise<boolean> {
   if (!isValidObjectId(session.adminId)) return false;
-  const admin = await models.Admin.findById(session.adminId, { role: 1, tokenVersion: 1, disabledAt: 1 }).lean();
+  const admin = await adminTokenOf(models)(String(new Types.ObjectId(session.adminId)));
   return !!admin && !admin.disabledAt && admin.role === session.role && (admin.tokenVersion ?? 0) === session.tokenVersion;
 }

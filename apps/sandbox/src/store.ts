@@ -125,6 +125,9 @@ export class Store {
   private readonly files: StoreFiles;
   private readonly debounceMs: number;
   private readonly compactMinBytes: number;
+  /** prepay_id / transaction_id → out_trade_no (see tradeBy). */
+  private readonly byPrepayId = new Map<string, string>();
+  private readonly byTransactionId = new Map<string, string>();
   /** The size of the last snapshot written or read (in UTF-16 units: a threshold, not an exact byte count). */
   private snapshotSize = 0;
 
@@ -168,6 +171,7 @@ export class Store {
   /** Records a new or changed trade: journaled now, in a later snapshot. */
   saveTrade(trade: TradeRecord): void {
     this.data.trades[trade.out_trade_no] = trade;
+    this.indexTrade(trade);
     this.journaled('trade', trade);
   }
 
@@ -231,11 +235,30 @@ export class Store {
   }
 
   tradeByPrepayId(prepayId: string): TradeRecord | undefined {
-    return Object.values(this.data.trades).find((t) => t.prepay_id === prepayId);
+    return this.tradeBy(this.byPrepayId, prepayId, (t) => t.prepay_id);
   }
 
   tradeByTransactionId(transactionId: string): TradeRecord | undefined {
-    return Object.values(this.data.trades).find((t) => t.transaction_id === transactionId);
+    return this.tradeBy(this.byTransactionId, transactionId, (t) => t.transaction_id);
+  }
+
+  /**
+   * A trade by one of its ids without a scan of every trade per query (a long-used data folder holds thousands).
+   * The index is a hint, checked on every hit: a trade whose id changed (a new prepay_id) or that a reset
+   * forgot is not found through its old entry; one not indexed yet (loaded from disk) is found by a scan once.
+   */
+  private tradeBy(index: Map<string, string>, id: string, idOf: (trade: TradeRecord) => string | undefined): TradeRecord | undefined {
+    const hinted = index.get(id);
+    const trade = hinted === undefined ? undefined : this.data.trades[hinted];
+    if (trade && idOf(trade) === id) return trade;
+    const found = Object.values(this.data.trades).find((t) => idOf(t) === id);
+    if (found) index.set(id, found.out_trade_no);
+    return found;
+  }
+
+  private indexTrade(trade: TradeRecord): void {
+    if (trade.prepay_id) this.byPrepayId.set(trade.prepay_id, trade.out_trade_no);
+    if (trade.transaction_id) this.byTransactionId.set(trade.transaction_id, trade.out_trade_no);
   }
 
   refundsOf(outTradeNo: string): RefundRecord[] {
@@ -245,6 +268,8 @@ export class Store {
   /** Forget trades, refunds, notifications, codes, tokens and faults (identities stay). */
   reset(): void {
     this.data = { ...emptyState(), settings: this.data.settings, seq: this.data.seq, journalSeq: this.data.journalSeq };
+    this.byPrepayId.clear();
+    this.byTransactionId.clear();
     // At once: the journal still holds what was forgotten, and a restart must not bring it back.
     if (!this.closed) this.flush();
   }

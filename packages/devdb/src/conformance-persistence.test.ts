@@ -1,5 +1,6 @@
 // Conformance of the persistent development database (dev-server.ts, persistence/): what is written survives
-// a restart, a kill -9 of its process, and a torn journal line, with every BSON type intact. These always run
+// a restart, a kill -9 of its process, and a torn journal record, with every BSON type intact, and a directory
+// written in the former format (Extended JSON lines) still opens. These always run
 // the embedded dev server (persistence is its property), also when MONGODB_URI is set.
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import mongoose, { Schema, Types } from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findDevServer, startDevServer, type RunningDevServer } from './dev-server';
+import { decodeRecords, encodeRecord } from './persistence/bson-records';
+import { encodeLine } from './persistence/ejson-lines';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -151,7 +154,7 @@ describe('persistence of the development database', () => {
     expect((await conn.collection('events').indexes()).map((i) => i.name)).toContain('at_1');
   }, 60_000);
 
-  it('skips a torn last journal line, and a journal already in the snapshot', async () => {
+  it('skips a torn last journal record, and a journal already in the snapshot', async () => {
     const dir = tempDir();
     let server = await open(dir);
     let conn = await connect(server);
@@ -159,18 +162,17 @@ describe('persistence of the development database', () => {
     await conn.close();
     await server.stop(); // compacts: a snapshot of generation n, and an empty journal n + 1
     const journals = readdirSync(dir).filter((f) => f.startsWith('journal-')).sort();
+    expect(journals).toHaveLength(1);
     const last = path.join(dir, journals.at(-1)!);
-    appendFileSync(last, '{"op":"insert","db":"shop","coll":"a","doc":{"_id":{"$numberInt":"3"}}}\n{"op":"insert","db":"sh');
+    const insert = (id: number) => encodeRecord({ op: 'insert', db: 'shop', coll: 'a', doc: { _id: id } });
+    appendFileSync(last, Buffer.concat([insert(3), insert(4).subarray(0, 12)]));
     // A journal left from before the snapshot (a crash between writing the snapshot and deleting it).
-    const snapshotGeneration = Number(/"generation":\{"\$numberInt":"(\d+)"\}/.exec(readFileSync(path.join(dir, 'snapshot.jsonl'), 'utf8'))?.[1]);
-    writeFileSync(
-      path.join(dir, `journal-${String(snapshotGeneration).padStart(8, '0')}.jsonl`),
-      '{"op":"insert","db":"shop","coll":"a","doc":{"_id":{"$numberInt":"99"}}}\n',
-    );
+    const snapshotGeneration = Number(decodeRecords(readFileSync(path.join(dir, 'snapshot.bson')), 'snapshot').entries[0]?.generation);
+    writeFileSync(path.join(dir, `journal-${String(snapshotGeneration).padStart(8, '0')}.bson`), insert(99));
     server = await open(dir);
     conn = await connect(server);
     expect((await conn.collection('a').find().toArray()).map((d) => d._id)).toEqual([1, 2, 3]);
-    // The restart compacted: one snapshot, one fresh journal, no torn line left to append to.
+    // The restart compacted: one snapshot, one fresh journal, no torn record left to append to.
     expect(readdirSync(dir).filter((f) => f.startsWith('journal-'))).toHaveLength(1);
     await conn.collection('a').insertOne({ _id: 4 as never });
     await conn.close();
@@ -178,6 +180,67 @@ describe('persistence of the development database', () => {
     server = await open(dir);
     conn = await connect(server);
     expect((await conn.collection('a').find().toArray()).map((d) => d._id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('opens a directory written in Extended JSON lines (before BSON records), with every type, and carries on in BSON', async () => {
+    const dir = tempDir();
+    const { Binary, Decimal128, Long, ObjectId } = mongoose.mongo;
+    const ref = new ObjectId();
+    const when = new Date('2025-03-04T05:06:07.089Z');
+    const lines = (...entries: Record<string, unknown>[]) => entries.map((e) => encodeLine(e)).join('');
+    const doc = (id: number, extra: Record<string, unknown> = {}) => ({
+      _id: id,
+      code: `c${id}`,
+      when,
+      ref,
+      price: Decimal128.fromString('12.30'),
+      big: Long.fromString('9007199254740993'),
+      blob: new Binary(Buffer.from([0, 1, 255]), 0),
+      ratio: 2 ** 40,
+      ...extra,
+    });
+    writeFileSync(
+      path.join(dir, 'snapshot.jsonl'),
+      lines(
+        { op: 'snapshot', format: 1, generation: 2, writtenAt: new Date() },
+        { op: 'createCollection', db: 'shop', coll: 'things' },
+        { op: 'saveIndex', db: 'shop', coll: 'things', name: 'code_1', spec: { key: { code: 1 }, unique: true } },
+        { op: 'insert', db: 'shop', coll: 'things', doc: doc(1) },
+        { op: 'insert', db: 'shop', coll: 'things', doc: doc(2) },
+      ),
+    );
+    // Already in the snapshot (a crash before its clean-up): not replayed again.
+    writeFileSync(path.join(dir, 'journal-00000002.jsonl'), lines({ op: 'insert', db: 'shop', coll: 'things', doc: doc(99) }));
+    writeFileSync(
+      path.join(dir, 'journal-00000003.jsonl'),
+      lines(
+        { op: 'insert', db: 'shop', coll: 'things', doc: doc(3) },
+        { op: 'update', db: 'shop', coll: 'things', doc: doc(1, { touched: true }) },
+        { op: 'delete', db: 'shop', coll: 'things', id: 2 },
+      ) + '{"op":"insert","db":"shop","co',
+    );
+
+    let server = await open(dir);
+    let conn = await connect(server);
+    const things = () => conn.collection('things').find({}, { promoteLongs: false }).toArray();
+    const expected = [doc(1, { touched: true }), doc(3)];
+    expect(await things()).toEqual(expected);
+    const [first] = await things();
+    expect(first?.ref).toBeInstanceOf(mongoose.mongo.ObjectId);
+    expect(first?.when).toBeInstanceOf(Date);
+    expect(String(first?.price)).toBe('12.30');
+    expect(String(first?.big)).toBe('9007199254740993');
+    await expect(conn.collection('things').insertOne({ _id: 5 as never, code: 'c3' })).rejects.toMatchObject({ code: 11000 });
+    // The replay compacted into the new format: nothing in Extended JSON lines is left.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
+    expect(existsSync(path.join(dir, 'snapshot.bson'))).toBe(true);
+    await conn.collection('things').insertOne(doc(4) as never);
+    await conn.close();
+    await server.stop();
+
+    server = await open(dir);
+    conn = await connect(server);
+    expect(await things()).toEqual([...expected, doc(4)]);
   });
 
   it('refuses a second server on the same directory, and takes over the lock of a dead one', async () => {

@@ -23,7 +23,7 @@ if (lockHolder(dir) !== undefined) {
   let removed = 0;
   try {
     for (const name of readdirSync(dir)) {
-      if (/^(snapshot|journal-\d+)\.jsonl(\.tmp)?$/.test(name)) {
+      if (/^(snapshot|journal-\d+)\.(jsonl|bson)(\.tmp)?$/.test(name)) {
         rmSync(path.join(dir, name), { force: true });
         removed++;
       }

@@ -6,6 +6,7 @@ import type { IParsedCommand } from '@push.rocks/smartmongo/dist_ts/congodb/serv
 import { IndexHandler, InsertHandler, UpdateHandler } from './handlers';
 import { applyEnginePatches } from './patches';
 import { applyPullPatch } from './pull';
+import { applyWirePatches } from './wire';
 import { DeleteHandler, IndexedReadHandler } from './read-handlers';
 import { patchStorage, type StorageInternals } from './storage';
 import { startTtlMonitor } from './ttl';
@@ -87,6 +88,7 @@ class ServerStatusHandler implements ICommandHandler {
 export async function startCongoDb(options: CongoDbOptions = {}): Promise<RunningCongoDb> {
   applyEnginePatches();
   applyPullPatch();
+  applyWirePatches();
   const host = options.host ?? '127.0.0.1';
   const server = new CongoServer({ host, port: options.port ?? 0, storage: 'memory' });
   const internals = server as unknown as Internals;
@@ -131,8 +133,10 @@ export async function startCongoDb(options: CongoDbOptions = {}): Promise<Runnin
       count.failed++;
       throw err;
     } finally {
-      // The command's changes reach the journal file before its reply reaches the client.
-      persistence?.flush();
+      // The command's changes (and those of every command before it) reach the journal file before its reply
+      // reaches the client: a reply never shows what a kill -9 could still take back.
+      const written = persistence?.written();
+      if (written) await written;
     }
   };
 

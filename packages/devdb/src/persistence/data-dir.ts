@@ -1,37 +1,61 @@
 // The files of a persistent database directory:
-//   snapshot.jsonl        everything up to the end of journal <generation> (written to a temp file, fsynced,
+//   snapshot.bson         everything up to the end of journal <generation> (written to a temp file, fsynced,
 //                         then renamed over the old one, so it is always either the old or the new snapshot)
-//   journal-<n>.jsonl     append-only changes after that, one line each; replayed in order on start
+//   journal-<n>.bson      append-only changes after that, one record each; replayed in order on start
 //   LOCK                  the pid of the server using the directory
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Records are BSON documents (bson-records.ts). Directories written before that hold `snapshot.jsonl` and
+// `journal-<n>.jsonl` of Extended JSON lines (ejson-lines.ts): they are read as they are, and the first
+// compaction turns them into the files above.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { decodeRecords } from './bson-records';
 import { decodeLine } from './ejson-lines';
 import type { Doc } from '../congodb/bson-values';
 
-export const SNAPSHOT = 'snapshot.jsonl';
+export const SNAPSHOT = 'snapshot.bson';
+/** The snapshot of a directory written in Extended JSON lines. */
+export const LINES_SNAPSHOT = 'snapshot.jsonl';
 export const LOCK = 'LOCK';
 
-export function journalName(generation: number): string {
-  return `journal-${String(generation).padStart(8, '0')}.jsonl`;
+export function journalName(generation: number, extension: 'bson' | 'jsonl' = 'bson'): string {
+  return `journal-${String(generation).padStart(8, '0')}.${extension}`;
 }
 
-/** The journal generations present in `dir`, oldest first. */
-export function journalGenerations(dir: string): number[] {
+export interface JournalFile {
+  generation: number;
+  name: string;
+}
+
+/** The journals present in `dir` (either format), oldest first. */
+export function journalFiles(dir: string): JournalFile[] {
   return readdirSync(dir)
-    .map((name) => /^journal-(\d+)\.jsonl$/.exec(name)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+    .map((name) => {
+      const generation = /^journal-(\d+)\.(?:bson|jsonl)$/.exec(name)?.[1];
+      return generation === undefined ? undefined : { generation: Number(generation), name };
+    })
+    .filter((f): f is JournalFile => f !== undefined)
+    .sort((a, b) => a.generation - b.generation || (a.name < b.name ? -1 : 1));
 }
 
-export interface ReadLines {
+/** The snapshot of `dir`: the BSON one, else one in Extended JSON lines, else none. */
+export function snapshotFile(dir: string): string | undefined {
+  for (const name of [SNAPSHOT, LINES_SNAPSHOT]) if (existsSync(path.join(dir, name))) return path.join(dir, name);
+  return undefined;
+}
+
+export interface ReadEntries {
   entries: Doc[];
-  /** A last line without its newline: a write cut short by a crash. It is skipped. */
+  /** A last entry cut short by a crash. It is skipped. */
   tornTail: boolean;
 }
 
+/** The entries of a snapshot or journal of either format (by its extension). */
+export function readEntries(file: string): ReadEntries {
+  return file.endsWith('.jsonl') ? readLines(file) : decodeRecords(readFileSync(file), file);
+}
+
 /** The entries of a JSON-lines file. A torn last line is skipped; a bad line anywhere else is an error. */
-export function readLines(file: string): ReadLines {
+export function readLines(file: string): ReadEntries {
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   const last = lines.pop() ?? '';

@@ -1,7 +1,8 @@
-// One journal or snapshot line: a JSON object in MongoDB Extended JSON (canonical), so Date, ObjectId,
-// Decimal128, Binary and Long come back as the same BSON classes the server holds. Those are the classes of
-// CongoDB's own bson copy (mingo compares values by constructor, so a document from another copy would stop
-// matching its queries).
+// The former journal and snapshot format, still read (directories written before bson-records.ts open as they
+// were; encodeLine writes such directories for the tests). One line: a JSON object in MongoDB Extended JSON
+// (canonical), so Date, ObjectId, Decimal128, Binary and Long come back as the same BSON classes the server
+// holds. Those are the classes of CongoDB's own bson copy (mingo compares values by constructor, so a document
+// from another copy would stop matching its queries).
 import { plugins } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { bsonType, isPlainObject, type Doc } from '../congodb/bson-values';
 

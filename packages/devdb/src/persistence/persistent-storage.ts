@@ -2,13 +2,13 @@
 // rewrites one big file): on start, the snapshot and the journals after it are replayed into memory; from then
 // on every change is appended to the journal (journal.ts), and the journal is compacted into a new snapshot
 // when it grows, on start after a replay, and on a clean stop. See data-dir.ts for the files.
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Doc } from '../congodb/bson-values';
 import type { IndexSpec } from '../congodb/key-index';
 import { idKey, type StorageInternals } from '../congodb/storage';
-import { encodeLine } from './ejson-lines';
-import { fsyncDir, journalGenerations, journalName, lockDir, readLines, SNAPSHOT } from './data-dir';
+import { RecordBuffer } from './bson-records';
+import { fsyncDir, journalFiles, LINES_SNAPSHOT, lockDir, readEntries, SNAPSHOT, snapshotFile } from './data-dir';
 import { Journal } from './journal';
 
 export interface PersistenceOptions {
@@ -23,8 +23,11 @@ export interface PersistenceOptions {
 
 export interface Persistence {
   dir: string;
-  /** Write buffered journal lines now (done after every command, before its reply). */
-  flush(): void;
+  /**
+   * Settles once the journal entries of the commands so far are written (one write for all the commands of a
+   * turn of the event loop); undefined when none wait. Every reply waits for it.
+   */
+  written(): Promise<void> | undefined;
   /** Write a new snapshot and start a new journal. */
   compact(): void;
   /** Compact, stop writing and release the directory. */
@@ -94,21 +97,17 @@ function writeSnapshot(storage: StorageInternals, dir: string, generation: numbe
   const file = path.join(dir, SNAPSHOT);
   const temp = `${file}.tmp`;
   const fd = openSync(temp, 'w');
-  let chunk: string[] = [];
-  let chunkLength = 0;
+  const chunk = new RecordBuffer(2 << 20);
   let documents = 0;
   const write = (entry: Doc): void => {
-    const line = encodeLine(entry);
-    chunk.push(line);
-    chunkLength += line.length;
-    if (chunkLength > 1 << 20) flushChunk();
+    chunk.append(entry);
+    if (chunk.length > 1 << 20) flushChunk();
   };
   const flushChunk = (): void => {
-    const data = Buffer.from(chunk.join(''), 'utf8');
+    const data = chunk.bytes();
     let offset = 0;
     while (offset < data.length) offset += writeSync(fd, data, offset);
-    chunk = [];
-    chunkLength = 0;
+    chunk.clear();
   };
   try {
     write({ op: 'snapshot', format: 1, generation, writtenAt: new Date() });
@@ -131,11 +130,13 @@ function writeSnapshot(storage: StorageInternals, dir: string, generation: numbe
   }
   renameSync(temp, file);
   fsyncDir(dir);
+  // A snapshot in Extended JSON lines (a directory from before BSON records) is older than this one now.
+  rmSync(path.join(dir, LINES_SNAPSHOT), { force: true });
   return documents;
 }
 
 function removeJournalsUpTo(dir: string, generation: number): void {
-  for (const g of journalGenerations(dir)) if (g <= generation) rmSync(path.join(dir, journalName(g)), { force: true });
+  for (const journal of journalFiles(dir)) if (journal.generation <= generation) rmSync(path.join(dir, journal.name), { force: true });
   fsyncDir(dir);
 }
 
@@ -147,19 +148,19 @@ export function attachPersistence(storage: StorageInternals, options: Persistenc
 
   // Load: the snapshot, then every journal written after it.
   let snapshotGeneration = 0;
-  const snapshotFile = path.join(dir, SNAPSHOT);
-  if (existsSync(snapshotFile)) {
-    const { entries } = readLines(snapshotFile);
+  const snapshot = snapshotFile(dir);
+  if (snapshot) {
+    const { entries } = readEntries(snapshot);
     snapshotGeneration = Number(entries[0]?.generation ?? 0);
     for (const entry of entries) replay(storage, entry);
   }
   let replayed = 0;
   let lastGeneration = snapshotGeneration;
-  for (const generation of journalGenerations(dir)) {
+  for (const { generation, name } of journalFiles(dir)) {
     lastGeneration = Math.max(lastGeneration, generation);
     if (generation <= snapshotGeneration) continue; // already in the snapshot (a crash before the clean-up)
-    const { entries, tornTail } = readLines(path.join(dir, journalName(generation)));
-    if (tornTail) log(`devdb: skipped a torn last line in ${journalName(generation)} (a write cut short by a crash)`);
+    const { entries, tornTail } = readEntries(path.join(dir, name));
+    if (tornTail) log(`devdb: skipped a torn last entry in ${name} (a write cut short by a crash)`);
     for (const entry of entries) replay(storage, entry);
     replayed += entries.length + (tornTail ? 1 : 0);
   }
@@ -202,7 +203,7 @@ export function attachPersistence(storage: StorageInternals, options: Persistenc
   let closed = false;
   return {
     dir,
-    flush: () => journal.flush(),
+    written: () => journal.written(),
     compact,
     close() {
       if (closed) return;

@@ -67,6 +67,43 @@ describe('persistence of the development database', () => {
     await expect(conn.collection('users').insertOne({ openid: 'o1' })).rejects.toMatchObject({ code: 11000 });
   });
 
+  it('keeps every field of updated documents, in their order, across a restart (the journal holds only what changed)', async () => {
+    const dir = tempDir();
+    let server = await open(dir);
+    let conn = await connect(server);
+    const docs = conn.collection('docs');
+    // Update documents of any shape (the driver's types know the shape of none of these).
+    const anyUpdate = (update: object) => update as never;
+    const at = new Date('2025-01-01T00:00:00Z');
+    await docs.insertMany([1, 2, 3, 4, 5, 6].map((n) => ({ _id: n as never, a: n, b: { c: [n] }, d: 'x', events: [{ at }] })));
+    await docs.updateOne({ _id: 1 as never }, anyUpdate({ $set: { a: 10, z: 'new' }, $push: { events: { at } } }));
+    await docs.updateOne({ _id: 2 as never }, anyUpdate({ $unset: { b: '' }, $set: { 'b2.deep': [1, { e: null }] } }));
+    await docs.updateOne({ _id: 3 as never }, anyUpdate({ $rename: { a: 'renamed' } }));
+    await docs.replaceOne({ _id: 4 as never }, anyUpdate({ d: 'replaced', a: 4 }));
+    await docs.updateOne({ _id: 5 as never }, anyUpdate({ $set: { 'b.c.0': 50 }, $inc: { a: 1 } }));
+    await docs.updateOne({ _id: 6 as never }, anyUpdate({ $set: { a: 6 } })); // changes nothing
+    await docs.updateOne({ _id: 6 as never }, anyUpdate({ $pull: { events: { at } } }));
+    await docs.updateOne({ _id: 1 as never }, anyUpdate({ $set: { d: 'again' } }));
+    const text = async () => mongoose.mongo.BSON.EJSON.stringify(await conn.collection('docs').find().toArray(), { relaxed: false });
+    const before = await text();
+    // The journal as it stands after a kill (no compaction on a clean stop): copied before stop() compacts it.
+    const journal = readdirSync(dir).find((f) => f.startsWith('journal-'))!;
+    const copy = tempDir();
+    writeFileSync(path.join(copy, journal), readFileSync(path.join(dir, journal)));
+    const ops = decodeRecords(readFileSync(path.join(copy, journal)), journal).entries.map((e) => e.op);
+    expect(ops.filter((op) => op === 'set').length).toBeGreaterThanOrEqual(5);
+    await conn.close();
+    await server.stop();
+
+    for (const reopened of [dir, copy]) {
+      server = await open(reopened);
+      conn = await connect(server);
+      expect(await text()).toBe(before);
+      await conn.close();
+      await server.stop();
+    }
+  });
+
   it('round-trips Date, ObjectId, Decimal128, Binary (GridFS chunks, Buffers through upserts), Long and numbers', async () => {
     const dir = tempDir();
     let server = await open(dir);

@@ -41,7 +41,9 @@ export interface StorageInternals {
 }
 
 export type DocumentChange =
-  | { op: 'insert' | 'update'; db: string; coll: string; doc: Doc }
+  | { op: 'insert'; db: string; coll: string; doc: Doc }
+  /** `before` is the stored document `doc` replaces (the journal writes only the fields that changed). */
+  | { op: 'update'; db: string; coll: string; doc: Doc; before: Doc }
   | { op: 'delete'; db: string; coll: string; id: unknown };
 
 export const idKey = canonicalKey;
@@ -135,7 +137,7 @@ export function patchStorage(adapter: MemoryStorageAdapter): StorageInternals {
     assertUniqueKeys(`${dbName}.${collName}`, indexes, collection, doc, key);
     collection.set(key, doc);
     noteWrite(collection, indexes, key, before, doc);
-    storage.onChange?.({ op: 'update', db: dbName, coll: collName, doc });
+    storage.onChange?.({ op: 'update', db: dbName, coll: collName, doc, before });
     return true;
   };
 

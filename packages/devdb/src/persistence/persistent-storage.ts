@@ -34,6 +34,54 @@ export interface Persistence {
   close(): void;
 }
 
+/** The top-level fields an update changed: `set` in the order of the new document, `unset` the ones it dropped. */
+interface FieldChanges {
+  set: Doc;
+  unset?: string[];
+}
+
+const hasOwn = (doc: Doc, key: string): boolean => Object.prototype.hasOwnProperty.call(doc, key);
+
+/**
+ * What an update changed, as the fields to set and unset on `before`, when applying them gives `after` with its
+ * fields in the same order (fields it kept in their places, new ones last); undefined when it does not (the whole
+ * document is journaled then). Updates share the fields they leave alone with the stored document (see
+ * copyForUpdate), so an unchanged field is the same reference: an order moved to 'paid' journals its status,
+ * its events and updatedAt, not its items and address again.
+ */
+export function fieldChanges(before: Doc, after: Doc): FieldChanges | undefined {
+  const afterKeys = Object.keys(after);
+  const set: Doc = {};
+  const unset: string[] = [];
+  let kept = 0;
+  for (const key of Object.keys(before)) {
+    if (key === '__proto__') return undefined;
+    // A field without a value is not journaled (as a whole document leaves it out): it is gone after a replay.
+    if (!hasOwn(after, key) || after[key] === undefined) {
+      if (hasOwn(after, key) && afterKeys[kept] === key) kept++;
+      unset.push(key);
+      continue;
+    }
+    if (afterKeys[kept] !== key) return undefined;
+    kept++;
+    if (after[key] !== before[key]) set[key] = after[key];
+  }
+  for (; kept < afterKeys.length; kept++) {
+    const key = afterKeys[kept] as string;
+    if (key === '__proto__' || hasOwn(before, key)) return undefined;
+    if (after[key] !== undefined) set[key] = after[key];
+  }
+  return unset.length > 0 ? { set, unset } : { set };
+}
+
+/** `before` with `changes` applied: a new document (stored documents are never changed in place). */
+function applyFieldChanges(before: Doc, changes: FieldChanges): Doc {
+  const doc: Doc = { ...before };
+  for (const key of changes.unset ?? []) delete doc[key];
+  for (const key of Object.keys(changes.set)) doc[key] = changes.set[key];
+  return doc;
+}
+
 /** Apply one journal or snapshot entry to the in-memory maps (no unique checks: it happened already). */
 function replay(storage: StorageInternals, entry: Doc): void {
   const db = entry.db as string;
@@ -48,6 +96,14 @@ function replay(storage: StorageInternals, entry: Doc): void {
     case 'update': {
       const doc = entry.doc as Doc;
       storage.ensureCollection(db, coll).set(idKey(doc._id), doc);
+      return;
+    }
+    case 'set': {
+      const docs = storage.ensureCollection(db, coll);
+      const key = idKey(entry.id);
+      const before = docs.get(key);
+      if (!before) throw new Error(`devdb: the journal changes fields of ${db}.${coll} ${key}, which it never wrote`);
+      docs.set(key, applyFieldChanges(before, entry as unknown as FieldChanges));
       return;
     }
     case 'delete':
@@ -178,7 +234,12 @@ export function attachPersistence(storage: StorageInternals, options: Persistenc
   // A fresh snapshot now keeps the next start fast and leaves no torn line behind for later appends.
   if (replayed > 0) compact();
 
-  storage.onChange = (change) => journal.append(change as unknown as Doc);
+  storage.onChange = (change) => {
+    const changes = change.op === 'update' ? fieldChanges(change.before, change.doc) : undefined;
+    if (change.op === 'update' && changes) journal.append({ op: 'set', db: change.db, coll: change.coll, id: change.doc._id, ...changes });
+    else if (change.op === 'update') journal.append({ op: 'update', db: change.db, coll: change.coll, doc: change.doc });
+    else journal.append(change as unknown as Doc);
+  };
   const journalAfter = <A extends unknown[]>(method: keyof StorageInternals, entry: (...args: A) => Doc): void => {
     const original = (storage[method] as unknown as (...args: A) => Promise<unknown>).bind(storage);
     (storage as unknown as Record<string, unknown>)[method] = async (...args: A) => {

@@ -80,7 +80,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   try {
     // A number lost to a failed order is a gap in the day's sequence, no more.
     const orderNo = await nextOrderNo(models, now);
-    order = newOrderDocument(models, {
+    order = newOrderDocument({
       _id: orderId,
       orderNo,
       userId,

@@ -3,10 +3,10 @@
 // paid, with its stock: settleOrderStock) or is abandoned; the reservation sweeper gives back places whose order
 // is gone or no longer pending (all of them, page by page), so a crash anywhere in between leaves the count wrong
 // until the sweeper's next run after the cutoff.
-import type { Types } from 'mongoose';
+import { mongo, type Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
-import { gatherWrites } from './gathered-writes';
+import { gatherWrites, gatherWritesEach } from './gathered-writes';
 import { perModels } from '../../infra/per-models';
 import { driverCollection } from '../../infra/driver-collection';
 
@@ -31,6 +31,78 @@ export interface PlaceLimits {
 /** What taking a place answered: taken, or refused by which limit (and, for the rate, when a place frees up). */
 export type PlaceTaken = { taken: true } | { taken: false; refusedBy: 'PENDING' } | { taken: false; refusedBy: 'RATE'; retryAt: Date };
 
+interface PlaceWanted {
+  userId: Types.ObjectId;
+  orderId: Types.ObjectId;
+  limits: PlaceLimits;
+  now: Date;
+}
+
+/** The guarded update that takes a place: both limits in its filter. */
+function placeTaking({ userId, orderId, limits, now }: PlaceWanted) {
+  const windowStart = new Date(now.getTime() - limits.windowMs);
+  return {
+    filter: {
+      _id: userId,
+      count: { $lt: limits.maxPending },
+      'orders.orderId': { $ne: orderId },
+      // Fewer than ratePerWindow placements kept, or the oldest of them already out of the window.
+      $or: [{ [`placedAt.${limits.ratePerWindow - 1}`]: { $exists: false } }, { 'placedAt.0': { $lte: windowStart } }],
+    },
+    update: {
+      $inc: { count: 1 },
+      $push: { orders: { orderId, at: now }, placedAt: { $each: [now], $sort: 1 as const, $slice: -limits.ratePerWindow } },
+    },
+  };
+}
+
+/**
+ * The places taken at once, in one bulk write of guarded upserts (gathered-writes.ts), each op with its own
+ * outcome: upserted (a new shopper) or updated is taken. When a shopper's document exists but the guard refuses,
+ * the upsert tries to insert a second document with the same _id and meets the unique index; that is also what a
+ * shopper's first two orders at once (a double tap) meet on a real server, which does not retry such an upsert.
+ * So an op answered by a duplicate key is tried once more on its own, without the upsert, and that is its answer.
+ */
+const gatheredTake = perModels((models: Models) =>
+  gatherWritesEach<PlaceWanted>(async (wanted) => {
+    const ops = wanted.map((w) => ({ updateOne: { ...placeTaking(w), upsert: true } }));
+    let result: mongo.BulkWriteResult;
+    let duplicates = new Set<number>();
+    try {
+      result = await places(models).bulkWrite(ops, { ordered: false });
+    } catch (err) {
+      if (!(err instanceof mongo.MongoBulkWriteError)) throw err;
+      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      if (!errors.every(isDuplicateKeyError)) throw err;
+      duplicates = new Set(errors.map((e) => e.index));
+      result = err.result;
+    }
+    const upserted = new Set(Object.keys(result.upsertedIds).map(Number));
+    const updated = wanted.map((_, i) => !upserted.has(i) && !duplicates.has(i));
+    // Every op neither upserted nor refused matched its guard, so it was modified; if the counts disagree,
+    // ask each such shopper's document whether it holds the order's place now.
+    const matchedOps = updated.filter(Boolean).length;
+    const holds =
+      result.modifiedCount === matchedOps
+        ? undefined
+        : new Set(
+            (await places(models).find({ _id: { $in: wanted.filter((_, i) => updated[i]).map((w) => w.userId) } }, { projection: { orders: 1 } }).toArray()).flatMap((d) =>
+              d.orders.map((o) => String(o.orderId)),
+            ),
+          );
+    return Promise.all(
+      wanted.map(async (w, i) => {
+        if (upserted.has(i)) return true;
+        if (duplicates.has(i)) {
+          const { filter, update } = placeTaking(w);
+          return (await places(models).updateOne(filter, update)).modifiedCount === 1;
+        }
+        return holds ? holds.has(String(w.orderId)) : true;
+      }),
+    );
+  }),
+);
+
 /**
  * Takes a place for `orderId` unless the shopper already holds `maxPending` unpaid orders, or has placed
  * `ratePerWindow` orders within the last `windowMs` (a sliding window: the document keeps the times of the
@@ -38,30 +110,8 @@ export type PlaceTaken = { taken: true } | { taken: false; refusedBy: 'PENDING' 
  * guarded update of one document, so concurrent orders on every instance cannot all see room for one more.
  */
 export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, limits: PlaceLimits, now = new Date()): Promise<PlaceTaken> {
+  if (await gatheredTake(models)({ userId, orderId, limits, now })) return { taken: true };
   const windowStart = new Date(now.getTime() - limits.windowMs);
-  const filter = {
-    _id: userId,
-    count: { $lt: limits.maxPending },
-    'orders.orderId': { $ne: orderId },
-    // Fewer than ratePerWindow placements kept, or the oldest of them already out of the window.
-    $or: [{ [`placedAt.${limits.ratePerWindow - 1}`]: { $exists: false } }, { 'placedAt.0': { $lte: windowStart } }],
-  };
-  const update = {
-    $inc: { count: 1 },
-    $push: { orders: { orderId, at: now }, placedAt: { $each: [now], $sort: 1 as const, $slice: -limits.ratePerWindow } },
-  };
-  // One command: the guarded update, upserting a new shopper's document. When the shopper's document exists but the
-  // guard refuses, the upsert tries to insert a second document with the same _id and meets the unique index. That
-  // is also what a shopper's first two orders at once (a double tap) meet on a real server, which does not retry
-  // such an upsert: so a duplicate key is answered by the guarded update once more, without the upsert.
-  const taken = await places(models)
-    .updateOne(filter, update, { upsert: true })
-    .then((res) => res.modifiedCount === 1 || res.upsertedCount === 1)
-    .catch(async (err: unknown) => {
-      if (!isDuplicateKeyError(err)) throw err;
-      return (await places(models).updateOne(filter, update)).modifiedCount === 1;
-    });
-  if (taken) return { taken: true };
   // Refused: which limit, read afterwards for the shopper's message (a moment's figure: their other orders move too).
   const held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
   const recent = (held?.placedAt ?? []).filter((at) => at > windowStart);

@@ -50,7 +50,7 @@ export function canonicalKey(value: unknown): string {
   if (value instanceof RegExp) return `r:${value.source}/${value.flags}`;
   if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
   const t = bsonType(value);
-  if (t === 'ObjectId' || t === 'ObjectID') return `o:${(value as { toHexString(): string }).toHexString()}`;
+  if (t === 'ObjectId' || t === 'ObjectID') return objectIdKey(value as { id?: unknown; toHexString(): string });
   if (t === 'Binary') {
     const b = value as { sub_type?: number; buffer?: Uint8Array; toString(enc: string): string };
     return `x:${b.sub_type ?? 0}:${b.toString('base64')}`;
@@ -58,6 +58,23 @@ export function canonicalKey(value: unknown): string {
   if (t !== undefined) return `${t}:${String(value)}`;
   const entries = Object.entries(value as Doc).map(([k, v]) => `${JSON.stringify(k)}:${canonicalKey(v)}`);
   return `{${entries.join(',')}}`;
+}
+
+/**
+ * An ObjectId's 12 bytes as `o:` and six UTF-16 code units (two bytes each, big-endian): equal exactly when the
+ * ids are, and ordered as their bytes (and hex strings) are. toHexString made a Buffer and a hex string for every
+ * lookup by `_id`, every write and every index key.
+ */
+function objectIdKey(id: { id?: unknown; toHexString(): string }): string {
+  const bytes = id.id instanceof Uint8Array && id.id.length === 12 ? id.id : Buffer.from(id.toHexString(), 'hex');
+  return `o:${String.fromCharCode(
+    ((bytes[0] as number) << 8) | (bytes[1] as number),
+    ((bytes[2] as number) << 8) | (bytes[3] as number),
+    ((bytes[4] as number) << 8) | (bytes[5] as number),
+    ((bytes[6] as number) << 8) | (bytes[7] as number),
+    ((bytes[8] as number) << 8) | (bytes[9] as number),
+    ((bytes[10] as number) << 8) | (bytes[11] as number),
+  )}`;
 }
 
 // MongoDB's comparison order of BSON types (https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/).

@@ -102,7 +102,7 @@ function replay(storage: StorageInternals, entry: Doc): void {
       const docs = storage.ensureCollection(db, coll);
       const key = idKey(entry.id);
       const before = docs.get(key);
-      if (!before) throw new Error(`devdb: the journal changes fields of ${db}.${coll} ${key}, which it never wrote`);
+      if (!before) throw new Error(`devdb: the journal changes fields of ${db}.${coll} _id ${String(entry.id)}, which it never wrote`);
       docs.set(key, applyFieldChanges(before, entry as unknown as FieldChanges));
       return;
     }

@@ -31,8 +31,14 @@ export interface FeeLine {
  * (`details.province`) when a template does not deliver there. Reads the default pointer, then the templates
  * named (none when no line has a template and there is no default).
  */
-export async function orderShippingFee(models: Models, lines: FeeLine[], address: { province: string } | undefined): Promise<number> {
-  const defaultId = await defaultTemplateId(models);
+export async function orderShippingFee(
+  models: Models,
+  lines: FeeLine[],
+  address: { province: string } | undefined,
+  /** The default pointer, when the caller started reading it already (alongside the lines' products). */
+  defaultIdRead: Promise<string | undefined> = defaultTemplateId(models),
+): Promise<number> {
+  const defaultId = await defaultIdRead;
   const wantedIds = [...new Set([...lines.flatMap((l) => (l.shippingTemplateId ? [String(l.shippingTemplateId)] : [])), ...(defaultId ? [defaultId] : [])])];
   const templateOf = templateReadsOf(models);
   const templates = (await Promise.all(wantedIds.map((id) => templateOf(id)))).filter((t): t is ShippingTemplateDoc => t !== undefined);

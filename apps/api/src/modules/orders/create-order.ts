@@ -8,6 +8,7 @@ import { releasePendingPlace, takePendingPlace } from './pending-orders';
 import { orderItemsOf, outOfStock } from './order-items';
 import { nextOrderNo } from './order-no';
 import { quoteOf } from './quote-order';
+import { defaultTemplateId } from '../freight/default-template';
 import { releaseStock, reserveStock } from './stock';
 import { insertOrder, newOrderDocument, placeOrder } from './order-writes';
 
@@ -52,13 +53,19 @@ export interface CreateOrderDeps {
  */
 export async function createOrder(deps: CreateOrderDeps, shopper: { userId: string; openid: string }, input: CreateOrderInput): Promise<OrderDoc> {
   const { models } = deps;
-  const lines = await orderItemsOf(models, input);
+  // The store's default shipping template is read alongside the products (every order needs both).
+  const [lines, defaultId] = await Promise.all([orderItemsOf(models, input), defaultTemplateId(models)]);
   const { items } = lines;
-  const { itemsFen, shippingFeeFen, totalFen } = await quoteOf(models, lines, input.address);
+  const { itemsFen, shippingFeeFen, totalFen } = await quoteOf(models, lines, input.address, Promise.resolve(defaultId));
   const userId = new Types.ObjectId(shopper.userId);
   const orderId = new Types.ObjectId();
   const maxPending = deps.maxPendingOrders ?? DEFAULT_MAX_PENDING_ORDERS;
-  // Both per-shopper limits in one guarded update, shared by every instance (pending-orders.ts).
+  const now = new Date();
+  // Both per-shopper limits in one guarded update, shared by every instance (pending-orders.ts); the order number
+  // is taken meanwhile (a refused order leaves a gap in the day's sequence, no more).
+  const numbered = nextOrderNo(models, now);
+  // Awaited below, once the place is taken; a failure there is handled like any failure to write the order.
+  numbered.catch(() => undefined);
   const place = await takePendingPlace(models, userId, orderId, {
     maxPending,
     ratePerWindow: deps.orderRateLimit ?? DEFAULT_ORDER_RATE_LIMIT,
@@ -67,7 +74,6 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   if (!place.taken && place.refusedBy === 'RATE') throw new TooManyOrdersError(secondsUntil(place.retryAt));
   if (!place.taken) throw conflict('TOO_MANY_PENDING_ORDERS', `You already have ${maxPending} unpaid orders; pay or cancel one first`);
 
-  const now = new Date();
   const outTradeNo = newOutTradeNo(orderId, 1);
   const reserved: typeof items = [];
   let order: OrderDoc;
@@ -78,8 +84,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     await releasePendingPlace(models, userId, orderId);
   };
   try {
-    // A number lost to a failed order is a gap in the day's sequence, no more.
-    const orderNo = await nextOrderNo(models, now);
+    const orderNo = await numbered;
     order = newOrderDocument({
       _id: orderId,
       orderNo,

@@ -4,7 +4,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { refreshProductSummary, takeSummaryTicket, writeProductSummary } from '../catalog/sku-summary';
-import { gatherWrites } from './gathered-writes';
+import { gatherWrites, gatherWritesEach } from './gathered-writes';
 import { perModels } from '../../infra/per-models';
 import { releasePendingPlaceGathered } from './pending-orders';
 import { driverCollection } from '../../infra/driver-collection';
@@ -62,15 +62,34 @@ const skuStock = (models: Models) => driverCollection<SkuStockRecord>(models.Sku
 /**
  * Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation.
  * `soleSkuOf`: the SKU's product, when the caller read it as a product without specs, which has exactly this one
- * SKU (see reserveSoleSku).
+ * SKU (see reserveSoleSku). Reservations asked for at once (a flash sale's buyers) go out together: see
+ * reserveTogether.
  */
-export async function reserveStock(
+export function reserveStock(
   models: Models,
   skuId: Types.ObjectId,
   orderId: Types.ObjectId,
   quantity: number,
   soleSkuOf?: Types.ObjectId,
 ): Promise<boolean> {
+  return gatheredReservations(models)({ skuId, orderId, quantity, ...(soleSkuOf ? { soleSkuOf } : {}) });
+}
+
+interface Reservation {
+  skuId: Types.ObjectId;
+  orderId: Types.ObjectId;
+  quantity: number;
+  soleSkuOf?: Types.ObjectId;
+}
+
+/** The reservations of this process, gathered (gathered-writes.ts): one alone as before, several together. */
+const gatheredReservations = perModels((models: Models) =>
+  gatherWritesEach<Reservation>((wanted) =>
+    wanted.length === 1 ? Promise.all([reserveOne(models, wanted[0]!)]) : reserveTogether(models, wanted),
+  ),
+);
+
+async function reserveOne(models: Models, { skuId, orderId, quantity, soleSkuOf }: Reservation): Promise<boolean> {
   // While another change of the product is being summarized here (a burst of buyers, a flash sale), the
   // coalesced refresh costs less: one for many.
   if (soleSkuOf && !summaryBusy(models, soleSkuOf)) {
@@ -91,6 +110,50 @@ export async function reserveStock(
   if (!sku) return false;
   await refreshSummaryAfterChange(models, sku.productId);
   return true;
+}
+
+/**
+ * Several reservations at once, in four commands for all of them instead of two or three each: a summary ticket
+ * for each product without specs among them (taken first, as reserveSoleSku does, so the SKU read below is a read
+ * after the ticket), one bulk of the guarded updates, one read of the SKUs, whose reservation entries say which
+ * orders hold stock now (only its own update adds an order's entry), and the summaries: written from that read
+ * for products without specs, refreshed from all their SKUs for the others.
+ */
+async function reserveTogether(models: Models, wanted: Reservation[]): Promise<boolean[]> {
+  const soleProducts = [...new Map(wanted.flatMap((w) => (w.soleSkuOf ? [[String(w.soleSkuOf), w.soleSkuOf] as const] : []))).values()];
+  const tickets = new Map(await Promise.all(soleProducts.map(async (id) => [String(id), await takeSummaryTicket(models, id)] as const)));
+  await skuStock(models).bulkWrite(
+    wanted.map((w) => ({ updateOne: { filter: reservationFilter(w.skuId, w.orderId, w.quantity), update: reservationUpdate(w.orderId, w.quantity) } })),
+    { ordered: false },
+  );
+  const skuIds = [...new Map(wanted.map((w) => [String(w.skuId), w.skuId])).values()];
+  const skus = await skuStock(models)
+    .find({ _id: { $in: skuIds } }, { projection: { productId: 1, stock: 1, priceFen: 1, reservations: 1 } })
+    .toArray();
+  const skuById = new Map(skus.map((s) => [String(s._id), s]));
+  const holds = (w: Reservation) => (skuById.get(String(w.skuId))?.reservations ?? []).some((r) => r.orderId.equals(w.orderId));
+  const outcomes = wanted.map(holds);
+  // Only products whose stock changed need a summary. One read as a product without specs whose one changed SKU is
+  // the one it was read with is summarized from that SKU under its ticket; any other is refreshed from all its SKUs.
+  const changedByProduct = new Map<string, Map<string, SkuStockRecord>>();
+  wanted.forEach((w, i) => {
+    const sku = skuById.get(String(w.skuId));
+    if (!outcomes[i] || !sku) return;
+    const product = String(sku.productId);
+    changedByProduct.set(product, (changedByProduct.get(product) ?? new Map()).set(String(sku._id), sku));
+  });
+  await Promise.all(
+    [...changedByProduct].map(([product, changed]) => {
+      const [sku] = [...changed.values()];
+      const seq = tickets.get(product);
+      const sole = wanted.some((w) => w.soleSkuOf?.equals(sku!.productId) && w.skuId.equals(sku!._id));
+      if (changed.size === 1 && sole && typeof seq === 'number') {
+        return writeProductSummary(models, sku!.productId, seq, { priceFen: sku!.priceFen, stock: sku!.stock });
+      }
+      return refreshSummaryAfterChange(models, sku!.productId);
+    }),
+  );
+  return outcomes;
 }
 
 /** reserveSoleSku calls under way in this process, per product. */

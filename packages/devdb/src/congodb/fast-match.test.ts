@@ -23,6 +23,16 @@ const DOCS: Doc[] = [
   { _id: 10, name: 'xd-rare-7319', onShelf: true, categoryId: new ObjectId(id.toHexString()), n: -0, at: day },
   { _id: 11, name: '', onShelf: false, n: 0, at: new Date(Number.NaN) },
   { _id: 12, name: 'line\nbreak 茶', onShelf: true, categoryId: other, n: Number.NaN },
+  { _id: 13, r: [{ o: id, q: 1 }, { o: other, q: 3 }], p: [day, new Date(day.getTime() + 5)], stock: 2, onShelf: true },
+  { _id: 14, r: [], p: [], stock: 0 },
+  { _id: 15, r: [{}, { o: null, q: null }], p: [new Date(0)], stock: 1 },
+  { _id: 16, r: [1, { o: id }], p: [[day]], stock: 5 },
+  { _id: 17, r: { o: id, q: 2 }, p: { 0: day, 1: 'x' } },
+  { _id: 18, r: [[{ o: id }]], p: [{ 0: day }] },
+  { _id: 19, r: null, p: null, stock: null },
+  { _id: 20, r: 'str', p: 'str', stock: '3' },
+  { _id: 21, r: [{ o: [id, other] }, { o: { id } }], p: [day, 1, 'x'], stock: Long.fromNumber(4) },
+  { _id: 22, r: [{ o: 'x', q: 2.5 }, { o: new ObjectId(id.toHexString()), q: -1 }], p: [new Date(Number.NaN)], stock: 1.5 },
 ];
 
 const FILTERS: Doc[] = [
@@ -56,7 +66,37 @@ const FILTERS: Doc[] = [
   { at: { $in: [day, new Date(0)] } },
   { at: day, onShelf: true },
   { onShelf: true, name: { $regex: '龙井', $options: 'i' } },
+  { n: { $ne: 1 } },
+  { onShelf: { $ne: false } },
+  { categoryId: { $ne: id } },
+  { at: { $ne: day } },
+  { n: { $gte: 1 } },
+  { n: { $gt: 0, $lte: 1.5 } },
+  { n: { $lt: 1 } },
+  { at: { $lte: day } },
+  { at: { $gt: new Date(0) } },
+  { n: { $gte: 1 }, onShelf: { $ne: false }, _id: { $ne: 3 } },
+  { name: { $exists: true } },
+  { name: { $exists: false } },
+  { $or: [{ n: { $lt: 1 } }, { n: { $exists: false } }] },
+  { $or: [{ onShelf: true }, { name: { $regex: '茶' } }], n: { $ne: 1.5 } },
+  { 'r.o': id },
+  { 'r.o': { $ne: id } },
+  { 'r.o': { $ne: 'x' } },
+  { 'r.o': { $in: [id, 'x'] } },
+  { 'r.q': { $gte: 2 } },
+  { 'r.q': { $lt: 2 } },
+  { 'p.0': { $lte: day } },
+  { 'p.1': { $exists: false } },
+  { 'p.0': { $exists: true } },
+  { $or: [{ 'p.1': { $exists: false } }, { 'p.0': { $lte: day } }] },
+  { _id: { $ne: 4 }, stock: { $gte: 1 }, 'r.o': { $ne: other }, onShelf: { $ne: false } },
+  { 'r.o': { $exists: true } },
   // Shapes left to mingo whole: still the same answers.
+  { n: { $ne: null } },
+  { n: { $gt: '1' } },
+  { $or: [] },
+  { $or: [{ n: 1 }, { 'name.zh': { $exists: true } }] },
   { name: null },
   { n: Number.NaN },
   { 'name.zh': '茶' },
@@ -72,6 +112,21 @@ const ids = (docs: Doc[]) => docs.map((d) => d._id);
 describe('fast-match', () => {
   it('filters exactly as mingo, in the same order', () => {
     for (const filter of FILTERS) expect(ids(filterDocuments(DOCS, filter)), JSON.stringify(filter)).toEqual(ids(engine.filter(DOCS, filter)));
+  });
+
+  it('answers the guards of compare-and-set writes directly, without compiling a mingo query', () => {
+    const doc = (wanted: number) => DOCS.find((d) => d._id === wanted) as Doc;
+    const reserve = compileFastMatcher({ _id: 13, onShelf: { $ne: false }, stock: { $gte: 1 }, 'r.o': { $ne: other } });
+    expect(reserve?.(doc(13))).toBe(false); // already reserved for `other`
+    const fresh = compileFastMatcher({ _id: 13, onShelf: { $ne: false }, stock: { $gte: 2 }, 'r.o': { $ne: new ObjectId() } });
+    expect(fresh?.(doc(13))).toBe(true);
+    expect(fresh?.(doc(14))).toBe(false); // stock 0
+    const window = compileFastMatcher({ _id: 13, $or: [{ 'p.9999': { $exists: false } }, { 'p.0': { $lte: day } }] });
+    expect(window?.(doc(13))).toBe(true);
+    expect(compileFastMatcher({ $or: [{ n: { $lt: 1 } }, { n: { $exists: false } }], _id: 5 })?.(doc(5))).toBe(true);
+    // Through an array of arrays, or to an array value: mingo's.
+    expect(compileFastMatcher({ 'r.o': { $ne: other } })?.(doc(18))).toBeUndefined();
+    expect(compileFastMatcher({ 'r.o': { $ne: id } })?.(doc(21))).toBeUndefined();
   });
 
   it('answers arrays, embedded documents and other BSON types through mingo', () => {

@@ -96,30 +96,190 @@ function membershipTest(list: unknown): FieldTest | undefined {
   };
 }
 
-function fieldTest(condition: unknown): FieldTest | undefined {
-  if (isPlainObject(condition) && Object.keys(condition).length === 1 && '$eq' in condition) return equalityTest(condition.$eq);
-  if (isPlainObject(condition) && Object.keys(condition).length === 1 && '$in' in condition) return membershipTest(condition.$in);
-  const pattern = regexOf(condition);
-  return pattern ? regexTest(pattern) : equalityTest(condition);
+/** `{$gt|$gte|$lt|$lte: c}` for a number or a valid date `c`: mingo compares values of the same type only. */
+function comparisonTest(op: string, wanted: unknown): FieldTest | undefined {
+  const holds =
+    op === '$gt' ? (c: number) => c > 0 : op === '$gte' ? (c: number) => c >= 0 : op === '$lt' ? (c: number) => c < 0 : (c: number) => c <= 0;
+  if (typeof wanted === 'number' && !Number.isNaN(wanted)) {
+    return (value) => {
+      if (typeof value === 'number') return Number.isNaN(value) ? undefined : holds(value < wanted ? -1 : value > wanted ? 1 : 0);
+      if (value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean' || value instanceof Date) return false;
+      return undefined;
+    };
+  }
+  if (wanted instanceof Date && !Number.isNaN(wanted.getTime())) {
+    const time = wanted.getTime();
+    return (value) => {
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : holds(value.getTime() - time);
+      if (value === undefined || value === null || isPrimitive(value)) return false;
+      return undefined;
+    };
+  }
+  return undefined;
 }
 
-/** A direct test for `filter`, or undefined when its shape is not one this file knows. */
+/** A test of one path's value, `negated` for `$ne` (true when no value the path reaches equals). */
+interface ConditionTest {
+  test: FieldTest;
+  negated: boolean;
+}
+
+const COMPARISONS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
+/** The tests a condition on one path makes (all must hold), or undefined when it is not a shape this file knows. */
+function conditionTests(condition: unknown): ConditionTest[] | undefined {
+  const operators = isPlainObject(condition) ? Object.keys(condition) : [];
+  if (operators.length > 0 && operators.every((op) => op === '$ne' || COMPARISONS.has(op))) {
+    const tests: ConditionTest[] = [];
+    for (const op of operators) {
+      const test = op === '$ne' ? equalityTest((condition as Doc).$ne) : comparisonTest(op, (condition as Doc)[op]);
+      if (!test) return undefined;
+      tests.push({ test, negated: op === '$ne' });
+    }
+    return tests;
+  }
+  let test: FieldTest | undefined;
+  if (operators.length === 1 && operators[0] === '$eq') test = equalityTest((condition as Doc).$eq);
+  else if (operators.length === 1 && operators[0] === '$in') test = membershipTest((condition as Doc).$in);
+  else {
+    const pattern = regexOf(condition);
+    test = pattern ? regexTest(pattern) : equalityTest(condition);
+  }
+  return test ? [{ test, negated: false }] : undefined;
+}
+
+/** What a path reaches in a document: one value (undefined when missing), several (through an array), or unsure. */
+type Reached = { one: unknown } | { many: unknown[] } | undefined;
+
+/**
+ * The value(s) of `parts` in `doc`, as mingo resolves them, for the plain cases: documents all the way; a last
+ * part that reaches into an array of documents (each element's field, missing ones left out) or, when numeric,
+ * picks an element of an array of plain values. Anything else (arrays midway, arrays of arrays or of mixed
+ * elements, values that are arrays or documents in a fan-out, BSON values midway) is mingo's.
+ */
+function reach(doc: Doc, parts: readonly string[]): Reached {
+  let current: unknown = doc;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (current === undefined || current === null) return { one: undefined };
+    if (isPlainObject(current)) {
+      current = current[part];
+      continue;
+    }
+    if (!Array.isArray(current) || i !== parts.length - 1 || i === 0) return undefined;
+    if (/^\d+$/.test(part)) {
+      return current.every((el) => !Array.isArray(el) && !isPlainObject(el)) ? { one: current[Number(part)] } : undefined;
+    }
+    const many: unknown[] = [];
+    for (const el of current) {
+      if (!isPlainObject(el)) return undefined;
+      const value = el[part];
+      if (Array.isArray(value) || isPlainObject(value)) return undefined;
+      if (value !== undefined) many.push(value);
+    }
+    return { many };
+  }
+  return { one: current };
+}
+
+/** The verdict of `test` on what a path reached: any value passing (mingo's reading of a fan-out), negated for $ne. */
+function verdictOn(reached: Reached, { test, negated }: ConditionTest): Verdict {
+  if (!reached) return undefined;
+  let verdict: Verdict;
+  if ('one' in reached) verdict = test(reached.one);
+  else {
+    verdict = false;
+    for (const value of reached.many) {
+      const answer = test(value);
+      if (answer) {
+        verdict = true;
+        break;
+      }
+      if (answer === undefined) verdict = undefined;
+    }
+  }
+  return verdict === undefined ? undefined : verdict !== negated;
+}
+
+/** `{$exists: b}` on a plain field, or on a path ending in an array position: mingo asks whether it resolves. */
+function existsTest(parts: readonly string[], condition: unknown): FastMatcher | undefined {
+  if (!isPlainObject(condition) || Object.keys(condition).length !== 1 || typeof condition.$exists !== 'boolean') return undefined;
+  if (parts.length > 1 && !/^\d+$/.test(parts[parts.length - 1] as string)) return undefined;
+  const wanted = condition.$exists;
+  return (doc) => {
+    const reached = reach(doc, parts);
+    if (!reached || !('one' in reached)) return undefined;
+    return (reached.one !== undefined) === wanted;
+  };
+}
+
+/** `$or` of filters this file knows: true when a branch is, false when all are false. */
+function orMatcher(branches: unknown): FastMatcher | undefined {
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const matchers: FastMatcher[] = [];
+  for (const branch of branches) {
+    const matcher = isPlainObject(branch) ? compileFastMatcher(branch) : undefined;
+    if (!matcher) return undefined;
+    matchers.push(matcher);
+  }
+  return (doc) => {
+    let verdict: Verdict = false;
+    for (const matcher of matchers) {
+      const answer = matcher(doc);
+      if (answer) return true;
+      if (answer === undefined) verdict = undefined;
+    }
+    return verdict;
+  };
+}
+
+/**
+ * A direct test for `filter`, or undefined when its shape is not one this file knows: equalities, `$in`, `$ne`,
+ * `$gt`/`$gte`/`$lt`/`$lte`, `$regex` and `$exists` on fields, on dotted paths where reach() can read them, and
+ * top-level `$or` of such filters (the guards of the API's compare-and-set writes: `{ _id, stock: { $gte: n },
+ * 'reservations.orderId': { $ne: id } }`). Mingo compiled each of those anew on every write.
+ */
 export function compileFastMatcher(filter: Doc): FastMatcher | undefined {
-  const tests: Array<[string, FieldTest]> = [];
+  const paths: string[][] = [];
+  const tests: ConditionTest[] = [];
+  const others: FastMatcher[] = [];
   for (const [path, condition] of Object.entries(filter)) {
-    // Dotted paths reach through arrays of documents; operators combine filters: both are mingo's.
-    if (path.startsWith('$') || path.includes('.')) return undefined;
-    const test = fieldTest(condition);
-    if (!test) return undefined;
-    tests.push([path, test]);
+    if (path === '$or') {
+      const matcher = orMatcher(condition);
+      if (!matcher) return undefined;
+      others.push(matcher);
+      continue;
+    }
+    if (path.startsWith('$') || path === '' || path.split('.').some((part) => part === '' || part.startsWith('$'))) return undefined;
+    const parts = path.split('.');
+    const exists = existsTest(parts, condition);
+    if (exists) {
+      others.push(exists);
+      continue;
+    }
+    const conditions = conditionTests(condition);
+    if (!conditions) return undefined;
+    for (const test of conditions) {
+      paths.push(parts);
+      tests.push(test);
+    }
   }
   // Plain arrays and an index loop: this runs once per document of a search, 10,000 times a request.
-  const paths = tests.map(([path]) => path);
-  const fieldTests = tests.map(([, test]) => test);
   return (doc) => {
     let verdict: Verdict = true;
-    for (let i = 0; i < paths.length; i++) {
-      const answer = (fieldTests[i] as FieldTest)(doc[paths[i] as string]);
+    for (let i = 0; i < tests.length; i++) {
+      const parts = paths[i] as string[];
+      const test = tests[i] as ConditionTest;
+      let answer: Verdict;
+      if (parts.length === 1) {
+        answer = test.test(doc[parts[0] as string]);
+        if (answer !== undefined && test.negated) answer = !answer;
+      } else answer = verdictOn(reach(doc, parts), test);
+      if (answer === false) return false;
+      if (answer === undefined) verdict = undefined;
+    }
+    for (const matcher of others) {
+      const answer = matcher(doc);
       if (answer === false) return false;
       if (answer === undefined) verdict = undefined;
     }

@@ -432,13 +432,20 @@ export function coveredCount(collection: ReadonlyMap<string, Doc>, indexes: read
  * each tested directly where fast-match.ts can (mingo otherwise). Only filters fast-match.ts knows, so that
  * counting never costs more than mingo would; undefined for the rest.
  */
-export function countMatching(collection: ReadonlyMap<string, Doc>, indexes: readonly IndexSpec[], filter: Doc): number | undefined {
+export function countMatching(
+  collection: ReadonlyMap<string, Doc>,
+  indexes: readonly IndexSpec[],
+  filter: Doc,
+  plans?: { indexed: number; scanned: number },
+): number | undefined {
   if (Object.keys(filter).length === 0) return collection.size;
   const covered = coveredCount(collection, indexes, filter);
   if (covered !== undefined) return covered;
   const matcher = compileFastMatcher(filter);
   if (!matcher) return undefined;
   const ids = candidateIds(collection, indexes, filter, true);
+  // Counted as the candidates of any other query are (storage.plans), the covered counts above excepted.
+  if (plans) plans[ids ? 'indexed' : 'scanned']++;
   let count = 0;
   const unsure: Doc[] = [];
   const tally = (doc: Doc): void => {

@@ -90,7 +90,7 @@ function countDocumentsReply(ctx: IHandlerContext): Reply | undefined {
   const sum = isPlainObject(n) ? n : undefined;
   if (_id !== 1 || Object.keys(others).length > 0 || !sum || Object.keys(sum).length !== 1 || sum.$sum !== 1) return undefined;
   const storage = storageOf(ctx);
-  const count = countMatching(documentsOf(storage, ctx.database, collection), indexesOf(storage, ctx.database, collection), match.$match);
+  const count = countMatching(documentsOf(storage, ctx.database, collection), indexesOf(storage, ctx.database, collection), match.$match, storage.plans);
   if (count === undefined) return undefined;
   return { ok: 1, cursor: { id: Long.fromNumber(0), ns: `${ctx.database}.${collection}`, firstBatch: count > 0 ? [{ _id: 1, n: count }] : [] } };
 }

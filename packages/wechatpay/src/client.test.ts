@@ -378,6 +378,8 @@ describe('WechatPayClient: platform certificates', () => {
     await expect.poll(() => ring.has(third.serial), { timeout: 2000, interval: 10 }).toBe(true);
     refresher.stop();
     expect(refresher.running).toBe(false);
+    // A tick that fired just before stop() may still be answering: let it land, then no more may come.
+    await new Promise((resolve) => setTimeout(resolve, 80));
     const count = standIn.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(standIn.requests.length).toBe(count);

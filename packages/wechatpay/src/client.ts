@@ -275,15 +275,22 @@ export class WechatPayClient {
           ),
         };
         if (body !== undefined) headers['Content-Type'] = 'application/json';
-        const signal = AbortSignal.timeout(this.#timeoutMs);
-        response = await this.#fetch(url, {
-          method,
-          headers,
-          ...(body === undefined ? {} : { body: payload }),
-          redirect: 'manual',
-          signal,
-        });
-        raw = Buffer.from(await response.arrayBuffer());
+        // A timer cleared once answered: AbortSignal.timeout's would fire after every call, building an abort
+        // error that nothing reads.
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(new DOMException('The operation timed out.', 'TimeoutError')), this.#timeoutMs);
+        try {
+          response = await this.#fetch(url, {
+            method,
+            headers,
+            ...(body === undefined ? {} : { body: payload }),
+            redirect: 'manual',
+            signal: abort.signal,
+          });
+          raw = Buffer.from(await response.arrayBuffer());
+        } finally {
+          clearTimeout(timer);
+        }
       } catch (error) {
         lastError = error;
         lastStatus = undefined;

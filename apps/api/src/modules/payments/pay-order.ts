@@ -62,28 +62,31 @@ async function currentAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc 
 async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   const seq = (order.attemptSeq ?? 0) + 1;
   const outTradeNo = newOutTradeNo(order._id, seq);
-  const written = await s.models.PaymentAttempt.findOneAndUpdate(
-    { outTradeNo },
-    {
-      $setOnInsert: {
-        orderId: order._id,
-        outTradeNo,
-        amountFen: order.totalFen,
-        openid: order.openid,
-        description: describeOrder(order),
-        timeExpire: toBeijingRfc3339(order.expiresAt),
-        status: 'CREATED',
-        createdAt: new Date(),
+  // Through the driver's collection (once per first prepay): the values are of their stored types already, and
+  // the schema's one default (syncCount) is written here, as mongoose's upsert would have.
+  const written = await driverCollection<AttemptDoc>(s.models.PaymentAttempt)
+    .findOneAndUpdate(
+      { outTradeNo },
+      {
+        $setOnInsert: {
+          orderId: order._id,
+          outTradeNo,
+          amountFen: order.totalFen,
+          openid: order.openid,
+          description: describeOrder(order),
+          timeExpire: toBeijingRfc3339(order.expiresAt),
+          status: 'CREATED',
+          syncCount: 0,
+          createdAt: new Date(),
+        },
       },
-    },
-    { upsert: true, returnDocument: 'after' },
-  )
-    .lean<AttemptDoc>()
+      { upsert: true, returnDocument: 'after' },
+    )
     .catch((err: unknown) => {
       if (!isDuplicateKeyError(err)) throw err;
       return null;
     });
-  // Through the driver's collection (once per first prepay): an ObjectId, a string and numbers need no casting.
+  // An ObjectId, a string and numbers need no casting either.
   const orders = driverCollection<OrderDoc>(s.models.Order);
   const pointed =
     (await orders.updateOne({ _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 }, { $set: { attemptSeq: seq, outTradeNo } }))

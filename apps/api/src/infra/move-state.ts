@@ -2,7 +2,7 @@
 // from a state the table allows (or a narrower set the caller names, each of them allowed). Used for orders,
 // payment attempts and refunds, so every status write obeys the tables in @xiaodian/shared.
 import { sourcesIn } from '@xiaodian/shared';
-import type { Model, UpdateQuery } from 'mongoose';
+import type { Model, mongo, UpdateQuery } from 'mongoose';
 
 export interface StateMove<S extends string> {
   /** Which record: its _id, or a unique filter (e.g. `{ outRefundNo }`). */
@@ -21,20 +21,35 @@ export interface StateMove<S extends string> {
 
 export class IllegalStateMove extends Error {}
 
-// The model's own document type is wider than the lean shape callers read (D); any mongoose model will do.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function moveState<S extends string, D>(model: Model<any>, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>): Promise<D | null> {
+/** The compare-and-set of a move: the filter and update both paths send. Throws IllegalStateMove for a move the table forbids. */
+function stateMoveCommand<S extends string>(modelName: string, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>) {
   const wanted = move.from === undefined ? sourcesIn(table, move.to) : typeof move.from === 'string' ? [move.from as S] : [...(move.from as readonly S[])];
   const illegal = wanted.filter((from) => !table[from].includes(move.to));
   // A programming error, not a race: fail loudly instead of writing a transition the table forbids.
-  if (illegal.length > 0 || wanted.length === 0) throw new IllegalStateMove(`${model.modelName} ${illegal.join('|') || '∅'} → ${move.to} is not allowed`);
+  if (illegal.length > 0 || wanted.length === 0) throw new IllegalStateMove(`${modelName} ${illegal.join('|') || '∅'} → ${move.to} is not allowed`);
   const update: UpdateQuery<unknown> = {
     $set: { ...move.set, status: move.to },
     ...(move.push ? { $push: move.push } : {}),
     ...(move.unset ? { $unset: move.unset } : {}),
     ...(move.inc ? { $inc: move.inc } : {}),
   };
-  return model
-    .findOneAndUpdate({ ...move.where, ...move.match, status: { $in: wanted } }, update, { returnDocument: move.returnDocument ?? 'after' })
-    .lean<D>();
+  return { filter: { ...move.where, ...move.match, status: { $in: wanted } }, update, returnDocument: move.returnDocument ?? 'after' };
+}
+
+// The model's own document type is wider than the lean shape callers read (D); any mongoose model will do.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function moveState<S extends string, D>(model: Model<any>, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>): Promise<D | null> {
+  const { filter, update, returnDocument } = stateMoveCommand(model.modelName, table, move);
+  return model.findOneAndUpdate(filter, update, { returnDocument }).lean<D>();
+}
+
+/**
+ * moveState through the model's driver collection, for moves whose match, conditions and values are all of their
+ * stored types already (ObjectIds, dates, numbers, strings): mongoose would only cast what needs no casting. The
+ * hot payment moves (prepay, notification) go this way.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function moveStateTyped<S extends string, D>(model: Model<any>, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>): Promise<D | null> {
+  const { filter, update, returnDocument } = stateMoveCommand(model.modelName, table, move);
+  return (await (model.collection as unknown as mongo.Collection).findOneAndUpdate(filter, update as mongo.UpdateFilter<mongo.Document>, { returnDocument })) as D | null;
 }

@@ -2,7 +2,7 @@
 import { ATTEMPT_TRANSITIONS, type AttemptStatus } from '@xiaodian/shared';
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { moveState, type StateMove } from '../../infra/move-state';
+import { moveStateTyped, type StateMove } from '../../infra/move-state';
 import type { AttemptDoc } from './model';
 
 /** Which attempt: its _id, or its out_trade_no (unique), which is all a WeChat payment names. */
@@ -10,5 +10,6 @@ export type AttemptRef = Types.ObjectId | { outTradeNo: string };
 
 export function moveAttempt(models: Pick<Models, 'PaymentAttempt'>, ref: AttemptRef, move: Omit<StateMove<AttemptStatus>, 'match'>): Promise<AttemptDoc | null> {
   const match = 'outTradeNo' in ref ? { outTradeNo: ref.outTradeNo } : { _id: ref };
-  return moveState<AttemptStatus, AttemptDoc>(models.PaymentAttempt, ATTEMPT_TRANSITIONS, { ...move, match });
+  // Every caller moves by an ObjectId or an out_trade_no with values of their stored types: no casting needed.
+  return moveStateTyped<AttemptStatus, AttemptDoc>(models.PaymentAttempt, ATTEMPT_TRANSITIONS, { ...move, match });
 }

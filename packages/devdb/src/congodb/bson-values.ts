@@ -217,26 +217,44 @@ const topField = (path: string): string => {
   return dot < 0 ? path : path.slice(0, dot);
 };
 
+/** Operators that only add elements to or remove them from the array they name (their elements stay as they are). */
+const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$pop']);
+/** Operators that replace the value they name (or remove it) without changing the old value. */
+const REPLACING_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$currentDate', '$setOnInsert', '$bit', '$rename']);
+
 /**
  * The copy of `doc` an operator update may change in place: a new top-level object whose fields named by the
- * update's paths are deep copies, the others the very values `doc` holds. Stored documents are never changed in
+ * update's paths are copies, the others the very values `doc` holds. Stored documents are never changed in
  * place, so sharing what an update left alone is safe, and it lets the writes after it (change detection, index
- * maintenance) skip those fields by reference. Anything but operator documents of paths is copied whole.
+ * maintenance) skip those fields by reference. A field only replaced at the top level (`$set: { status }`) is not
+ * copied at all; an array a top-level `$push`/`$pull`/… changes is copied as an array of the same elements (it
+ * only adds and removes them: a product's reservations were deep-copied, element by element, for each order);
+ * a field reached by a dotted path is deep-copied. Anything but operator documents of paths is copied whole.
  */
 export function copyForUpdate(doc: Doc, ops: Doc): Doc {
-  const touched = new Set<string>();
+  /** Per top-level field: 1 = copy the array, 2 = deep copy. */
+  const copies = new Map<string, number>();
+  const need = (field: string, how: number): void => {
+    if ((copies.get(field) ?? 0) < how) copies.set(field, how);
+  };
   for (const [op, operand] of Object.entries(ops)) {
     if (!isPlainObject(operand)) return cloneDoc(doc);
     for (const [path, value] of Object.entries(operand)) {
-      touched.add(topField(path));
+      const dotted = path.includes('.');
+      if (dotted || !(ARRAY_OPERATORS.has(op) || REPLACING_OPERATORS.has(op))) need(topField(path), 2);
+      else if (ARRAY_OPERATORS.has(op)) need(path, 1);
       if (op === '$rename') {
         if (typeof value !== 'string') return cloneDoc(doc);
-        touched.add(topField(value));
+        if (value.includes('.')) need(topField(value), 2);
       }
     }
   }
   const copy: Doc = { ...doc };
-  for (const field of touched) if (field in doc) copy[field] = cloneDoc(doc[field]);
+  for (const [field, how] of copies) {
+    if (!(field in doc)) continue;
+    const value = doc[field];
+    copy[field] = how === 1 && Array.isArray(value) ? value.slice() : cloneDoc(value);
+  }
   return copy;
 }
 

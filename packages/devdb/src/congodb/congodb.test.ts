@@ -2,8 +2,10 @@
 // conformance.test.ts.
 import { describe, expect, it } from 'vitest';
 import { canonicalKey, compareBson, copyForUpdate, indexValues, sameValue } from './bson-values';
-import { Long, ObjectId } from './engine';
+import { engine, Long, ObjectId } from './engine';
 import { noteWrite, orderedIndexFor } from './key-index';
+import { applyEnginePatches } from './patches';
+import { applyPullPatch } from './pull';
 import { compareEntries, OrderedIndex, orderedKey, type OrderedEntry } from './ordered-index';
 import { CommandError, resolveArrayPaths } from './positional';
 import { assertUniqueKeys, findExistingDuplicate, type IndexSpec } from './unique';
@@ -69,6 +71,33 @@ describe('copyForUpdate', () => {
     expect((copy.a as typeof doc.a).b).not.toBe(doc.a.b);
     expect(copy.old).not.toBe(doc.old);
     expect(copyForUpdate(doc, { $set: 'not a document' } as never).keep).not.toBe(doc.keep);
+  });
+
+  it('copies an array a top-level $push/$pull changes as an array of the same elements, and nothing a $set replaces', () => {
+    const doc = { _id: 1, reservations: [{ orderId: 1 }, { orderId: 2 }], status: { code: 'A' }, tags: ['x'] };
+    const copy = copyForUpdate(doc, { $pull: { reservations: { orderId: 1 } }, $set: { status: { code: 'B' } }, $push: { 'tags.0': 'y' } });
+    expect(copy.reservations).not.toBe(doc.reservations);
+    expect(copy.reservations).toEqual(doc.reservations);
+    expect((copy.reservations as unknown[])[0]).toBe(doc.reservations[0]);
+    expect(copy.status).toBe(doc.status);
+    expect(copy.tags).not.toBe(doc.tags); // a dotted path: deep
+    expect(copyForUpdate(doc, { $inc: { 'reservations.0.orderId': 1 } }).reservations).not.toBe(doc.reservations);
+    expect((copyForUpdate(doc, { $inc: { 'reservations.0.orderId': 1 } }).reservations as unknown[])[0]).not.toBe(doc.reservations[0]);
+  });
+
+  it('leaves the stored document as it was, whatever the operators do to the copy', () => {
+    const stored = { _id: 1, list: [{ n: 1 }, { n: 2 }], nums: [3, 1, 2], name: 'a', obj: { k: [1] } };
+    const before = JSON.stringify(stored);
+    applyEnginePatches(); // as a server runs them: only the fields copyForUpdate copied are copies
+    applyPullPatch();
+    const updates = [
+      { $push: { list: { $each: [{ n: 0 }], $sort: { n: 1 }, $slice: 2 }, nums: { $each: [0], $position: 0 } } },
+      { $pull: { list: { n: 1 } }, $pop: { nums: 1 }, $addToSet: { nums: 9 } },
+      { $pullAll: { nums: [1, 2] }, $set: { name: 'b', 'obj.k.0': 5 }, $unset: { list: '' } },
+      { $rename: { name: 'renamed', obj: 'o2' }, $inc: { 'list.0.n': 10 } },
+    ];
+    for (const ops of updates) engine.applyUpdate(stored, ops);
+    expect(JSON.stringify(stored)).toBe(before);
   });
 });
 

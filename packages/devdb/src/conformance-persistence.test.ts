@@ -84,6 +84,12 @@ describe('persistence of the development database', () => {
     await docs.updateOne({ _id: 6 as never }, anyUpdate({ $set: { a: 6 } })); // changes nothing
     await docs.updateOne({ _id: 6 as never }, anyUpdate({ $pull: { events: { at } } }));
     await docs.updateOne({ _id: 1 as never }, anyUpdate({ $set: { d: 'again' } }));
+    await docs.insertMany([7, 8, 9].map((n) => ({ _id: n as never, nums: [1, 2, 1, 3, 1], events: [{ at }, { at: new Date(0) }] })));
+    await docs.updateOne({ _id: 7 as never }, anyUpdate({ $pull: { nums: 1 }, $push: { events: { $each: [{ at }], $position: 0 } } }));
+    await docs.updateOne({ _id: 8 as never }, anyUpdate({ $pop: { nums: -1 }, $addToSet: { events: { at: new Date(5) } } }));
+    await docs.updateOne({ _id: 9 as never }, anyUpdate({ $push: { nums: { $each: [0, 9], $sort: 1 } } }));
+    await docs.updateOne({ _id: 9 as never }, anyUpdate({ $push: { nums: { $each: [4], $slice: 3 } }, $pop: { events: 1 } }));
+    await docs.updateOne({ _id: 8 as never }, anyUpdate({ $push: { nums: 7 }, $pull: { events: { at } } }));
     const text = async () => mongoose.mongo.BSON.EJSON.stringify(await conn.collection('docs').find().toArray(), { relaxed: false });
     const before = await text();
     // The journal as it stands after a kill (no compaction on a clean stop): copied before stop() compacts it.
@@ -91,7 +97,9 @@ describe('persistence of the development database', () => {
     const copy = tempDir();
     writeFileSync(path.join(copy, journal), readFileSync(path.join(dir, journal)));
     const ops = decodeRecords(readFileSync(path.join(copy, journal)), journal).entries.map((e) => e.op);
-    expect(ops.filter((op) => op === 'set').length).toBeGreaterThanOrEqual(5);
+    expect(ops.filter((op) => op === 'set').length).toBeGreaterThanOrEqual(10);
+    const entries = decodeRecords(readFileSync(path.join(copy, journal)), journal).entries;
+    expect(entries.some((e) => e.push !== undefined) && entries.some((e) => e.pull !== undefined)).toBe(true);
     await conn.close();
     await server.stop();
 

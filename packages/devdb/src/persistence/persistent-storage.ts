@@ -34,10 +34,32 @@ export interface Persistence {
   close(): void;
 }
 
-/** The top-level fields an update changed: `set` in the order of the new document, `unset` the ones it dropped. */
+/**
+ * The top-level fields an update changed: `set` in the order of the new document, `unset` the ones it dropped,
+ * and for arrays that only grew at their end or only lost elements, `push` (the new elements) and `pull` (the
+ * positions removed), so an order's reservation pushed onto a product holding hundreds is not journaled with them.
+ */
 interface FieldChanges {
   set: Doc;
   unset?: string[];
+  push?: Record<string, unknown[]>;
+  pull?: Record<string, number[]>;
+}
+
+/** How array `after` came from `before`: elements appended, positions removed, or neither (undefined). */
+function arrayChange(before: unknown[], after: unknown[]): { push: unknown[] } | { pull: number[] } | undefined {
+  if (after.length >= before.length) {
+    for (let i = 0; i < before.length; i++) if (after[i] !== before[i]) return undefined;
+    return { push: after.slice(before.length) };
+  }
+  // The elements kept are the very elements of `before` (updates copy an array as an array of the same elements).
+  const pull: number[] = [];
+  let kept = 0;
+  for (let i = 0; i < before.length; i++) {
+    if (kept < after.length && before[i] === after[kept]) kept++;
+    else pull.push(i);
+  }
+  return kept === after.length ? { pull } : undefined;
 }
 
 const hasOwn = (doc: Doc, key: string): boolean => Object.prototype.hasOwnProperty.call(doc, key);
@@ -53,6 +75,8 @@ export function fieldChanges(before: Doc, after: Doc): FieldChanges | undefined 
   const afterKeys = Object.keys(after);
   const set: Doc = {};
   const unset: string[] = [];
+  let push: Record<string, unknown[]> | undefined;
+  let pull: Record<string, number[]> | undefined;
   let kept = 0;
   for (const key of Object.keys(before)) {
     if (key === '__proto__') return undefined;
@@ -64,20 +88,32 @@ export function fieldChanges(before: Doc, after: Doc): FieldChanges | undefined 
     }
     if (afterKeys[kept] !== key) return undefined;
     kept++;
-    if (after[key] !== before[key]) set[key] = after[key];
+    const was = before[key];
+    const now = after[key];
+    if (now === was) continue;
+    const change = Array.isArray(was) && Array.isArray(now) ? arrayChange(was, now) : undefined;
+    if (change && 'push' in change) {
+      if (change.push.length > 0) (push ??= {})[key] = change.push;
+    } else if (change) (pull ??= {})[key] = change.pull;
+    else set[key] = now;
   }
   for (; kept < afterKeys.length; kept++) {
     const key = afterKeys[kept] as string;
     if (key === '__proto__' || hasOwn(before, key)) return undefined;
     if (after[key] !== undefined) set[key] = after[key];
   }
-  return unset.length > 0 ? { set, unset } : { set };
+  return { set, ...(unset.length > 0 ? { unset } : {}), ...(push ? { push } : {}), ...(pull ? { pull } : {}) };
 }
 
 /** `before` with `changes` applied: a new document (stored documents are never changed in place). */
 function applyFieldChanges(before: Doc, changes: FieldChanges): Doc {
   const doc: Doc = { ...before };
   for (const key of changes.unset ?? []) delete doc[key];
+  for (const [key, positions] of Object.entries(changes.pull ?? {})) {
+    const removed = new Set(positions);
+    doc[key] = (doc[key] as unknown[]).filter((_, i) => !removed.has(i));
+  }
+  for (const [key, elements] of Object.entries(changes.push ?? {})) doc[key] = [...(doc[key] as unknown[]), ...elements];
   for (const key of Object.keys(changes.set)) doc[key] = changes.set[key];
   return doc;
 }

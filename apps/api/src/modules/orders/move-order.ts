@@ -5,7 +5,7 @@
 import { ORDER_TRANSITIONS, type OrderEventCode, type OrderStatus } from '@xiaodian/shared';
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { moveState, type StateMove } from '../../infra/move-state';
+import { moveState, moveStateTyped, type StateMove } from '../../infra/move-state';
 import type { OrderDoc } from './model';
 import type { OutboxEntry } from './outbox';
 
@@ -23,12 +23,24 @@ export function orderEvent(status: OrderStatus, code: OrderEventCode, data?: Rec
   return { at: new Date(), status, code, ...(data ? { data } : {}) };
 }
 
-export function moveOrder(models: Pick<Models, 'Order'>, move: OrderMove): Promise<OrderDoc | null> {
+function orderStateMove(move: OrderMove): StateMove<OrderStatus> {
   const { id, code, data, messages, push, ...rest } = move;
   const event = orderEvent(move.to, code, data);
-  return moveState<OrderStatus, OrderDoc>(models.Order, ORDER_TRANSITIONS, {
+  return {
     ...rest,
     match: { _id: id },
     push: { ...push, events: event, ...(messages && messages.length > 0 ? { outbox: { $each: messages } } : {}) },
-  });
+  };
+}
+
+export function moveOrder(models: Pick<Models, 'Order'>, move: OrderMove): Promise<OrderDoc | null> {
+  return moveState<OrderStatus, OrderDoc>(models.Order, ORDER_TRANSITIONS, orderStateMove(move));
+}
+
+/**
+ * moveOrder through the driver's collection (moveStateTyped), for a move whose id is an ObjectId and whose values
+ * are all of their stored types: the payment's move to PAID, once per notification.
+ */
+export function moveOrderTyped(models: Pick<Models, 'Order'>, move: OrderMove & { id: Types.ObjectId }): Promise<OrderDoc | null> {
+  return moveStateTyped<OrderStatus, OrderDoc>(models.Order, ORDER_TRANSITIONS, orderStateMove(move));
 }

@@ -6,7 +6,7 @@ import type { Transaction } from '@xiaodian/wechatpay';
 import type { Services } from '../../context';
 import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
-import { moveOrder } from '../orders/move-order';
+import { moveOrder, moveOrderTyped } from '../orders/move-order';
 import { outboxEntry } from '../orders/outbox';
 import { settleOrderStock, stockSettledMark } from '../orders/stock';
 import { moveAttempt } from './move-attempt';
@@ -94,7 +94,8 @@ export async function applyPaidTransaction(s: Services, tx: Transaction, source:
 
   if (!movedNow) await moveAttempt(models, attempt._id, paid);
 
-  const order = await moveOrder(models, {
+  // Every value below is of its stored type (the attempt's ObjectId, dates, strings, numbers): no casting needed.
+  const order = await moveOrderTyped(models, {
     id: attempt.orderId,
     from: 'PENDING_PAYMENT',
     to: 'PAID',

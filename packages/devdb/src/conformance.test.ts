@@ -496,6 +496,32 @@ describe('queries', () => {
     expect((await Profile.findOne().lean())?.secret).toEqual({ key: 'k', note: 'n' });
   });
 
+  it('projection through an array of documents applies to each element, as MongoDB does', async () => {
+    const coll = conn.collection(`c${++modelCount}_projection_arrays`);
+    const a = new Types.ObjectId();
+    const b = new Types.ObjectId();
+    const at = new Date('2026-12-01T00:00:00Z');
+    await coll.insertOne({
+      _id: new Types.ObjectId(),
+      stock: 3,
+      reservations: [{ orderId: a, quantity: 1, at }, { orderId: b, quantity: 2 }, 5, { note: 'no order' }],
+      shipping: { parcel: { no: 'SF1', company: '顺丰' }, fee: 600 },
+    });
+    // Inclusion: each document element keeps only the path (one without it becomes {}), other elements go.
+    const included = await coll.findOne({}, { projection: { stock: 1, 'reservations.orderId': 1, 'reservations.at': 1, 'shipping.parcel.no': 1, _id: 0 } });
+    expect(included).toEqual({ stock: 3, reservations: [{ orderId: a, at }, { orderId: b }, {}], shipping: { parcel: { no: 'SF1' } } });
+    // Exclusion: each document element loses the path, other elements stay.
+    const excluded = await coll.findOne({}, { projection: { 'reservations.quantity': 0, 'shipping.parcel': 0, _id: 0 } });
+    expect(excluded).toEqual({
+      stock: 3,
+      reservations: [{ orderId: a, at }, { orderId: b }, 5, { note: 'no order' }],
+      shipping: { fee: 600 },
+    });
+    // The stored document is untouched.
+    expect((await coll.findOne({}))?.reservations).toHaveLength(4);
+    expect((await coll.findOne({}))?.shipping).toEqual({ parcel: { no: 'SF1', company: '顺丰' }, fee: 600 });
+  });
+
   it('distinct', async () => {
     const Item = await itemModel();
     expect((await Item.distinct('tags')).sort()).toEqual(['drink', 'fruit', 'red', 'yellow']);

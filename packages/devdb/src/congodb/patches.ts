@@ -3,6 +3,7 @@
 import { QueryEngine, UpdateEngine } from '@push.rocks/smartmongo/dist_ts/congodb/index.js';
 import { cloneDoc, compareBson, copyForUpdate, type Doc } from './bson-values';
 import { mingoQuery } from './mingo-query';
+import { projectDottedPaths } from './projection';
 
 let applied = false;
 
@@ -67,7 +68,10 @@ export function applyEnginePatches(): void {
 
   // An exclusion projection on a nested path (`{ 'address.secret': 0 }`) deleted the field from the *stored*
   // document, because the result was only a shallow copy of it.
+  // A dotted path through an array answered `{ orderId: [ … ] }` instead of `[{ orderId }, …]`: plain projections
+  // with dotted paths are ours (projection.ts).
   const project = query.project.bind(QueryEngine);
   query.project = (docs, projection) =>
+    projectDottedPaths(docs, projection) ??
     project(Object.keys(projection).some((k) => k.includes('.')) ? docs.map((d) => cloneDoc(d)) : docs, projection);
 }

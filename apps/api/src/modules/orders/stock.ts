@@ -128,7 +128,7 @@ async function reserveTogether(models: Models, wanted: Reservation[]): Promise<b
   );
   const skuIds = [...new Map(wanted.map((w) => [String(w.skuId), w.skuId])).values()];
   const skus = await skuStock(models)
-    .find({ _id: { $in: skuIds } }, { projection: { productId: 1, stock: 1, priceFen: 1, reservations: 1 } })
+    .find({ _id: { $in: skuIds } }, { projection: { productId: 1, stock: 1, priceFen: 1, 'reservations.orderId': 1 } })
     .toArray();
   const skuById = new Map(skus.map((s) => [String(s._id), s]));
   const holds = (w: Reservation) => (skuById.get(String(w.skuId))?.reservations ?? []).some((r) => r.orderId.equals(w.orderId));

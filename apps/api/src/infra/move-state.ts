@@ -46,7 +46,7 @@ export async function moveState<S extends string, D>(model: Model<any>, table: R
 /**
  * moveState through the model's driver collection, for moves whose match, conditions and values are all of their
  * stored types already (ObjectIds, dates, numbers, strings): mongoose would only cast what needs no casting. The
- * hot payment moves (prepay, notification) go this way.
+ * payment attempts' moves and the payment's move to PAID go this way.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function moveStateTyped<S extends string, D>(model: Model<any>, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>): Promise<D | null> {

@@ -112,7 +112,14 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
 
   for (const item of items) {
     const soleSkuOf = lines.soleSkuProducts.has(String(item.productId)) ? item.productId : undefined;
-    if (await reserveStock(models, item.skuId, orderId, item.quantity, soleSkuOf)) {
+    const taken = await reserveStock(models, item.skuId, orderId, item.quantity, soleSkuOf).catch(async (err: unknown) => {
+      // Failed to write or to learn the outcome: whatever this item may hold goes back too (a release is guarded
+      // by the order's reservation entry, so one that never happened gives back nothing).
+      reserved.push(item);
+      await abandon().catch(() => undefined);
+      throw err;
+    });
+    if (taken) {
       reserved.push(item);
       await deps.afterReserve?.(item.productId, item.skuId);
       continue;
@@ -125,10 +132,13 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
     const left = await models.Sku.findById(item.skuId, { stock: 1, onShelf: 1 }).lean<{ stock?: number; onShelf?: boolean }>();
     throw outOfStock(item, left && left.onShelf !== false ? (left.stock ?? 0) : 0);
   }
-  if (!(await placeOrder(models, orderId))) {
-    // Only the sweeper could have removed it, and only after a long stall. It released what the order held when
-    // it looked; whatever was reserved after that would be held for an order that no longer exists: give it back.
+  const placing = await placeOrder(models, orderId);
+  if (placing !== 'PLACED') {
+    // GONE: only the sweeper could have removed it, and only after a long stall. It released what the order held
+    // when it looked; whatever was reserved after that would be held for an order that no longer exists. FAILED:
+    // the order is still RESERVING, so it was never placed. Either way, everything goes back.
     await abandon();
+    if (placing === 'FAILED') throw new Error(`order ${String(orderId)} could not be moved to PLACED`);
     throw conflict('OUT_OF_STOCK', 'The order took too long to reserve its stock; please try again');
   }
   // The order as written, now placed: only this call moves it until it answers.

@@ -1,8 +1,11 @@
-// Writes that many requests make at once, one each (a paid order's reservation committed, its pending place given
-// back, a notification's record), gathered into one bulk write per collection: the first write goes out at once,
-// and whatever arrives while it is in flight goes out together in the next. Each gathered write keeps its own
-// guarded filter, so a batch changes exactly what the writes one by one would have; a failed batch fails each of
-// its callers.
+// Writes that many requests make at once, one each, gathered into one command per collection: the first write
+// goes out at once, and whatever arrives while it is in flight goes out together in the next. gatherWrites serves
+// writes whose callers need no answer of their own (a paid order's reservation committed, its pending place given
+// back, a notification's record: one bulk write, each entry with its own guarded filter, so a batch changes exactly
+// what the writes one by one would have; a failed batch fails each of its callers). gatherEach and
+// gatherWritesEach serve writes whose callers each need their own answer (order numbers, inserts, places,
+// reservations, the move to PLACED): the batch's `write` works out each op's answer, from the command's result or,
+// when that cannot tell, from a read of what is there now.
 
 /** Answers a function that queues one write and resolves once the batch holding it is written by `write`. */
 export function gatherWrites<Op>(write: (ops: Op[]) => Promise<unknown>): (op: Op) => Promise<void> {
@@ -21,7 +24,12 @@ export function gatherWrites<Op>(write: (ops: Op[]) => Promise<unknown>): (op: O
  * took effect, false when its guard refused it — or throws, which fails the whole batch.
  */
 export function gatherWritesEach<Op>(write: (ops: Op[]) => Promise<boolean[]>): (op: Op) => Promise<boolean> {
-  let queue: { op: Op; resolve: (done: boolean) => void; reject: (err: unknown) => void }[] = [];
+  return gatherEach<Op, boolean>(async (ops) => (await write(ops)).map((outcome) => outcome === true));
+}
+
+/** The queue under both: each op's answer is the value `write` answers at its position (an order number…). */
+export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>): (op: Op) => Promise<R> {
+  let queue: { op: Op; resolve: (answer: R) => void; reject: (err: unknown) => void }[] = [];
   let writing = false;
   const drain = async () => {
     writing = true;
@@ -29,8 +37,8 @@ export function gatherWritesEach<Op>(write: (ops: Op[]) => Promise<boolean[]>): 
       const batch = queue;
       queue = [];
       try {
-        const outcomes = await write(batch.map((w) => w.op));
-        batch.forEach((w, i) => w.resolve(outcomes[i] === true));
+        const answers = await write(batch.map((w) => w.op));
+        batch.forEach((w, i) => w.resolve(answers[i]!));
       } catch (err) {
         for (const w of batch) w.reject(err);
       }
@@ -38,7 +46,7 @@ export function gatherWritesEach<Op>(write: (ops: Op[]) => Promise<boolean[]>): 
     writing = false;
   };
   return (op) =>
-    new Promise<boolean>((resolve, reject) => {
+    new Promise<R>((resolve, reject) => {
       queue.push({ op, resolve, reject });
       if (!writing) void drain();
     });

@@ -9,6 +9,7 @@ import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
 import { perModels } from '../../infra/per-models';
+import { gatherEach } from './gathered-writes';
 
 type CounterModels = Pick<Models, 'OrderNoCounter'>;
 
@@ -25,42 +26,20 @@ async function takeNumbers(models: CounterModels, day: string, count: number): P
   return counter!.seq;
 }
 
-interface Asking {
-  day: string;
-  resolve: (seq: number) => void;
-  reject: (err: unknown) => void;
-}
-
-const numbersOf = perModels((models: CounterModels) => {
-  let queue: Asking[] = [];
-  let taking = false;
-  const drain = async () => {
-    taking = true;
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      // A batch rarely spans midnight; when it does, each day takes its own range.
-      const days = [...new Set(batch.map((a) => a.day))];
-      await Promise.all(
-        days.map(async (day) => {
-          const askers = batch.filter((a) => a.day === day);
-          try {
-            const last = await takeNumbers(models, day, askers.length);
-            askers.forEach((a, i) => a.resolve(last - askers.length + 1 + i));
-          } catch (err) {
-            for (const a of askers) a.reject(err);
-          }
-        }),
-      );
-    }
-    taking = false;
-  };
-  return (day: string) =>
-    new Promise<number>((resolve, reject) => {
-      queue.push({ day, resolve, reject });
-      if (!taking) void drain();
+/** The numbers asked for at once, by day: one `$inc` by how many each day needs (gathered-writes.ts). */
+const numbersOf = perModels((models: CounterModels) =>
+  gatherEach<string, number>(async (days) => {
+    // A batch rarely spans midnight; when it does, each day takes its own range.
+    const lastOf = new Map(await Promise.all([...new Set(days)].map(async (day) => [day, await takeNumbers(models, day, days.filter((d) => d === day).length)] as const)));
+    const taken = new Map<string, number>();
+    return days.map((day) => {
+      const count = days.filter((d) => d === day).length;
+      const next = (taken.get(day) ?? 0) + 1;
+      taken.set(day, next);
+      return lastOf.get(day)! - count + next;
     });
-});
+  }),
+);
 
 export async function nextOrderNo(models: CounterModels, now = new Date()): Promise<string> {
   const day = beijingDate(now).slice(2).replaceAll('-', '');

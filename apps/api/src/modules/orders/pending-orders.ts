@@ -6,7 +6,8 @@
 import { mongo, type Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
-import { gatherWrites, gatherWritesEach } from './gathered-writes';
+import { gatherEach, gatherWrites } from './gathered-writes';
+import { writeErrorsOf } from './order-writes';
 import { perModels } from '../../infra/per-models';
 import { driverCollection } from '../../infra/driver-collection';
 
@@ -56,50 +57,64 @@ function placeTaking({ userId, orderId, limits, now }: PlaceWanted) {
   };
 }
 
+/** What one op of a gathered take did: took the place, was refused by a limit, or failed to write. */
+type TakeAnswer = 'TAKEN' | 'REFUSED' | 'FAILED';
+
 /**
  * The places taken at once, in one bulk write of guarded upserts (gathered-writes.ts), each op with its own
  * outcome: upserted (a new shopper) or updated is taken. When a shopper's document exists but the guard refuses,
  * the upsert tries to insert a second document with the same _id and meets the unique index; that is also what a
  * shopper's first two orders at once (a double tap) meet on a real server, which does not retry such an upsert.
  * So an op answered by a duplicate key is tried once more on its own, without the upsert, and that is its answer.
+ * Whenever an op's outcome is not known from the answers (an error, or counts that disagree), the shopper's
+ * document says it: the order holds a place there or it does not.
  */
 const gatheredTake = perModels((models: Models) =>
-  gatherWritesEach<PlaceWanted>(async (wanted) => {
+  gatherEach<PlaceWanted, TakeAnswer>(async (wanted) => {
     const ops = wanted.map((w) => ({ updateOne: { ...placeTaking(w), upsert: true } }));
-    let result: mongo.BulkWriteResult;
-    let duplicates = new Set<number>();
+    const answers: (TakeAnswer | 'ASK_REFUSED' | 'ASK_FAILED')[] = wanted.map(() => 'ASK_FAILED');
     try {
-      result = await places(models).bulkWrite(ops, { ordered: false });
-    } catch (err) {
-      if (!(err instanceof mongo.MongoBulkWriteError)) throw err;
-      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-      if (!errors.every(isDuplicateKeyError)) throw err;
-      duplicates = new Set(errors.map((e) => e.index));
-      result = err.result;
+      const result = await places(models)
+        .bulkWrite(ops, { ordered: false })
+        .catch((err: unknown) => {
+          // Refusals by the guard (duplicate keys) are answers; any other error leaves every op to be asked.
+          if (!(err instanceof mongo.MongoBulkWriteError) || !writeErrorsOf(err).every(isDuplicateKeyError)) throw err;
+          for (const e of writeErrorsOf(err)) answers[e.index] = 'REFUSED';
+          return err.result;
+        });
+      const upserted = new Set(Object.keys(result.upsertedIds).map(Number));
+      // Every other op matched its guard, so it was modified, unless the counts disagree.
+      const matched = wanted.map((_, i) => i).filter((i) => answers[i] !== 'REFUSED' && !upserted.has(i));
+      for (const i of upserted) answers[i] = 'TAKEN';
+      for (const i of matched) answers[i] = result.modifiedCount === matched.length ? 'TAKEN' : 'ASK_REFUSED';
+      // The guard refused these through their upsert: tried once more each, without it.
+      await Promise.all(
+        wanted.map(async (w, i) => {
+          if (answers[i] !== 'REFUSED') return;
+          const { filter, update } = placeTaking(w);
+          answers[i] = await places(models)
+            .updateOne(filter, update)
+            .then((res): TakeAnswer => (res.modifiedCount === 1 ? 'TAKEN' : 'REFUSED'))
+            .catch(() => 'ASK_FAILED' as const);
+        }),
+      );
+    } catch {
+      // Asked below, every op.
     }
-    const upserted = new Set(Object.keys(result.upsertedIds).map(Number));
-    const updated = wanted.map((_, i) => !upserted.has(i) && !duplicates.has(i));
-    // Every op neither upserted nor refused matched its guard, so it was modified; if the counts disagree,
-    // ask each such shopper's document whether it holds the order's place now.
-    const matchedOps = updated.filter(Boolean).length;
-    const holds =
-      result.modifiedCount === matchedOps
-        ? undefined
+    const unknown = wanted.filter((_, i) => answers[i] === 'ASK_REFUSED' || answers[i] === 'ASK_FAILED');
+    const holding =
+      unknown.length === 0
+        ? new Set<string>()
         : new Set(
-            (await places(models).find({ _id: { $in: wanted.filter((_, i) => updated[i]).map((w) => w.userId) } }, { projection: { orders: 1 } }).toArray()).flatMap((d) =>
+            (await places(models).find({ _id: { $in: unknown.map((w) => w.userId) } }, { projection: { orders: 1 } }).toArray()).flatMap((d) =>
               d.orders.map((o) => String(o.orderId)),
             ),
           );
-    return Promise.all(
-      wanted.map(async (w, i) => {
-        if (upserted.has(i)) return true;
-        if (duplicates.has(i)) {
-          const { filter, update } = placeTaking(w);
-          return (await places(models).updateOne(filter, update)).modifiedCount === 1;
-        }
-        return holds ? holds.has(String(w.orderId)) : true;
-      }),
-    );
+    return answers.map((answer, i) => {
+      if (answer !== 'ASK_REFUSED' && answer !== 'ASK_FAILED') return answer;
+      if (holding.has(String(wanted[i]!.orderId))) return 'TAKEN';
+      return answer === 'ASK_REFUSED' ? 'REFUSED' : 'FAILED';
+    });
   }),
 );
 
@@ -110,7 +125,9 @@ const gatheredTake = perModels((models: Models) =>
  * guarded update of one document, so concurrent orders on every instance cannot all see room for one more.
  */
 export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, limits: PlaceLimits, now = new Date()): Promise<PlaceTaken> {
-  if (await gatheredTake(models)({ userId, orderId, limits, now })) return { taken: true };
+  const answer = await gatheredTake(models)({ userId, orderId, limits, now });
+  if (answer === 'TAKEN') return { taken: true };
+  if (answer === 'FAILED') throw new Error(`the place of order ${String(orderId)} could not be written`);
   const windowStart = new Date(now.getTime() - limits.windowMs);
   // Refused: which limit, read afterwards for the shopper's message (a moment's figure: their other orders move too).
   const held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });

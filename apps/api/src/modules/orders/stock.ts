@@ -113,7 +113,7 @@ async function reserveOne(models: Models, { skuId, orderId, quantity, soleSkuOf 
 }
 
 /**
- * Several reservations at once, in four commands for all of them instead of two or three each: a summary ticket
+ * Several reservations at once, in a few commands for all of them instead of two or three each: a summary ticket
  * for each product without specs among them (taken first, as reserveSoleSku does, so the SKU read below is a read
  * after the ticket), one bulk of the guarded updates, one read of the SKUs, whose reservation entries say which
  * orders hold stock now (only its own update adds an order's entry), and the summaries: written from that read
@@ -122,10 +122,13 @@ async function reserveOne(models: Models, { skuId, orderId, quantity, soleSkuOf 
 async function reserveTogether(models: Models, wanted: Reservation[]): Promise<boolean[]> {
   const soleProducts = [...new Map(wanted.flatMap((w) => (w.soleSkuOf ? [[String(w.soleSkuOf), w.soleSkuOf] as const] : []))).values()];
   const tickets = new Map(await Promise.all(soleProducts.map(async (id) => [String(id), await takeSummaryTicket(models, id)] as const)));
-  await skuStock(models).bulkWrite(
-    wanted.map((w) => ({ updateOne: { filter: reservationFilter(w.skuId, w.orderId, w.quantity), update: reservationUpdate(w.orderId, w.quantity) } })),
-    { ordered: false },
-  );
+  // An error here may have left some updates done and some not: the read below says which, either way.
+  await skuStock(models)
+    .bulkWrite(
+      wanted.map((w) => ({ updateOne: { filter: reservationFilter(w.skuId, w.orderId, w.quantity), update: reservationUpdate(w.orderId, w.quantity) } })),
+      { ordered: false },
+    )
+    .catch(() => undefined);
   const skuIds = [...new Map(wanted.map((w) => [String(w.skuId), w.skuId])).values()];
   const skus = await skuStock(models)
     .find({ _id: { $in: skuIds } }, { projection: { productId: 1, stock: 1, priceFen: 1, 'reservations.orderId': 1 } })

@@ -4,7 +4,8 @@ import { AppError, conflict } from '../../errors';
 import type { Models } from '../../collections';
 import type { OrderDoc } from './model';
 import { secondsUntil } from '../../infra/rate-limit';
-import { releasePendingPlace, takePendingPlace } from './pending-orders';
+import { releasePendingPlaceGathered, takePendingPlace } from './pending-orders';
+import { driverCollection } from '../../infra/driver-collection';
 import { orderItemsOf, outOfStock } from './order-items';
 import { nextOrderNo } from './order-no';
 import { quoteOf } from './quote-order';
@@ -80,8 +81,8 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   // Everything this call took goes back before it answers with a failure.
   const abandon = async () => {
     for (const taken of reserved) await releaseStock(models, taken.skuId, orderId, taken.quantity);
-    await models.Order.deleteOne({ _id: orderId, stage: 'RESERVING' });
-    await releasePendingPlace(models, userId, orderId);
+    // Independent of each other: both at once (a flash sale's late buyers abandon many orders together).
+    await Promise.all([driverCollection<OrderDoc>(models.Order).deleteOne({ _id: orderId, stage: 'RESERVING' }), releasePendingPlaceGathered(models, userId, orderId)]);
   };
   try {
     const orderNo = await numbered;

@@ -1,43 +1,21 @@
-import { Types, type mongo } from 'mongoose';
 // Reads by key that many requests make at once (the session check of every signed-in request, the products and
 // SKUs of every order), gathered into one query: the first read goes out at once, and the keys asked for while it
 // is in flight go out together in the next, each key once. A caller is answered only by a query sent after it
 // asked, never by one already in flight, so it sees every write that finished before it asked, as a read of its
 // own would. Under load this turns a command per request into a command per round trip; idle, it adds nothing.
-
-interface Asked<V> {
-  resolve: (value: V | undefined) => void;
-  reject: (err: unknown) => void;
-}
+import { Types, type mongo } from 'mongoose';
+import { gatherEach } from './gathered-writes';
 
 /**
  * Answers a function that reads one key; `readMany` reads several at once and answers what it found by key
- * (a key it leaves out is answered `undefined`). A failed query fails each of its callers.
+ * (a key it leaves out is answered `undefined`). The queue is gatherEach's (gathered-writes.ts); each key of a
+ * batch is read once, however many callers asked for it. A failed query fails each of its callers.
  */
 export function gatherReads<V>(readMany: (keys: string[]) => Promise<Map<string, V>>): (key: string) => Promise<V | undefined> {
-  let asked = new Map<string, Asked<V>[]>();
-  let reading = false;
-  const drain = async () => {
-    reading = true;
-    while (asked.size > 0) {
-      const batch = asked;
-      asked = new Map();
-      try {
-        const found = await readMany([...batch.keys()]);
-        for (const [key, callers] of batch) for (const c of callers) c.resolve(found.get(key));
-      } catch (err) {
-        for (const callers of batch.values()) for (const c of callers) c.reject(err);
-      }
-    }
-    reading = false;
-  };
-  return (key) =>
-    new Promise<V | undefined>((resolve, reject) => {
-      const callers = asked.get(key);
-      if (callers) callers.push({ resolve, reject });
-      else asked.set(key, [{ resolve, reject }]);
-      if (!reading) void drain();
-    });
+  return gatherEach<string, V | undefined>(async (keys) => {
+    const found = await readMany([...new Set(keys)]);
+    return keys.map((key) => found.get(key));
+  });
 }
 
 /** gatherReads of documents by `_id` (ObjectIds, asked for by their hex) from a driver collection, with a projection. */

@@ -9,7 +9,7 @@ import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
 import { perModels } from '../../infra/per-models';
-import { gatherEach } from './gathered-writes';
+import { gatherEach } from '../../infra/gathered-writes';
 
 type CounterModels = Pick<Models, 'OrderNoCounter'>;
 

@@ -7,7 +7,7 @@ import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
 import { perModels } from '../../infra/per-models';
-import { gatherEach, gatherWritesEach } from './gathered-writes';
+import { gatherEach, gatherWritesEach } from '../../infra/gathered-writes';
 import type { OrderDoc } from './model';
 
 /**

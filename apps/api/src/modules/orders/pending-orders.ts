@@ -6,7 +6,7 @@
 import { mongo, type Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
-import { gatherEach, gatherWrites } from './gathered-writes';
+import { gatherEach, gatherWrites } from '../../infra/gathered-writes';
 import { writeErrorsOf } from './order-writes';
 import { perModels } from '../../infra/per-models';
 import { driverCollection } from '../../infra/driver-collection';

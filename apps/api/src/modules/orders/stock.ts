@@ -4,7 +4,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
 import { refreshProductSummary, takeSummaryTicket, writeProductSummary } from '../catalog/sku-summary';
-import { gatherWrites, gatherWritesEach } from './gathered-writes';
+import { gatherWrites, gatherWritesEach } from '../../infra/gathered-writes';
 import { perModels } from '../../infra/per-models';
 import { releasePendingPlaceGathered } from './pending-orders';
 import { driverCollection } from '../../infra/driver-collection';

@@ -9,7 +9,7 @@ import { parseNotification, type NotificationFailure } from '@xiaodian/wechatpay
 import type { Services } from '../../context';
 import type { Models } from '../../collections';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
-import { gatherWrites } from '../orders/gathered-writes';
+import { gatherWrites } from '../../infra/gathered-writes';
 import { perModels } from '../../infra/per-models';
 import { passThrottle } from '../../infra/lease';
 import { applyPaidTransaction } from './apply-payment';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Aes, Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../src/index';
+import type { TradeRecord } from '../src/store';
 
 export interface TestSandbox extends Sandbox {
   dir: string;
@@ -172,3 +173,23 @@ export async function failure(promise: Promise<unknown>): Promise<{ status: numb
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A stored trade as the sandbox keeps it (NOTPAY, 12.34 yuan), with `fields` over it: for the store's own tests. */
+export function tradeRecord(no: string, fields: Partial<TradeRecord> = {}): TradeRecord {
+  return {
+    appid: 'wx0000000000000000',
+    mchid: '1900000000',
+    out_trade_no: no,
+    description: '小店-测试商品',
+    notify_url: 'https://merchant.example.com/api/pay/notify',
+    amount: { total: 1234, currency: 'CNY' },
+    payer: { openid: 'o-test' },
+    trade_state: 'NOTPAY',
+    trade_state_desc: '订单未支付',
+    createdAt: 1,
+    updatedAt: 1,
+    fingerprint: '[]',
+    origin: 'prepay',
+    ...fields,
+  };
+}

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createControlClient, type Sandbox } from '../src/index';
 import { Store, type TradeRecord } from '../src/store';
-import { merchantServer, pluginClient, prepayBody, publicKeyMap, sandboxInTempDir, type Merchant, type PayClient } from './helpers';
+import { merchantServer, pluginClient, prepayBody, publicKeyMap, sandboxInTempDir, tradeRecord, type Merchant, type PayClient } from './helpers';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -202,42 +202,26 @@ describe('the journal and the snapshot', () => {
     expect(data).toMatchObject({ trade_state: 'SUCCESS', transaction_id: paid.transaction_id });
   });
 
-  function trade(no: string): TradeRecord {
-    return {
-      appid: 'wx0000000000000000',
-      mchid: '1900000000',
-      out_trade_no: no,
-      description: '小店-测试商品',
-      notify_url: 'https://merchant.example.com/api/pay/notify',
-      amount: { total: 1234, currency: 'CNY' },
-      payer: { openid: 'o-test' },
-      trade_state: 'NOTPAY',
-      trade_state_desc: '订单未支付',
-      createdAt: 1,
-      updatedAt: 1,
-      fingerprint: '[]',
-      origin: 'prepay',
-    };
-  }
+
 
   it('folds the journal into a snapshot once it has grown as large as the snapshot, and reopens from both', async () => {
     const dir = tempDir();
     const files = { state: join(dir, 'state.json'), journal: join(dir, 'journal.jsonl') };
-    const line = JSON.stringify({ n: 10, kind: 'trade', value: trade('T10') }).length + 1;
+    const line = JSON.stringify({ n: 10, kind: 'trade', value: tradeRecord('T10') }).length + 1;
     // Ten journal lines stay below the threshold: no snapshot; the eleventh crosses it.
     const store = new Store({ files, debounceMs: 5, compactMinBytes: Math.round(line * 10.5) });
     cleanups.push(() => store.close());
-    for (let i = 0; i < 10; i++) store.saveTrade(trade(`T${i}`));
+    for (let i = 0; i < 10; i++) store.saveTrade(tradeRecord(`T${i}`));
     await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(files.state)).toBe(false);
-    for (let i = 10; i < 12; i++) store.saveTrade(trade(`T${i}`));
+    for (let i = 10; i < 12; i++) store.saveTrade(tradeRecord(`T${i}`));
     await new Promise((r) => setTimeout(r, 50));
     expect(Object.keys((JSON.parse(readState(dir)) as { trades: object }).trades)).toHaveLength(12);
     expect(readFileSync(files.journal, 'utf8')).toBe('');
 
     // More changes: in the journal only, until the next snapshot. A reopen (as after kill -9) reads both.
-    store.saveTrade({ ...trade('T0'), trade_state: 'CLOSED' });
-    store.saveTrade(trade('T12'));
+    store.saveTrade({ ...tradeRecord('T0'), trade_state: 'CLOSED' });
+    store.saveTrade(tradeRecord('T12'));
     const reopened = new Store({ files });
     expect(Object.keys(reopened.data.trades)).toHaveLength(13);
     expect(reopened.data.trades.T0!.trade_state).toBe('CLOSED');
@@ -248,12 +232,12 @@ describe('the journal and the snapshot', () => {
     const dir = tempDir();
     const files = { state: join(dir, 'state.json'), journal: join(dir, 'journal.jsonl') };
     // What the sandbox has always written: version 1, trades by out_trade_no, journal lines numbered after journalSeq.
-    writeFileSync(files.state, JSON.stringify({ version: 1, trades: { OLD1: trade('OLD1') }, refunds: {}, notifications: [], seq: 0, journalSeq: 7 }));
+    writeFileSync(files.state, JSON.stringify({ version: 1, trades: { OLD1: tradeRecord('OLD1') }, refunds: {}, notifications: [], seq: 0, journalSeq: 7 }));
     writeFileSync(
       files.journal,
       [
-        { n: 7, kind: 'trade', value: { ...trade('OLD1'), trade_state: 'CLOSED' } }, // in the snapshot already: skipped
-        { n: 8, kind: 'trade', value: trade('OLD2') },
+        { n: 7, kind: 'trade', value: { ...tradeRecord('OLD1'), trade_state: 'CLOSED' } }, // in the snapshot already: skipped
+        { n: 8, kind: 'trade', value: tradeRecord('OLD2') },
       ]
         .map((entry) => JSON.stringify(entry))
         .join('\n') + '\n',

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type TradeRecord } from '../src/store';
+import { Store } from '../src/store';
+import { tradeRecord } from './helpers';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -16,30 +17,12 @@ function openStore(dir = mkdtempSync(join(tmpdir(), 'xd-sandbox-store-'))): { st
   return { store: new Store({ files: { state: join(dir, 'state.json'), journal: join(dir, 'journal.jsonl') } }), dir };
 }
 
-function trade(no: string, ids: Partial<TradeRecord>): TradeRecord {
-  return {
-    appid: 'wx0000000000000000',
-    mchid: '1900000000',
-    out_trade_no: no,
-    description: '小店-测试商品',
-    notify_url: 'https://merchant.example.com/api/pay/notify',
-    amount: { total: 1234, currency: 'CNY' },
-    payer: { openid: 'o-test' },
-    trade_state: 'NOTPAY',
-    trade_state_desc: '订单未支付',
-    createdAt: 1,
-    updatedAt: 1,
-    fingerprint: '[]',
-    origin: 'prepay',
-    ...ids,
-  };
-}
 
 describe('trade lookups', () => {
   it('finds trades by prepay_id and transaction_id; a replaced prepay_id and a reset forget the old entries', () => {
     const { store } = openStore();
-    store.saveTrade(trade('A1', { prepay_id: 'wxA-1' }));
-    store.saveTrade(trade('B1', { prepay_id: 'wxB-1', transaction_id: '4200B' }));
+    store.saveTrade(tradeRecord('A1', { prepay_id: 'wxA-1' }));
+    store.saveTrade(tradeRecord('B1', { prepay_id: 'wxB-1', transaction_id: '4200B' }));
     expect(store.tradeByPrepayId('wxA-1')?.out_trade_no).toBe('A1');
     expect(store.tradeByTransactionId('4200B')?.out_trade_no).toBe('B1');
     expect(store.tradeByTransactionId('4200A')).toBeUndefined();
@@ -62,7 +45,7 @@ describe('trade lookups', () => {
 
   it('finds the trades of a reopened data folder', () => {
     const { store, dir } = openStore();
-    store.saveTrade(trade('C1', { prepay_id: 'wxC-1', transaction_id: '4200C' }));
+    store.saveTrade(tradeRecord('C1', { prepay_id: 'wxC-1', transaction_id: '4200C' }));
     store.close();
     const { store: reopened } = openStore(dir);
     expect(reopened.tradeByPrepayId('wxC-1')?.out_trade_no).toBe('C1');

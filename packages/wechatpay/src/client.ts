@@ -18,6 +18,7 @@ import {
   WechatPayUnavailableError,
   type ForgedReason,
 } from './errors';
+import { fetchTransport, networkErrorCode, nodeHttpTransport, type AnswerHeaders, type Transport, type TransportAnswer } from './http-transport';
 import { certificateSerial, publicKeyFromCertificate, type KeyRing } from './key-ring';
 import type {
   CertificatesResponse,
@@ -56,6 +57,7 @@ export interface WechatPayClientOptions {
   /** First backoff; doubles on each retry. Default 200. */
   retryDelayMs?: number;
   logger?: WechatPayLogger;
+  /** Sends through this fetch instead of the default node:http / node:https keep-alive transport. */
   fetch?: typeof fetch;
   /** Clock for the replay window, in milliseconds. Default `Date.now`. */
   now?: () => number;
@@ -70,7 +72,7 @@ export interface WechatPayClientOptions {
 
 interface Answer {
   status: number;
-  headers: Headers;
+  headers: AnswerHeaders;
   /** The raw body as received: what the signature covers. */
   body: string;
   requestId: string | undefined;
@@ -91,7 +93,7 @@ export class WechatPayClient {
   readonly #retries: number;
   readonly #retryDelayMs: number;
   readonly #logger: WechatPayLogger | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #transport: Transport;
   readonly #now: () => number;
   readonly #userAgent: string;
   readonly #onUnknownSerial: ((serial: string) => Promise<void>) | undefined;
@@ -108,7 +110,7 @@ export class WechatPayClient {
     this.#retries = options.retries ?? 2;
     this.#retryDelayMs = options.retryDelayMs ?? 200;
     this.#logger = options.logger;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#transport = options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport;
     this.#now = options.now ?? Date.now;
     this.#userAgent = options.userAgent ?? 'xiaodian-wechatpay/0.1';
     this.#onUnknownSerial = options.onUnknownSerial;
@@ -263,8 +265,7 @@ export class WechatPayClient {
     const attempts = this.#retries + 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await sleep(this.#retryDelayMs * 2 ** (attempt - 2));
-      let response: Response;
-      let raw: Buffer;
+      let response: TransportAnswer;
       try {
         const headers: Record<string, string> = {
           Accept: 'application/json',
@@ -280,14 +281,12 @@ export class WechatPayClient {
         const abort = new AbortController();
         const timer = setTimeout(() => abort.abort(new DOMException('The operation timed out.', 'TimeoutError')), this.#timeoutMs);
         try {
-          response = await this.#fetch(url, {
+          response = await this.#transport(url, {
             method,
             headers,
             ...(body === undefined ? {} : { body: payload }),
-            redirect: 'manual',
             signal: abort.signal,
           });
-          raw = Buffer.from(await response.arrayBuffer());
         } finally {
           clearTimeout(timer);
         }
@@ -300,8 +299,8 @@ export class WechatPayClient {
       const answer = {
         status: response.status,
         headers: response.headers,
-        body: raw.toString('utf8'),
-        raw,
+        body: response.body.toString('utf8'),
+        raw: response.body,
         requestId: response.headers.get('request-id') ?? undefined,
       };
       if (answer.status >= 500) {
@@ -334,8 +333,8 @@ export class WechatPayClient {
         requestId: lastRequestId,
         attempts,
         error: lastError instanceof Error ? lastError.name : undefined,
-        // fetch wraps the socket error: ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET …
-        errorCode: ((lastError as { cause?: { code?: unknown } } | undefined)?.cause?.code as string | undefined) ?? undefined,
+        // ECONNREFUSED, ECONNRESET (a reset keep-alive socket too) …; undefined for a timeout.
+        errorCode: networkErrorCode(lastError),
       },
       'wechatpay unavailable',
     );

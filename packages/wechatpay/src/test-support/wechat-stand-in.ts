@@ -1,7 +1,8 @@
 // Test scaffolding, not part of the library: a tiny WeChat Pay on node:http (loopback, port 0) that
 // records every request, checks its merchant signature, and answers what each test scripts —
-// signed with the platform key by default, or unsigned, forged, stale, late, or not at all.
+// signed with the platform key by default, or unsigned, forged, stale, late, compressed, cut short, or not at all.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { parseAuthorization, signedHeaders, verifyAuthorization } from '../crypto';
@@ -26,14 +27,21 @@ export interface Reply {
     | boolean
     | { timestamp?: number; serial?: string; privateKey?: KeyObject; signature?: string; tamper?: (body: string) => string };
   headers?: Record<string, string>;
+  /** Sent with this Content-Encoding; signed over the body before it is encoded, as WeChat signs. */
+  encoding?: 'gzip' | 'deflate' | 'br';
+  /** Send the head and half the body, then `stall` (never finish) or `close` the connection. */
+  cut?: 'stall' | 'close';
 }
 
-/** `hang`: never answer (the client's timeout must fire). */
-export type Handler = (request: RecordedRequest, index: number) => Reply | 'hang' | Promise<Reply | 'hang'>;
+/** `hang`: never answer (the client's timeout must fire). `reset`: destroy the connection without answering. */
+export type Handler = (request: RecordedRequest, index: number) => Reply | 'hang' | 'reset' | Promise<Reply | 'hang' | 'reset'>;
 
 export interface StandIn {
   baseUrl: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  readonly connections: number;
+  server: Server;
   handle(handler: Handler): void;
   close(): Promise<void>;
 }
@@ -64,6 +72,10 @@ export async function startStandIn(options: {
         requests.push(recorded);
         const reply = await handler(recorded, requests.length - 1);
         if (reply === 'hang') return;
+        if (reply === 'reset') {
+          req.socket.destroy();
+          return;
+        }
         const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
         const headers: Record<string, string> = {
           'Request-ID': `standin-${++requestCounter}`,
@@ -81,16 +93,31 @@ export async function startStandIn(options: {
           Object.assign(headers, signed);
         }
         const sent = typeof reply.sign === 'object' && reply.sign.tamper ? reply.sign.tamper(text) : text;
-        res.writeHead(reply.status, headers);
-        res.end(sent);
+        const bytes = encode(Buffer.from(sent, 'utf8'), reply.encoding);
+        if (reply.encoding) headers['Content-Encoding'] = reply.encoding;
+        if (!reply.cut) {
+          res.writeHead(reply.status, headers);
+          res.end(bytes);
+          return;
+        }
+        // The full length announced, so that the client knows the answer is not complete.
+        res.writeHead(reply.status, { ...headers, 'Content-Length': String(bytes.length) });
+        res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+        if (reply.cut === 'close') setTimeout(() => req.socket.destroy(), 20);
       })();
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    get connections() {
+      return connections;
+    },
+    server,
     handle(next) {
       handler = next;
     },
@@ -100,4 +127,11 @@ export async function startStandIn(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+function encode(bytes: Buffer, encoding: Reply['encoding']): Buffer {
+  if (encoding === 'gzip') return gzipSync(bytes);
+  if (encoding === 'deflate') return deflateSync(bytes);
+  if (encoding === 'br') return brotliCompressSync(bytes);
+  return bytes;
 }

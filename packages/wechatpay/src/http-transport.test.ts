@@ -71,10 +71,15 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Lets the previous test's sockets go: each test below counts the connections it opens itself. */
-async function freshConnections(): Promise<number> {
+/** The server closes its idle keep-alive connections, and the client gets time to see the FIN. */
+async function serverClosesIdleConnections(): Promise<void> {
   standIn.server.closeIdleConnections();
-  await sleep(20);
+  await sleep(100);
+}
+
+/** Each test below counts the connections it opens itself, without the previous tests' sockets. */
+async function freshConnections(): Promise<number> {
+  await serverClosesIdleConnections();
   return standIn.connections;
 }
 
@@ -94,16 +99,10 @@ describe('node:http transport: keep-alive', () => {
 
   it('opens a new connection once the server has closed the idle one', async () => {
     const before = await freshConnections();
-    const serverTimeout = standIn.server.keepAliveTimeout;
-    standIn.server.keepAliveTimeout = 100;
-    try {
-      standIn.handle(() => ({ status: 200, body: transaction }));
-      await client().queryByOutTradeNo('XD1');
-      await sleep(300);
-      await expect(client().queryByOutTradeNo('XD2')).resolves.toEqual(transaction);
-    } finally {
-      standIn.server.keepAliveTimeout = serverTimeout;
-    }
+    standIn.handle(() => ({ status: 200, body: transaction }));
+    await client().queryByOutTradeNo('XD1');
+    await serverClosesIdleConnections();
+    await expect(client().queryByOutTradeNo('XD2')).resolves.toEqual(transaction);
     expect(standIn.connections - before).toBe(2);
     // Neither call needed a second attempt: the closed socket was not reused.
     expect(logs.map((log) => log.obj.attempts)).toEqual([1, 1]);
@@ -120,6 +119,18 @@ describe('node:http transport: keep-alive', () => {
     expect(standIn.connections - before).toBe(2);
     expect(logs.map((log) => log.obj.attempts)).toEqual([1, 2]);
   });
+
+  it('waits on a reused socket for an answer slower than the 4 s idle-socket timeout', async () => {
+    const before = await freshConnections();
+    standIn.handle(async (_request, index) => {
+      if (index === 1) await sleep(4_300);
+      return { status: 200, body: transaction };
+    });
+    const api = client({ timeoutMs: 8_000, retries: 0 });
+    await api.queryByOutTradeNo('XD1');
+    await expect(api.queryByOutTradeNo('XD2')).resolves.toEqual(transaction);
+    expect(standIn.connections - before).toBe(1);
+  }, 10_000);
 
   it('logs the socket error code of a reset when no attempt is left', async () => {
     standIn.handle(() => 'reset');

@@ -13,7 +13,13 @@ export class AppError extends Error {
   readonly expose: boolean;
 
   constructor(code: ErrorCode, options: { status: number; message: string; details?: unknown; cause?: unknown }) {
+    // A 4xx is a refusal on purpose, told apart by its code and the request id: capturing its stack would be
+    // wasted work, and a flash sale's 900 refusals paid 3% of the API's time for stacks nothing read. A 5xx keeps
+    // its stack for the log.
+    const stackLimit = Error.stackTraceLimit;
+    if (options.status < 500) Error.stackTraceLimit = 0;
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = stackLimit;
     this.name = 'AppError';
     this.code = code;
     this.status = options.status;

@@ -27,8 +27,17 @@ export function gatherWritesEach<Op>(write: (ops: Op[]) => Promise<boolean[]>): 
   return gatherEach<Op, boolean>(async (ops) => (await write(ops)).map((outcome) => outcome === true));
 }
 
+/**
+ * How long a batch may be in flight before the next one goes out without waiting for it. A command that hangs (a
+ * half-open socket, a stalled server) would otherwise hold up every later caller of the queue — every session
+ * check of the process — not just its own; after this, they go on while the stalled batch's own callers still wait
+ * for its answer.
+ */
+export const STALLED_BATCH_MS = 5_000;
+
 /** The queue under both: each op's answer is the value `write` answers at its position (an order number…). */
-export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>): (op: Op) => Promise<R> {
+export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>, options: { stalledAfterMs?: number } = {}): (op: Op) => Promise<R> {
+  const stalledAfterMs = options.stalledAfterMs ?? STALLED_BATCH_MS;
   let queue: { op: Op; resolve: (answer: R) => void; reject: (err: unknown) => void }[] = [];
   let writing = false;
   const drain = async () => {
@@ -36,12 +45,13 @@ export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>): (op: Op) 
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
-      try {
-        const answers = await write(batch.map((w) => w.op));
-        batch.forEach((w, i) => w.resolve(answers[i]!));
-      } catch (err) {
-        for (const w of batch) w.reject(err);
-      }
+      const answered = write(batch.map((w) => w.op)).then(
+        (answers) => batch.forEach((w, i) => w.resolve(answers[i]!)),
+        (err: unknown) => {
+          for (const w of batch) w.reject(err);
+        },
+      );
+      await answeredOrStalled(answered, stalledAfterMs);
     }
     writing = false;
   };
@@ -50,4 +60,16 @@ export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>): (op: Op) 
       queue.push({ op, resolve, reject });
       if (!writing) void drain();
     });
+}
+
+/** Resolves when `answered` does, or after `ms`, whichever comes first (the timer never keeps the process up). */
+function answeredOrStalled(answered: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void answered.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

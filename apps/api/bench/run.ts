@@ -11,6 +11,8 @@
 //     (target < 100 ms), and a flash sale of 1,000 buyers for 100 units (exactly 100 orders, p99 < 1 s);
 //  5. login flood: a shopper's signed-in request during bursts of 150 parallel bad admin logins, against a 250 ms target
 //     (`XD_BENCH_ONLY=login-flood` runs this section alone, `XD_BENCH_ONLY=flash` the flash sale alone; `XD_BENCH_ONLY=payments` stops before it).
+// The measured requests go out through a lean node:http client on sockets opened before each phase
+// (http-client.ts; `XD_BENCH_CLIENT=fetch` uses fetch, as the bench did before 2026-12).
 import { createHash, randomBytes, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { keyRingFromConfig, loadPrivateKey, parseNotification } from '@xiaodian/
 import { adminToken, call, createProduct, shopperToken, type World } from '../test/harness';
 import { forgeNotification, transactionFor } from '../test/wechat-forge';
 import { benchCatalog } from './catalog';
+import { loadClient, type LoadClient } from './http-client';
 import { startStack, type CpuSeconds, type Stack } from './stack';
 
 const NOTIFICATIONS = Number(process.env.XD_BENCH_NOTIFICATIONS ?? 400);
@@ -124,7 +127,7 @@ function rsaSignaturesPerSecond(key: Parameters<typeof sign>[2]): number {
  * FLASH_BUYERS shoppers (each signed in) press "buy" on a product with FLASH_UNITS units, FLASH_CONCURRENCY at the
  * same moment: exactly FLASH_UNITS orders must be placed, the rest told OUT_OF_STOCK, nothing oversold.
  */
-async function flashSale(stack: Stack, world: World, admin: string) {
+async function flashSale(stack: Stack, world: World, load: LoadClient, admin: string) {
   const product = await createProduct(world, admin, { priceFen: 100, stock: FLASH_UNITS });
   const tokens: string[] = [];
   await inParallel(Array.from({ length: FLASH_BUYERS }, (_, i) => i), 16, async (i) => {
@@ -134,21 +137,26 @@ async function flashSale(stack: Stack, world: World, admin: string) {
   let lastPlacedAt = 0;
   let soldOut = 0;
   let other = 0;
+  await load.warm();
   const measured = await phase(stack, 'flash sale');
   // Each buyer's latency by answer, and when (ms into the sale) it was answered: which wave waits, and for what.
   const placedMs: number[] = [];
   const refusedMs: number[] = [];
   const saleStarted = performance.now();
+  // XD_BENCH_FLASH_TRACE=<file>: every buyer's [ms into the sale when sent, latency ms, status], as JSON.
+  const trace: [number, number, number][] = [];
   const { latencies, rate } = await timed(tokens, FLASH_CONCURRENCY, async (token) => {
     const t0 = performance.now();
-    const res = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
+    const res = await load.send('POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
     (res.status === 201 ? placedMs : refusedMs).push(performance.now() - t0);
+    trace.push([t0 - saleStarted, performance.now() - t0, res.status]);
     if (res.status === 201) lastPlacedAt = Math.max(lastPlacedAt, performance.now() - saleStarted);
     if (res.status === 201) placed++;
     else if (res.status === 409 && res.body?.error?.code === 'OUT_OF_STOCK') soldOut++;
     else other++;
   });
   const cpu = await measured(tokens.length);
+  if (process.env.XD_BENCH_FLASH_TRACE) writeFileSync(process.env.XD_BENCH_FLASH_TRACE, JSON.stringify(trace));
   // Stock and reservations live on the product's SKUs (one, for a product without specs).
   const skus = await stack.models.Sku.find({ productId: product.id }).lean();
   const stockLeft = skus.reduce((sum, sku) => sum + sku.stock, 0);
@@ -221,9 +229,11 @@ async function main(): Promise<void> {
     ...(profileDir ? { cpuProfileDir: profileDir } : {}),
   });
   const world = harnessView(stack);
+  // The measured requests' client (http-client.ts): as many sockets as the most buyers at once.
+  const load = loadClient(stack.apiUrl, Math.max(CONCURRENCY, FLASH_CONCURRENCY));
   try {
     if (process.env.XD_BENCH_ONLY === 'login-flood') return await loginFlood(world);
-    if (process.env.XD_BENCH_ONLY === 'flash') return printFlash(await flashSale(stack, world, await adminToken(world)));
+    if (process.env.XD_BENCH_ONLY === 'flash') return printFlash(await flashSale(stack, world, load, await adminToken(world)));
     const { config, models } = stack;
     const keyRing = keyRingFromConfig({ publicKeyId: config.wechatPay.publicKeyId, publicKey: config.wechatPay.publicKey });
     const merchantKey = loadPrivateKey(config.wechatPay.privateKey);
@@ -262,18 +272,20 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     // The yardsticks of the targets, measured now, under the same conditions: bare health checks, RSA signing.
+    await load.warm();
     let measured = await phase(stack, 'health');
     const health = await timed(Array.from({ length: HEALTH_REQUESTS }, (_, i) => i), CONCURRENCY, async () => {
-      const res = await call(world.api.url, 'GET', '/api/health');
+      const res = await load.send('GET', '/api/health');
       if (res.status !== 200) throw new Error(`health answered ${res.status}`);
     });
     const healthCpu = await measured(HEALTH_REQUESTS);
     const rsaPerSecond = rsaSignaturesPerSecond(merchantKey);
 
     // 2. The whole notification path through HTTP.
+    await load.warm();
     measured = await phase(stack, 'notifications');
     const notified = await timed(notifications, CONCURRENCY, async (n) => {
-      const res = await call(world.api.url, 'POST', '/api/pay/notify', { headers: n.headers, raw: n.raw });
+      const res = await load.send('POST', '/api/pay/notify', { headers: n.headers, raw: n.raw });
       if (res.status !== 204) throw new Error(`notify answered ${res.status}`);
     });
     const notifyCpu = await measured(notifications.length);
@@ -282,12 +294,13 @@ async function main(): Promise<void> {
     if (paid !== orders.length) throw new Error(`only ${paid} of ${orders.length} orders paid`);
 
     // 3. Orders + prepay against the sandbox.
+    await load.warm();
     measured = await phase(stack, 'orders + prepay');
     started = performance.now();
     await inParallel(Array.from({ length: ORDERS }, (_, i) => i), CONCURRENCY, async () => {
       const { token } = nextShopper();
-      const res = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
-      const pay = await call(world.api.url, 'POST', `/api/orders/${res.body.id}/pay`, { token });
+      const res = await load.send('POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 1 }] } });
+      const pay = await load.send('POST', `/api/orders/${res.body.id}/pay`, { token });
       if (pay.status !== 200) throw new Error(`pay answered ${pay.status}`);
     });
     const ordersPerSecond = perSecond(ORDERS, performance.now() - started);
@@ -303,7 +316,7 @@ async function main(): Promise<void> {
     row('orders + prepay against the sandbox (/s)', ordersPerSecond.toFixed(1));
     row('ratio orders+prepay / applied notifications', (ordersPerSecond / applied).toFixed(3));
 
-    const flash = await flashSale(stack, world, admin);
+    const flash = await flashSale(stack, world, load, admin);
     console.log('\nSpeed targets (ratios of figures measured above, in this run)');
     row('bare GET /api/health (/s)', health.rate.toFixed(0));
     row('ratio notifications applied / health — target ≥ 0.5', `${(applied / health.rate).toFixed(3)}  (${applied.toFixed(0)} / ${health.rate.toFixed(0)})`);
@@ -330,6 +343,7 @@ async function main(): Promise<void> {
     // Last: it leaves 10,000 products in the database.
     if (process.env.XD_BENCH_ONLY !== 'no-catalog') await benchCatalog(stack);
   } finally {
+    load.close();
     await stack.stop();
     if (profileDir) {
       writeFileSync(join(profileDir, 'phases.json'), JSON.stringify(phases));

@@ -117,10 +117,16 @@ async function loginFlood(world: World): Promise<void> {
 
 /** SHA256withRSA signatures per second with the merchant key: the cost floor of an order (prepay request, its answer's check, paySign). */
 function rsaSignaturesPerSecond(key: Parameters<typeof sign>[2]): number {
-  const messages = Array.from({ length: 300 }, () => createHash('sha256').update(randomBytes(32)).digest('hex'));
-  const started = performance.now();
-  for (const message of messages) sign('sha256', Buffer.from(message), key);
-  return perSecond(messages.length, performance.now() - started);
+  // The best of three rounds: the servers' leftover work (a journal flush, a collection) shares the cores with
+  // any one round, and the yardstick is what this machine can sign, not what it signed while busy.
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const messages = Array.from({ length: 200 }, () => createHash('sha256').update(randomBytes(32)).digest('hex'));
+    const started = performance.now();
+    for (const message of messages) sign('sha256', Buffer.from(message), key);
+    best = Math.max(best, perSecond(messages.length, performance.now() - started));
+  }
+  return best;
 }
 
 /**

@@ -153,7 +153,10 @@ describe('products with specs and SKUs', () => {
     expect(edited.status).toBe(200);
     expect(skuOf(edited.body, '蓝', 'M')).toMatchObject({ stock: 9, priceFen: 2900 });
     expect(edited.body).toMatchObject({ stock: 34, priceFen: 2900 });
-    expect(await services().models.Product.findById(tee.id).lean()).toMatchObject({ stock: 34, priceFen: 2900 });
+    // The product keeps its lowest price; its stock lives on the SKUs alone.
+    const stored = await services().models.Product.findById(tee.id).lean();
+    expect(stored).toMatchObject({ priceFen: 2900 });
+    expect(stored?.stock).toBeUndefined();
     const audit = (await asAdmin('GET', `/api/admin/audit?productId=${tee.id}`)).body.items;
     expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'product.stock', stockBefore: 5, stockAfter: 9, detail: '到货 [颜色=蓝, 尺寸=M]' })]));
 
@@ -227,7 +230,6 @@ describe('orders per SKU', () => {
     expect(skuOf(after, '红', 'L').stock).toBe(3);
     expect(skuOf(after, '蓝', 'S').stock).toBe(4);
     expect(after.stock).toBe(27);
-    expect((await services().models.Product.findById(tee.id).lean())?.stock).toBe(27);
   });
 
   it('a product taken off the shelf is not sold, even by a reservation already past the check', async () => {
@@ -272,7 +274,7 @@ describe('orders per SKU', () => {
         expect(sku.reservations).toHaveLength(0);
       }
     }
-    expect((await services().models.Product.findById(tee.id).lean())?.stock).toBe(25);
+    expect((await call(world.api.url, 'GET', `/api/products/${tee.id}`)).body.stock).toBe(25);
   });
 
   it('the sweeper releases the SKUs of an order whose process died between reserving and placing it, once', async () => {
@@ -299,14 +301,14 @@ describe('orders per SKU', () => {
     });
     expect(await reserveStock(models, new Types.ObjectId(a.id), orderId, 2)).toBe(true);
     expect(await reserveStock(models, new Types.ObjectId(b.id), orderId, 3)).toBe(true);
-    expect((await models.Product.findById(tee.id).lean())?.stock).toBe(25);
+    expect((await call(world.api.url, 'GET', `/api/products/${tee.id}`)).body.stock).toBe(25);
 
     expect(await runReservationSweeper(services())).toBeGreaterThanOrEqual(1);
     expect(await models.Order.exists({ _id: orderId })).toBeNull();
     const skus = await models.Sku.find({ productId: tee.id }).lean();
     expect(skus.map((s) => s.stock)).toEqual([5, 5, 5, 5, 5, 5]);
     expect(skus.flatMap((s) => s.reservations)).toHaveLength(0);
-    expect((await models.Product.findById(tee.id).lean())?.stock).toBe(30);
+    expect((await call(world.api.url, 'GET', `/api/products/${tee.id}`)).body.stock).toBe(30);
     await runReservationSweeper(services());
     expect((await models.Sku.find({ productId: tee.id }).lean()).map((s) => s.stock)).toEqual([5, 5, 5, 5, 5, 5]);
 
@@ -358,7 +360,9 @@ describe('orders per SKU', () => {
     const order = await models.Order.findById(orderId).lean();
     await settleOrderStock(models, order!);
     expect((await models.Sku.findById(productId).lean())?.stock).toBe(10);
-    expect((await models.Product.findById(productId).lean())?.stock).toBe(10);
+    // Its stock moved onto the SKU: the product keeps none of its own.
+    expect((await models.Product.findById(productId).lean())?.stock).toBeUndefined();
+    expect((await call(world.api.url, 'GET', `/api/products/${productId}`)).body.stock).toBe(10);
     const seen = (await call(world.api.url, 'GET', `/api/admin/orders/${orderId}`, { token: admin })).body;
     expect(seen.items[0]).toMatchObject({ productId: String(productId), skuId: String(productId), specs: {} });
   });

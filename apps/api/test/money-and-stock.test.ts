@@ -342,17 +342,17 @@ describe('12. refund amounts are checked on every path', () => {
   });
 });
 
-describe('the product summary follows its stock', () => {
-  it('orders and cancels of a product without specs, one after another and all at once, leave its summary at the SKU’s stock', async () => {
+describe('a product’s stock is its SKUs’', () => {
+  it('orders and cancels of a product without specs, one after another and all at once: the views show the SKU’s stock, and the product stores none', async () => {
     const product = await createProduct(world, admin, { priceFen: 1234, stock: 100 });
-    const summaryOf = async () => services().models.Product.findById(product.id, { stock: 1, priceFen: 1 }).lean();
+    const shown = async () => (await call(world.api.url, 'GET', `/api/products/${product.id}`)).body as { stock: number; priceFen: number };
+    const listed = async () => ((await call(world.api.url, 'GET', '/api/products?pageSize=100')).body.items as { id: string; stock: number }[]).find((p) => p.id === product.id)!;
     const skuStock = async () => (await services().models.Sku.find({ productId: product.id }, { stock: 1 }).lean()).reduce((sum, s) => sum + s.stock, 0);
     const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => shopperToken(world, `summary-${i}`)));
-    // One at a time: each order's summary is the reservation's own answer.
     const first = await placeOrder(tokens[0]!, product.id, 3);
     expect(first.status).toBe(201);
-    expect(await summaryOf()).toMatchObject({ stock: 97, priceFen: 1234 });
-    // All at once, with cancels among them: every change races the others' summaries.
+    expect(await shown()).toMatchObject({ stock: 97, priceFen: 1234 });
+    // All at once, with cancels among them.
     const placed = await Promise.all(tokens.flatMap((t) => [placeOrder(t, product.id, 2), placeOrder(t, product.id, 1)]));
     expect(placed.every((r) => r.status === 201)).toBe(true);
     await Promise.all([
@@ -361,6 +361,11 @@ describe('the product summary follows its stock', () => {
     ]);
     const left = await skuStock();
     expect(left).toBe(100 - 3 - 8 * 3 + (2 + 1) * 3 - 8);
-    expect(await summaryOf()).toMatchObject({ stock: left, priceFen: 1234 });
+    expect(await shown()).toMatchObject({ stock: left, priceFen: 1234 });
+    expect((await listed()).stock).toBe(left);
+    // No order wrote the product: it keeps its lowest price, and no stock to fall behind the SKU's.
+    const stored = await services().models.Product.findById(product.id).lean();
+    expect(stored).toMatchObject({ priceFen: 1234, summarySeq: 0 });
+    expect(stored?.stock).toBeUndefined();
   });
 });

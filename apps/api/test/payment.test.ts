@@ -115,8 +115,7 @@ describe('payment notifications', () => {
     expect(paid.transactionId).toBeTruthy();
     expect(paid.paidAt).toBeTruthy();
     await services().drain();
-    const stored = await services().models.Product.findById(product.id).lean();
-    expect(stored?.stock).toBe(8);
+    expect((await services().models.Sku.findById(product.skus[0].id).lean())?.stock).toBe(8);
     expect((await services().models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(0);
   });
 
@@ -283,7 +282,7 @@ describe('no payment is ever lost', () => {
     const after = await orderStatus(token, order.id);
     expect(after.status).toBe('PAID');
     await services().drain();
-    expect((await services().models.Product.findById(product.id).lean())?.stock).toBe(9);
+    expect((await services().models.Sku.findById(product.skus[0].id).lean())?.stock).toBe(9);
   });
 
   it('expires an unpaid order: closed at WeChat, CLOSED here, stock back once', async () => {
@@ -293,7 +292,7 @@ describe('no payment is ever lost', () => {
     const [n1, n2] = await Promise.all([runOrderExpiry(services(), due), runOrderExpiry(services(), due)]);
     expect(n1 + n2).toBe(1);
     expect((await orderStatus(token, order.id)).status).toBe('CLOSED');
-    expect((await services().models.Product.findById(product.id).lean())?.stock).toBe(10);
+    expect((await services().models.Sku.findById(product.skus[0].id).lean())?.stock).toBe(10);
     expect((await world.sandbox.control.trade(order.outTradeNo)).transaction.trade_state).toBe('CLOSED');
     // The shopper can no longer pay the closed trade.
     const late = await world.sandbox.control.pay(prepayId, 'SUCCESS').catch((e: Error) => e);

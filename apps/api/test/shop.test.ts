@@ -165,7 +165,7 @@ describe('orders and stock', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(30);
-    const after = await world.api.instance.services.models.Product.findById(product.id).lean();
+    const after = await world.api.instance.services.models.Sku.findById(product.skus[0].id).lean();
     expect(after?.stock).toBe(0);
     expect((await world.api.instance.services.models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(10);
   });
@@ -217,14 +217,14 @@ describe('orders and stock', () => {
       expiresAt: new Date(longAgo.getTime() + 900_000),
     });
     expect(await reserveStock(models, new Types.ObjectId(product.id as string), orderId, 2)).toBe(true);
-    expect((await models.Product.findById(product.id).lean())?.stock).toBe(3);
+    expect((await models.Sku.findOne({ productId: product.id }).lean())?.stock).toBe(3);
 
     expect(await runReservationSweeper(world.api.instance.services)).toBe(1);
-    expect((await models.Product.findById(product.id).lean())?.stock).toBe(5);
+    expect((await models.Sku.findOne({ productId: product.id }).lean())?.stock).toBe(5);
     expect(await models.Order.exists({ _id: orderId })).toBeNull();
     // Running it again releases nothing twice.
     expect(await runReservationSweeper(world.api.instance.services)).toBe(0);
-    expect((await models.Product.findById(product.id).lean())?.stock).toBe(5);
+    expect((await models.Sku.findOne({ productId: product.id }).lean())?.stock).toBe(5);
   });
   it('settles the stock of an order that closed or was paid just before its process died, exactly once', async () => {
     const { models } = world.api.instance.services;
@@ -233,20 +233,20 @@ describe('orders and stock', () => {
     const place = async () => (await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity: 2 }] } })).body;
     const closing = await place();
     const paying = await place();
-    expect((await models.Product.findById(product.id).lean())?.stock).toBe(2);
+    expect((await models.Sku.findOne({ productId: product.id }).lean())?.stock).toBe(2);
     // What a crash right after the status compare-and-set leaves: a new status, reservations untouched.
     await models.Order.updateOne({ _id: closing.id }, { $set: { status: 'CLOSED' } });
     await models.Order.updateOne({ _id: paying.id }, { $set: { status: 'PAID', paidFen: 3998 } });
 
     await runReservationSweeper(world.api.instance.services);
-    const after = await models.Product.findById(product.id).lean();
+    const after = await models.Sku.findById(product.skus[0].id).lean();
     expect(after?.stock).toBe(4); // the closed order's 2 are back; the paid order's 2 stay sold
     expect((await models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(0);
     expect((await models.Order.findById(closing.id).lean())?.stockSettled).toBe('RELEASED');
     expect((await models.Order.findById(paying.id).lean())?.stockSettled).toBe('COMMITTED');
 
     await runReservationSweeper(world.api.instance.services);
-    expect((await models.Product.findById(product.id).lean())?.stock).toBe(4);
+    expect((await models.Sku.findOne({ productId: product.id }).lean())?.stock).toBe(4);
   });
   it('settles the reservations of an order whose move wrote the settlement mark just before its process died, once', async () => {
     const { models } = world.api.instance.services;
@@ -263,12 +263,12 @@ describe('orders and stock', () => {
     // Reservations are settled once they are older than an order takes to be written.
     const later = new Date(Date.now() + 2 * STUCK_RESERVATION_MS);
     await runReservationSweeper(world.api.instance.services, later);
-    expect((await models.Product.findById(product.id).lean())?.stock).toBe(4);
+    expect((await models.Sku.findOne({ productId: product.id }).lean())?.stock).toBe(4);
     expect((await models.Sku.findById(product.skus[0].id).lean())?.reservations).toHaveLength(0);
     expect((await models.PendingOrderSlots.findById((await models.Order.findById(paying.id).lean())?.userId).lean())?.count).toBe(0);
 
     // Running it again settles nothing twice.
     await runReservationSweeper(world.api.instance.services, later);
-    expect((await models.Product.findById(product.id).lean())?.stock).toBe(4);
+    expect((await models.Sku.findOne({ productId: product.id }).lean())?.stock).toBe(4);
   });
 });

@@ -43,10 +43,10 @@ describe('reservation sweeper reach', () => {
     for (let run = 0; run < 3; run++) await runReservationSweeper(world.api.instance.services, later, 2);
 
     expect((await models.PendingOrderSlots.findById(userId).lean())?.count).toBe(0);
-    expect((await models.Product.findById(third.id).lean())?.stock).toBe(5);
+    expect((await models.Sku.findOne({ productId: third.id }).lean())?.stock).toBe(5);
     expect((await models.Sku.findById(third.skus[0].id).lean())?.reservations).toHaveLength(0);
     // The unpaid orders keep what they hold.
-    expect((await models.Product.findById(first.id).lean())?.stock).toBe(3);
-    expect((await models.Product.findById(second.id).lean())?.stock).toBe(3);
+    expect((await models.Sku.findOne({ productId: first.id }).lean())?.stock).toBe(3);
+    expect((await models.Sku.findOne({ productId: second.id }).lean())?.stock).toBe(3);
   });
 });

@@ -30,7 +30,6 @@ export async function createProduct(models: Models, actor: string, input: Create
       name: input.name,
       description: input.description,
       priceFen: Math.min(...skus.map((s) => s.priceFen)),
-      stock: skus.reduce((sum, s) => sum + s.stock, 0),
       summarySeq: 0,
       summaryTicket: 0,
       images,

@@ -39,9 +39,10 @@ export function toProduct(doc: ProductDoc, skus: SkuDoc[], options: { admin?: bo
   const views = skus.map((s) => toSku(s, options));
   const images = doc.images ?? [];
   const first = images[0];
-  // The summary on the product is for lists; the SKUs read here are fresher when both are at hand.
+  // The price summary on the product is for lists; the SKUs read here are fresher when both are at hand. Stock
+  // lives on the SKUs only (a product without SKUs is one from before them, not yet migrated).
   const priceFen = views.length > 0 ? Math.min(...views.map((s) => s.priceFen)) : doc.priceFen;
-  const stock = views.length > 0 ? views.reduce((sum, s) => sum + s.stock, 0) : doc.stock;
+  const stock = views.length > 0 ? views.reduce((sum, s) => sum + s.stock, 0) : (doc.stock ?? 0);
   const reserved = views.reduce((sum, s) => sum + (s.reservedStock ?? 0), 0);
   return {
     id: String(doc._id),

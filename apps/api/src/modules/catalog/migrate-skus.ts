@@ -17,7 +17,7 @@ export async function migrateProductsToSkus(models: Models): Promise<number> {
         productId: p._id,
         position: 0,
         priceFen: p.priceFen,
-        stock: p.stock,
+        stock: p.stock ?? 0,
         reservations: p.reservations ?? [],
         createdAt: p.createdAt,
         updatedAt: new Date(),
@@ -28,5 +28,7 @@ export async function migrateProductsToSkus(models: Models): Promise<number> {
     }
     await models.Product.updateOne({ _id: p._id }, { $set: { reservations: [], summarySeq: 0, summaryTicket: 0 } });
   }
+  // Products kept their SKUs' stock in total until 2026-12; orders no longer keep it up to date, so it goes.
+  await models.Product.updateMany({ summarySeq: { $exists: true }, stock: { $exists: true } }, { $unset: { stock: '' } });
   return legacy.length;
 }

@@ -1,5 +1,5 @@
 // The catalog: categories, products and their SKUs. A SKU holds the stock and the reservations unpaid orders
-// hold on it; the product keeps a summary of its SKUs (lowest price, stock in total) for lists and sorting.
+// hold on it; the product keeps a summary of its SKUs (the lowest price) for lists and sorting.
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 
 /**
@@ -29,8 +29,11 @@ const productSchema = new Schema({
   description: { type: String, default: '' },
   /** The lowest SKU price: a summary of the SKUs, for lists and sorting (the SKU's own price is what sells). */
   priceFen: { type: Number, required: true },
-  /** The SKUs' available stock in total: a summary for lists (the SKU's own stock is what is reserved). */
-  stock: { type: Number, required: true, min: 0 },
+  /**
+   * The stock of a product from before SKUs, which migrate-skus.ts moves onto its one SKU. Products since keep
+   * stock on their SKUs only: every view sums the SKUs it reads.
+   */
+  stock: { type: Number, min: 0 },
   /**
    * The summary's ticket: taken before the SKUs are read, and a summary is written only over an older one, so a
    * slow refresh never overwrites a newer one.

@@ -112,8 +112,7 @@ export async function createOrder(deps: CreateOrderDeps, shopper: { userId: stri
   }
 
   for (const item of items) {
-    const soleSkuOf = lines.soleSkuProducts.has(String(item.productId)) ? item.productId : undefined;
-    const taken = await reserveStock(models, item.skuId, orderId, item.quantity, soleSkuOf).catch(async (err: unknown) => {
+    const taken = await reserveStock(models, item.skuId, orderId, item.quantity).catch(async (err: unknown) => {
       // Failed to write or to learn the outcome: whatever this item may hold goes back too (a release is guarded
       // by the order's reservation entry, so one that never happened gives back nothing).
       reserved.push(item);

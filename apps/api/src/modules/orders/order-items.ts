@@ -48,8 +48,6 @@ export interface OrderItemDraft {
 export interface OrderLines {
   items: OrderItemDraft[];
   feeLines: FeeLine[];
-  /** The products read without specs and with their one SKU: the stock's summary of those is cheaper (stock.ts). */
-  soleSkuProducts: ReadonlySet<string>;
 }
 
 /**
@@ -68,7 +66,6 @@ export async function orderItemsOf(models: Models, input: CreateOrderInput): Pro
   ]);
   const productById = new Map(products.map((p) => [String(p._id), p]));
   const feeLines: FeeLine[] = [];
-  const soleSkuProducts = new Set<string>();
   const items = input.items.map((line): OrderItemDraft => {
     const product = productById.get(line.productId);
     const own = skus.filter((s) => String(s.productId) === line.productId);
@@ -83,7 +80,6 @@ export async function orderItemsOf(models: Models, input: CreateOrderInput): Pro
       if (own.length > 1) throw badRequest(`skuId: required for “${product.name}”, which has ${own.length} SKUs`);
       sku = own[0]!;
     }
-    if ((product.specs ?? []).length === 0 && own.length === 1) soleSkuProducts.add(String(product._id));
     const specs = sku.specs ?? {};
     const image = itemImageOf(product, sku);
     feeLines.push({
@@ -119,7 +115,7 @@ export async function orderItemsOf(models: Models, input: CreateOrderInput): Pro
     const sku = skuById.get(String(item.skuId))!;
     if (sku.stock < item.quantity) throw outOfStock(item, sku.stock);
   }
-  return { items, feeLines, soleSkuProducts };
+  return { items, feeLines };
 }
 
 /**

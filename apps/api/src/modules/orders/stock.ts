@@ -1,9 +1,8 @@
 // Stock moves only through guarded single-document updates on the SKU: the stock count and the order's
-// reservation entry change together, so each of take / release / commit happens exactly once. The product's
-// summary (its stock in total) follows each change; it is for display, the SKU is what sells.
+// reservation entry change together, so each of take / release / commit happens exactly once. The product keeps
+// no stock of its own (every view sums its SKUs), so a stock change is one write.
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { refreshProductSummary, takeSummaryTicket, writeProductSummary } from '../catalog/sku-summary';
 import { gatherWrites, gatherWritesEach } from '../../infra/gathered-writes';
 import { perModels } from '../../infra/per-models';
 import { releasePendingPlaceGathered } from './pending-orders';
@@ -16,36 +15,6 @@ export function skuOf(item: { productId: Types.ObjectId; skuId?: Types.ObjectId 
   return item.skuId ?? item.productId;
 }
 
-/**
- * Refreshes are coalesced per product within this process: while one is waiting to start, later changes join it
- * (it reads the SKUs after all of them); while one is running, the next change queues exactly one more after it.
- * So every SKU change is still followed by a refresh that read it, and a burst of buyers of one product (a flash
- * sale) costs a few refreshes instead of one each (three commands apiece, all on the same product).
- */
-interface SummaryRefresh {
-  started: boolean;
-  done: Promise<void>;
-}
-const summaryRefreshesOf = perModels((_models: Models) => new Map<string, SummaryRefresh>());
-
-export function refreshSummaryAfterChange(models: Models, productId: Types.ObjectId): Promise<void> {
-  const refreshes = summaryRefreshesOf(models);
-  const key = String(productId);
-  const last = refreshes.get(key);
-  if (last && !last.started) return last.done;
-  const refresh: SummaryRefresh = { started: false, done: Promise.resolve() };
-  refresh.done = (last ? last.done.catch(() => undefined) : Promise.resolve())
-    .then(() => {
-      refresh.started = true;
-      return refreshProductSummary(models, productId);
-    })
-    .finally(() => {
-      if (refreshes.get(key) === refresh) refreshes.delete(key);
-    });
-  refreshes.set(key, refresh);
-  return refresh.done;
-}
-
 // The hot path writes through the driver's collection: these filters and updates hold only ObjectIds, numbers
 // and dates already of their stored types, so mongoose's casting and hydration would only cost time.
 /** The stock fields of a SKU as stored (catalog/model.ts), as the driver's collection sees them. */
@@ -53,33 +22,24 @@ interface SkuStockRecord {
   _id: Types.ObjectId;
   productId: Types.ObjectId;
   stock: number;
-  priceFen: number;
   onShelf?: boolean;
   reservations: { orderId: Types.ObjectId; quantity: number; at: Date }[];
 }
 const skuStock = (models: Models) => driverCollection<SkuStockRecord>(models.Sku);
 
 /**
- * Takes `quantity` of the SKU for the order unless the stock is short or the order already holds a reservation.
- * `soleSkuOf`: the SKU's product, when the caller read it as a product without specs, which has exactly this one
- * SKU (see reserveSoleSku). Reservations asked for at once (a flash sale's buyers) go out together: see
+ * Takes `quantity` of the SKU for the order unless the stock is short, the SKU is off the shelf or the order
+ * already holds a reservation. Reservations asked for at once (a flash sale's buyers) go out together: see
  * reserveTogether.
  */
-export function reserveStock(
-  models: Models,
-  skuId: Types.ObjectId,
-  orderId: Types.ObjectId,
-  quantity: number,
-  soleSkuOf?: Types.ObjectId,
-): Promise<boolean> {
-  return gatheredReservations(models)({ skuId, orderId, quantity, ...(soleSkuOf ? { soleSkuOf } : {}) });
+export function reserveStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
+  return gatheredReservations(models)({ skuId, orderId, quantity });
 }
 
 interface Reservation {
   skuId: Types.ObjectId;
   orderId: Types.ObjectId;
   quantity: number;
-  soleSkuOf?: Types.ObjectId;
 }
 
 /** The reservations of this process, gathered (gathered-writes.ts): one alone as before, several together. */
@@ -89,39 +49,17 @@ const gatheredReservations = perModels((models: Models) =>
   ),
 );
 
-async function reserveOne(models: Models, { skuId, orderId, quantity, soleSkuOf }: Reservation): Promise<boolean> {
-  // While another change of the product is being summarized here (a burst of buyers, a flash sale), the
-  // coalesced refresh costs less: one for many.
-  if (soleSkuOf && !summaryBusy(models, soleSkuOf)) {
-    const key = String(soleSkuOf);
-    const busy = soleSkuReservationsOf(models);
-    busy.set(key, (busy.get(key) ?? 0) + 1);
-    try {
-      return await reserveSoleSku(models, soleSkuOf, skuId, orderId, quantity);
-    } finally {
-      const left = (busy.get(key) ?? 1) - 1;
-      if (left > 0) busy.set(key, left);
-      else busy.delete(key);
-    }
-  }
-  const sku = await skuStock(models).findOneAndUpdate(reservationFilter(skuId, orderId, quantity), reservationUpdate(orderId, quantity), {
-    projection: { productId: 1 },
-  });
-  if (!sku) return false;
-  await refreshSummaryAfterChange(models, sku.productId);
-  return true;
+async function reserveOne(models: Models, { skuId, orderId, quantity }: Reservation): Promise<boolean> {
+  const res = await skuStock(models).updateOne(reservationFilter(skuId, orderId, quantity), reservationUpdate(orderId, quantity));
+  return res.modifiedCount === 1;
 }
 
 /**
- * Several reservations at once, in a few commands for all of them instead of two or three each: a summary ticket
- * for each product without specs among them (taken first, as reserveSoleSku does, so the SKU read below is a read
- * after the ticket), one bulk of the guarded updates, one read of the SKUs, whose reservation entries say which
- * orders hold stock now (only its own update adds an order's entry), and the summaries: written from that read
- * for products without specs, refreshed from all their SKUs for the others.
+ * Several reservations at once, in two commands for all of them: one bulk of the guarded updates, then one read
+ * of the SKUs, whose reservation entries say which orders hold stock now (only its own update adds an order's
+ * entry), so the outcome is known even when the bulk failed part-way.
  */
 async function reserveTogether(models: Models, wanted: Reservation[]): Promise<boolean[]> {
-  const soleProducts = [...new Map(wanted.flatMap((w) => (w.soleSkuOf ? [[String(w.soleSkuOf), w.soleSkuOf] as const] : []))).values()];
-  const tickets = new Map(await Promise.all(soleProducts.map(async (id) => [String(id), await takeSummaryTicket(models, id)] as const)));
   // An error here may have left some updates done and some not: the read below says which, either way.
   await skuStock(models)
     .bulkWrite(
@@ -131,40 +69,10 @@ async function reserveTogether(models: Models, wanted: Reservation[]): Promise<b
     .catch(() => undefined);
   const skuIds = [...new Map(wanted.map((w) => [String(w.skuId), w.skuId])).values()];
   const skus = await skuStock(models)
-    .find({ _id: { $in: skuIds } }, { projection: { productId: 1, stock: 1, priceFen: 1, 'reservations.orderId': 1 } })
+    .find({ _id: { $in: skuIds } }, { projection: { 'reservations.orderId': 1 } })
     .toArray();
   const skuById = new Map(skus.map((s) => [String(s._id), s]));
-  const holds = (w: Reservation) => (skuById.get(String(w.skuId))?.reservations ?? []).some((r) => r.orderId.equals(w.orderId));
-  const outcomes = wanted.map(holds);
-  // Only products whose stock changed need a summary. One read as a product without specs whose one changed SKU is
-  // the one it was read with is summarized from that SKU under its ticket; any other is refreshed from all its SKUs.
-  const changedByProduct = new Map<string, Map<string, SkuStockRecord>>();
-  wanted.forEach((w, i) => {
-    const sku = skuById.get(String(w.skuId));
-    if (!outcomes[i] || !sku) return;
-    const product = String(sku.productId);
-    changedByProduct.set(product, (changedByProduct.get(product) ?? new Map()).set(String(sku._id), sku));
-  });
-  await Promise.all(
-    [...changedByProduct].map(([product, changed]) => {
-      const [sku] = [...changed.values()];
-      const seq = tickets.get(product);
-      const sole = wanted.some((w) => w.soleSkuOf?.equals(sku!.productId) && w.skuId.equals(sku!._id));
-      if (changed.size === 1 && sole && typeof seq === 'number') {
-        return writeProductSummary(models, sku!.productId, seq, { priceFen: sku!.priceFen, stock: sku!.stock });
-      }
-      return refreshSummaryAfterChange(models, sku!.productId);
-    }),
-  );
-  return outcomes;
-}
-
-/** reserveSoleSku calls under way in this process, per product. */
-const soleSkuReservationsOf = perModels((_models: Models) => new Map<string, number>());
-
-function summaryBusy(models: Models, productId: Types.ObjectId): boolean {
-  const key = String(productId);
-  return summaryRefreshesOf(models).has(key) || soleSkuReservationsOf(models).has(key);
+  return wanted.map((w) => (skuById.get(String(w.skuId))?.reservations ?? []).some((r) => r.orderId.equals(w.orderId)));
 }
 
 const reservationFilter = (skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number) => ({
@@ -178,36 +86,10 @@ const reservationUpdate = (orderId: Types.ObjectId, quantity: number) => ({
   $push: { reservations: { orderId, quantity, at: new Date() } },
 });
 
-/**
- * reserveStock on the one SKU of a product without specs, with its summary in two commands instead of three: the
- * summary's ticket is taken first, so the reservation's own answer (the SKU after it) is a read after the ticket,
- * and it is the whole SKU set (a product without specs has one SKU; specs are added by replacing the SKUs, which
- * deletes this one only while nothing holds it — and this order holds it until after the write). Any later change
- * of the SKU takes a later ticket, so the summary still ends with what the last change left. A refused
- * reservation leaves its ticket unused, which nothing minds.
- */
-async function reserveSoleSku(models: Models, productId: Types.ObjectId, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
-  const seq = await takeSummaryTicket(models, productId);
-  const sku = await skuStock(models).findOneAndUpdate(reservationFilter(skuId, orderId, quantity), reservationUpdate(orderId, quantity), {
-    projection: { productId: 1, stock: 1, priceFen: 1 },
-    returnDocument: 'after',
-  });
-  if (!sku) return false;
-  if (seq !== null && sku.productId.equals(productId)) await writeProductSummary(models, productId, seq, { priceFen: sku.priceFen, stock: sku.stock });
-  else await refreshSummaryAfterChange(models, sku.productId);
-  return true;
-}
-
 /** Puts the order's reserved quantity back on the SKU; a no-op when it holds none (already released). */
 export async function releaseStock(models: Models, skuId: Types.ObjectId, orderId: Types.ObjectId, quantity: number): Promise<boolean> {
-  const sku = await skuStock(models).findOneAndUpdate(
-    { _id: skuId, 'reservations.orderId': orderId },
-    { $inc: { stock: quantity }, $pull: { reservations: { orderId } } },
-    { projection: { productId: 1 } },
-  );
-  if (!sku) return false;
-  await refreshSummaryAfterChange(models, sku.productId);
-  return true;
+  const res = await skuStock(models).updateOne({ _id: skuId, 'reservations.orderId': orderId }, { $inc: { stock: quantity }, $pull: { reservations: { orderId } } });
+  return res.modifiedCount === 1;
 }
 
 /** A paid order's reservation becomes a sale: the entry goes, the stock stays taken. */

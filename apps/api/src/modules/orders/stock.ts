@@ -55,18 +55,22 @@ async function reserveOne(models: Models, { skuId, orderId, quantity }: Reservat
 }
 
 /**
- * Several reservations at once, in two commands for all of them: one bulk of the guarded updates, then one read
- * of the SKUs, whose reservation entries say which orders hold stock now (only its own update adds an order's
- * entry), so the outcome is known even when the bulk failed part-way.
+ * Several reservations at once: one bulk of the guarded updates, whose counts answer when all of them or none
+ * took stock; otherwise (some refused, or an error) one read of the SKUs, whose reservation entries say which
+ * orders hold stock now (only its own update adds an order's entry), so the outcome is known even when the bulk
+ * failed part-way.
  */
 async function reserveTogether(models: Models, wanted: Reservation[]): Promise<boolean[]> {
   // An error here may have left some updates done and some not: the read below says which, either way.
-  await skuStock(models)
+  const written = await skuStock(models)
     .bulkWrite(
       wanted.map((w) => ({ updateOne: { filter: reservationFilter(w.skuId, w.orderId, w.quantity), update: reservationUpdate(w.orderId, w.quantity) } })),
       { ordered: false },
     )
     .catch(() => undefined);
+  // Each op changes at most its one SKU: as many changed as asked is every one taken, none changed is none.
+  if (written?.modifiedCount === wanted.length) return wanted.map(() => true);
+  if (written?.modifiedCount === 0) return wanted.map(() => false);
   const skuIds = [...new Map(wanted.map((w) => [String(w.skuId), w.skuId])).values()];
   const skus = await skuStock(models)
     .find({ _id: { $in: skuIds } }, { projection: { 'reservations.orderId': 1 } })

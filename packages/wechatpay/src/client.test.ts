@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encryptAeadAes256Gcm, nonce } from './crypto';
 import {
   WechatPayApiError,
@@ -7,46 +7,17 @@ import {
   WechatPayInvalidResponseError,
   WechatPayUnavailableError,
 } from './errors';
-import { WechatPayClient, type WechatPayClientOptions } from './client';
 import { KeyRing } from './key-ring';
 import { PlatformCertificateRefresher } from './refresher';
 import { createTestMerchant, createTestPlatform, createTestPlatformCertificate, type TestPlatformCertificate } from './testing';
 import { formatTradeBill, parseTradeBill, sha1Hex } from './trade-bill';
 import type { Refund, Transaction } from './types';
-import { startStandIn, type Reply, type StandIn } from './test-support/wechat-stand-in';
+import { startStandIn, type Reply } from './test-support/wechat-stand-in';
 import { readFileSync } from 'node:fs';
 
-const merchant = createTestMerchant();
-const platform = createTestPlatform();
-let standIn: StandIn;
-let logs: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+import { client, logs, merchant, platform, standIn, useStandIn } from './test-support/stand-in-client';
 
-beforeAll(async () => {
-  standIn = await startStandIn({ merchant, platform });
-});
-afterAll(() => standIn.close());
-afterEach(() => {
-  standIn.requests.length = 0;
-  logs = [];
-});
-
-function client(overrides: Partial<WechatPayClientOptions> = {}): WechatPayClient {
-  return new WechatPayClient({
-    baseUrl: standIn.baseUrl,
-    mchid: merchant.mchid,
-    serial: merchant.serial,
-    privateKey: merchant.privateKey,
-    apiV3Key: merchant.apiV3Key,
-    verifier: new KeyRing().add(platform.publicKeyId, platform.publicKey),
-    retryDelayMs: 1,
-    timeoutMs: 2000,
-    logger: {
-      info: (obj, msg) => logs.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
-      warn: (obj, msg) => logs.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
-    },
-    ...overrides,
-  });
-}
+useStandIn();
 
 const prepayBody = {
   appid: 'wxd678efh567hg6787',

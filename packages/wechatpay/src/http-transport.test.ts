@@ -2,45 +2,15 @@
 // drops a socket, timeouts mid-body, redirects, Content-Encoding, TLS verification, and the injected fetch.
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WechatPayClient, type WechatPayClientOptions } from './client';
+import { describe, expect, it } from 'vitest';
 import { WechatPayApiError, WechatPayUnavailableError } from './errors';
-import { KeyRing } from './key-ring';
-import { createTestMerchant, createTestPlatform, createTestPlatformCertificate } from './testing';
+import { createTestPlatformCertificate } from './testing';
 import type { Transaction } from './types';
-import { startStandIn, type StandIn } from './test-support/wechat-stand-in';
 
-const merchant = createTestMerchant();
-const platform = createTestPlatform();
-let standIn: StandIn;
-let logs: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+import { client, logs, merchant, platform, standIn, useStandIn } from './test-support/stand-in-client';
+import { startStandIn } from './test-support/wechat-stand-in';
 
-beforeAll(async () => {
-  standIn = await startStandIn({ merchant, platform });
-});
-afterAll(() => standIn.close());
-afterEach(() => {
-  standIn.requests.length = 0;
-  logs = [];
-});
-
-function client(overrides: Partial<WechatPayClientOptions> = {}): WechatPayClient {
-  return new WechatPayClient({
-    baseUrl: standIn.baseUrl,
-    mchid: merchant.mchid,
-    serial: merchant.serial,
-    privateKey: merchant.privateKey,
-    apiV3Key: merchant.apiV3Key,
-    verifier: new KeyRing().add(platform.publicKeyId, platform.publicKey),
-    retryDelayMs: 1,
-    timeoutMs: 2000,
-    logger: {
-      info: (obj, msg) => logs.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
-      warn: (obj, msg) => logs.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
-    },
-    ...overrides,
-  });
-}
+useStandIn();
 
 const transaction: Transaction = {
   appid: 'wxd678efh567hg6787',
@@ -152,7 +122,7 @@ describe('node:http transport: what fetch did', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(standIn.requests).toHaveLength(2);
 
-    logs = [];
+    logs.length = 0;
     standIn.handle(() => ({ status: 200, body: transaction, cut: 'stall' }));
     const error = await rejection(client({ timeoutMs: 150, retries: 1 }).queryByOutTradeNo('XD1'));
     expect(error).toBeInstanceOf(WechatPayUnavailableError);
@@ -226,7 +196,7 @@ describe('an injected fetch', () => {
 
     const closed = await startStandIn({ merchant, platform });
     await closed.close();
-    logs = [];
+    logs.length = 0;
     await expect(client({ fetch: counted, baseUrl: closed.baseUrl, retries: 0 }).queryByOutTradeNo('XD1')).rejects.toBeInstanceOf(WechatPayUnavailableError);
     expect(logs).toEqual([expect.objectContaining({ obj: expect.objectContaining({ errorCode: 'ECONNREFUSED' }) })]);
   });

@@ -15,18 +15,9 @@ import type { Refund, Transaction } from './types';
 import { startStandIn, type Reply } from './test-support/wechat-stand-in';
 import { readFileSync } from 'node:fs';
 
-import { client, logs, merchant, platform, standIn, useStandIn } from './test-support/stand-in-client';
+import { client, logs, merchant, platform, prepayBody, rejection, standIn, useStandIn } from './test-support/stand-in-client';
 
 useStandIn();
-
-const prepayBody = {
-  appid: 'wxd678efh567hg6787',
-  description: '小店-测试商品',
-  out_trade_no: 'XD20260519091500A1',
-  notify_url: 'https://shop.example.com/api/pay/notify',
-  amount: { total: 1, currency: 'CNY' as const },
-  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
-};
 
 const transaction: Transaction = {
   appid: 'wxd678efh567hg6787',
@@ -36,15 +27,6 @@ const transaction: Transaction = {
   trade_state_desc: '订单未支付',
   amount: { total: 1, currency: 'CNY', payer_currency: 'CNY' },
 };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe('WechatPayClient: signed requests, verified answers', () => {
   it('prepays with a signed body and returns the verified prepay_id', async () => {

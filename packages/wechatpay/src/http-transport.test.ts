@@ -7,7 +7,7 @@ import { WechatPayApiError, WechatPayUnavailableError } from './errors';
 import { createTestPlatformCertificate } from './testing';
 import type { Transaction } from './types';
 
-import { client, logs, merchant, platform, standIn, useStandIn } from './test-support/stand-in-client';
+import { client, logs, merchant, platform, prepayBody, rejection, standIn, useStandIn } from './test-support/stand-in-client';
 import { startStandIn } from './test-support/wechat-stand-in';
 
 useStandIn();
@@ -20,24 +20,6 @@ const transaction: Transaction = {
   trade_state_desc: '订单未支付',
   amount: { total: 1, currency: 'CNY', payer_currency: 'CNY' },
 };
-
-const prepayBody = {
-  appid: 'wxd678efh567hg6787',
-  description: '小店-测试商品',
-  out_trade_no: 'XD20260519091500A1',
-  notify_url: 'https://shop.example.com/api/pay/notify',
-  amount: { total: 1, currency: 'CNY' as const },
-  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
-};
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -13,6 +13,26 @@ export let standIn: StandIn;
 /** What the clients logged since the last test began. */
 export const logs: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
 
+/** A JSAPI prepay request as the API sends one. */
+export const prepayBody = {
+  appid: 'wxd678efh567hg6787',
+  description: '小店-测试商品',
+  out_trade_no: 'XD20260519091500A1',
+  notify_url: 'https://shop.example.com/api/pay/notify',
+  amount: { total: 1, currency: 'CNY' as const },
+  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+};
+
+/** What `promise` rejects with (a test fails if it fulfils). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
 /** Starts the stand-in for the file, and forgets its requests and the logs after each test. */
 export function useStandIn(): void {
   beforeAll(async () => {

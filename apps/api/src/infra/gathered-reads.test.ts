@@ -17,10 +17,20 @@ function slowStore(initial: Record<string, number>) {
   return { data, queries, read };
 }
 
+/** Lets the event loop finish its turn: a query asked in it has then been sent. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('gatherReads', () => {
+  it('sends the keys asked in one turn of the event loop in one query, each key once', async () => {
+    const { queries, read } = slowStore({ a: 1, b: 2 });
+    expect(await Promise.all([read('a'), read('b'), read('a')])).toEqual([1, 2, 1]);
+    expect(queries).toEqual([['a', 'b']]);
+  });
+
   it('answers the keys asked while a query is in flight with one more query, each key once', async () => {
     const { queries, read } = slowStore({ a: 1, b: 2, c: 3 });
     const first = read('a');
+    await nextTurn();
     const rest = [read('b'), read('c'), read('b'), read('missing')];
     expect(await first).toBe(1);
     expect(await Promise.all(rest)).toEqual([2, 3, 2, undefined]);
@@ -30,6 +40,7 @@ describe('gatherReads', () => {
   it('never answers a caller from a query sent before it asked', async () => {
     const { data, read } = slowStore({ token: 1 });
     const before = read('token');
+    await nextTurn();
     // A write that finishes while that query is in flight (a logout), then a read asked after it.
     data.set('token', 2);
     const after = read('token');

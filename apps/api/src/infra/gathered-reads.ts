@@ -1,8 +1,9 @@
 // Reads by key that many requests make at once (the session check of every signed-in request, the products and
-// SKUs of every order), gathered into one query: the first read goes out at once, and the keys asked for while it
-// is in flight go out together in the next, each key once. A caller is answered only by a query sent after it
-// asked, never by one already in flight, so it sees every write that finished before it asked, as a read of its
-// own would. Under load this turns a command per request into a command per round trip; idle, it adds nothing.
+// SKUs of every order), gathered into one query: the first read goes out at the end of the event-loop turn it was
+// asked in, with the keys asked in that turn, and the keys asked for while it is in flight go out together in the
+// next, each key once. A caller is answered only by a query sent after it asked, never by one already in flight, so
+// it sees every write that finished before it asked, as a read of its own would. Under load this turns a command
+// per request into a command per round trip; idle, it adds a fraction of a millisecond.
 import { Types, type mongo } from 'mongoose';
 import { gatherEach } from './gathered-writes';
 

@@ -3,7 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { gatherEach } from './gathered-writes';
 
+/** Lets the event loop finish its turn: a batch asked in it has then been sent. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('gatherEach', () => {
+  it('sends the ops asked in one turn of the event loop together, and answers each from its own position', async () => {
+    const batches: number[][] = [];
+    const double = gatherEach<number, number>(async (ops) => {
+      batches.push(ops);
+      return ops.map((n) => n * 2);
+    });
+    expect(await Promise.all([double(1), double(2), double(3)])).toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
   it('answers each caller from the batch that carried its op, one batch in flight at a time', async () => {
     const batches: number[][] = [];
     const double = gatherEach<number, number>(async (ops) => {
@@ -12,6 +25,7 @@ describe('gatherEach', () => {
       return ops.map((n) => n * 2);
     });
     const first = double(1);
+    await nextTurn();
     const rest = [double(2), double(3)];
     expect(await first).toBe(2);
     expect(await Promise.all(rest)).toEqual([4, 6]);
@@ -31,6 +45,7 @@ describe('gatherEach', () => {
       { stalledAfterMs: 50 },
     );
     const stalled = write('a');
+    await nextTurn();
     const started = performance.now();
     const later = await write('b');
     expect(later).toBe('b!');
@@ -49,8 +64,22 @@ describe('gatherEach', () => {
       return ops;
     });
     const failed = write(1);
+    await nextTurn();
     const next = write(2);
     await expect(failed).rejects.toThrow('refused');
     expect(await next).toBe(2);
+  });
+
+  it('fails the callers of a write that throws at once, or answers no list, and the queue goes on', async () => {
+    let calls = 0;
+    const write = gatherEach<number, number>((ops) => {
+      calls++;
+      if (calls === 1) throw new Error('thrown at once');
+      if (calls === 2) return Promise.resolve(undefined as unknown as number[]);
+      return Promise.resolve(ops);
+    });
+    await expect(write(1)).rejects.toThrow('thrown at once');
+    await expect(write(2)).rejects.toThrow();
+    expect(await write(3)).toBe(3);
   });
 });

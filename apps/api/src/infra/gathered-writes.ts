@@ -1,5 +1,8 @@
 // Writes that many requests make at once, one each, gathered into one command per collection: the first write
-// goes out at once, and whatever arrives while it is in flight goes out together in the next. gatherWrites serves
+// goes out at the end of the event-loop turn it was asked in, with whatever else was asked in that turn, and
+// whatever arrives while it is in flight goes out together in the next. A batch in flight for STALLED_BATCH_MS
+// no longer holds the queue, so batches may then overlap: every op is its own guarded single-document write, and
+// no caller depends on another's op. gatherWrites serves
 // writes whose callers need no answer of their own (a paid order's reservation committed, its pending place given
 // back, a notification's record: one bulk write, each entry with its own guarded filter, so a batch changes exactly
 // what the writes one by one would have; a failed batch fails each of its callers). gatherEach and
@@ -41,16 +44,17 @@ export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>, options: {
   let queue: { op: Op; resolve: (answer: R) => void; reject: (err: unknown) => void }[] = [];
   let writing = false;
   const drain = async () => {
-    writing = true;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
-      const answered = write(batch.map((w) => w.op)).then(
-        (answers) => batch.forEach((w, i) => w.resolve(answers[i]!)),
-        (err: unknown) => {
+      // Whatever `write` does wrong — throws at once, answers something that is not a list — fails this batch's
+      // callers, never the queue.
+      const answered = Promise.resolve()
+        .then(() => write(batch.map((w) => w.op)))
+        .then((answers) => batch.forEach((w, i) => w.resolve(answers[i]!)))
+        .catch((err: unknown) => {
           for (const w of batch) w.reject(err);
-        },
-      );
+        });
       await answeredOrStalled(answered, stalledAfterMs);
     }
     writing = false;
@@ -58,7 +62,11 @@ export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>, options: {
   return (op) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ op, resolve, reject });
-      if (!writing) void drain();
+      if (writing) return;
+      writing = true;
+      // The first batch waits for the rest of this turn of the event loop: the requests whose bytes arrived in the
+      // same turn ask in it too, and share the command. Idle, that is a fraction of a millisecond.
+      setImmediate(() => void drain());
     });
 }
 

@@ -18,8 +18,11 @@ export class AppError extends Error {
     // its stack for the log.
     const stackLimit = Error.stackTraceLimit;
     if (options.status < 500) Error.stackTraceLimit = 0;
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
-    Error.stackTraceLimit = stackLimit;
+    try {
+      super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    } finally {
+      Error.stackTraceLimit = stackLimit;
+    }
     this.name = 'AppError';
     this.code = code;
     this.status = options.status;

@@ -1,16 +1,24 @@
-import { Types, isValidObjectId } from 'mongoose';
+import { isValidObjectId } from 'mongoose';
+import type { Models } from '../../collections';
 import type { Services } from '../../context';
 import { notFound } from '../../errors';
 import type { OrderDoc } from './model';
 import { driverCollection } from '../../infra/driver-collection';
+import { gatherReadsById } from '../../infra/gathered-reads';
+import { perModels } from '../../infra/per-models';
+
+/**
+ * Orders by id, gathered with the concurrent requests' reads (gathered-reads.ts): every payment, every status poll
+ * and every order page reads one, so under load they share a query. Through the driver's collection: the filter
+ * is ObjectIds, and the lean document needs no hydration.
+ */
+const ordersById = perModels((models: Models) => gatherReadsById(driverCollection<OrderDoc>(models.Order), {}));
 
 /** A shopper's own placed order, or 404 (another shopper's order is "not found", never "forbidden"). */
 export async function findOwnOrder(s: Pick<Services, 'models'>, userId: string, id: string): Promise<OrderDoc> {
   if (!isValidObjectId(id)) throw notFound('Order');
-  // Through the driver's collection (every payment and order page reads this): the filter is ObjectIds and a
-  // string, and the lean document needs no hydration, so mongoose's casting would only cost time.
-  const orders = driverCollection<OrderDoc>(s.models.Order);
-  const order = await orders.findOne({ _id: new Types.ObjectId(id), userId: new Types.ObjectId(userId), stage: 'PLACED' });
-  if (!order) throw notFound('Order');
+  const order = await ordersById(s.models)(id);
+  // Someone else's order, and one still being created (RESERVING), are not found.
+  if (!order || String(order.userId) !== userId || order.stage !== 'PLACED') throw notFound('Order');
   return order;
 }

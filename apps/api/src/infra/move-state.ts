@@ -3,6 +3,7 @@
 // payment attempts and refunds, so every status write obeys the tables in @xiaodian/shared.
 import { sourcesIn } from '@xiaodian/shared';
 import type { Model, mongo, UpdateQuery } from 'mongoose';
+import { gatherWrites } from './gathered-writes';
 
 export interface StateMove<S extends string> {
   /** Which record: its _id, or a unique filter (e.g. `{ outRefundNo }`). */
@@ -52,4 +53,29 @@ export async function moveState<S extends string, D>(model: Model<any>, table: R
 export async function moveStateTyped<S extends string, D>(model: Model<any>, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>): Promise<D | null> {
   const { filter, update, returnDocument } = stateMoveCommand(model.modelName, table, move);
   return (await (model.collection as unknown as mongo.Collection).findOneAndUpdate(filter, update as mongo.UpdateFilter<mongo.Document>, { returnDocument })) as D | null;
+}
+
+/** One bulk queue per collection for the moves whose callers need no answer (moveStateUnanswered). */
+const unansweredMoves = new WeakMap<mongo.Collection, (op: { filter: mongo.Document; update: mongo.Document }) => Promise<void>>();
+
+/**
+ * moveStateTyped for a move whose caller needs no answer — it neither reads the record back nor asks whether this
+ * call moved it (the prepay's record of its prepay_id) — so concurrent ones go out as one bulk write, each with its
+ * own compare-and-set (gathered-writes.ts). A failed batch fails each of its callers.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function moveStateUnanswered<S extends string>(model: Model<any>, table: Readonly<Record<S, readonly S[]>>, move: StateMove<S>): Promise<void> {
+  const { filter, update } = stateMoveCommand(model.modelName, table, move);
+  const collection = model.collection as unknown as mongo.Collection;
+  let queue = unansweredMoves.get(collection);
+  if (!queue) {
+    queue = gatherWrites<{ filter: mongo.Document; update: mongo.Document }>((ops) =>
+      collection.bulkWrite(
+        ops.map((op) => ({ updateOne: { filter: op.filter, update: op.update as mongo.UpdateFilter<mongo.Document> } })),
+        { ordered: false },
+      ),
+    );
+    unansweredMoves.set(collection, queue);
+  }
+  return queue({ filter, update: update as mongo.Document });
 }

@@ -7,10 +7,14 @@ import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { newOutTradeNo } from '../orders/create-order';
 import { toBeijingRfc3339 } from './beijing-time';
-import { moveAttempt } from './move-attempt';
+import { moveAttempt, moveAttemptUnanswered } from './move-attempt';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
+import { gatherWritesEach } from '../../infra/gathered-writes';
+import { perModels } from '../../infra/per-models';
+import type { Models } from '../../collections';
+import type { Types } from 'mongoose';
 
 /** WeChat keeps a prepay_id for 2 hours; stop handing it out a little before. */
 const PREPAY_ID_LIFETIME_MS = 2 * 3600_000 - 5 * 60_000;
@@ -86,11 +90,7 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
       if (!isDuplicateKeyError(err)) throw err;
       return null;
     });
-  // An ObjectId, a string and numbers need no casting either.
-  const orders = driverCollection<OrderDoc>(s.models.Order);
-  const pointed =
-    (await orders.updateOne({ _id: order._id, status: 'PENDING_PAYMENT', attemptSeq: order.attemptSeq ?? 0 }, { $set: { attemptSeq: seq, outTradeNo } }))
-      .modifiedCount === 1;
+  const pointed = await pointOrderAt(s.models, { orderId: order._id, from: order.attemptSeq ?? 0, seq, outTradeNo });
   // The usual case: this call moved the order onto the attempt it holds, so nothing needs reading again.
   if (pointed && written) return written;
   // Whoever won, the order now names an attempt that exists.
@@ -100,6 +100,44 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   if (!attempt) throw new Error(`order ${String(order._id)} names attempt ${fresh.outTradeNo}, which does not exist`);
   return attempt;
 }
+
+interface Pointing {
+  orderId: Types.ObjectId;
+  /** The attempt number the order names now: the compare-and-set's guard. */
+  from: number;
+  seq: number;
+  outTradeNo: string;
+}
+
+/**
+ * Points unpaid orders at their new attempts by compare-and-set, concurrent ones in one bulk write
+ * (gathered-writes.ts). Its counts answer when every order moved or none did; otherwise one read of the orders
+ * says which name their new attempt now. An order another caller pointed at the same attempt counts as pointed:
+ * either way it names an attempt that exists, which is all newAttempt needs.
+ */
+const pointOrderAt = (models: Models, pointing: Pointing) => gatheredPointings(models)(pointing);
+const gatheredPointings = perModels((models: Models) => {
+  const orders = driverCollection<OrderDoc>(models.Order);
+  return gatherWritesEach<Pointing>(async (wanted) => {
+    const written = await orders
+      .bulkWrite(
+        wanted.map((w) => ({
+          // An ObjectId, a string and numbers need no casting.
+          updateOne: { filter: { _id: w.orderId, status: 'PENDING_PAYMENT', attemptSeq: w.from }, update: { $set: { attemptSeq: w.seq, outTradeNo: w.outTradeNo } } },
+        })),
+        { ordered: false },
+      )
+      .catch(() => undefined);
+    if (written?.modifiedCount === wanted.length) return wanted.map(() => true);
+    if (written?.modifiedCount === 0) return wanted.map(() => false);
+    const now = await orders.find({ _id: { $in: wanted.map((w) => w.orderId) } }, { projection: { attemptSeq: 1, outTradeNo: 1 } }).toArray();
+    const named = new Map(now.map((o) => [String(o._id), o]));
+    return wanted.map((w) => {
+      const o = named.get(String(w.orderId));
+      return o?.attemptSeq === w.seq && o.outTradeNo === w.outTradeNo;
+    });
+  });
+});
 
 async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promise<string> {
   try {
@@ -116,7 +154,8 @@ async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promis
       payer: { openid: attempt.openid },
     });
     const now = Date.now();
-    await moveAttempt(s.models, attempt._id, {
+    // Nothing here reads the attempt back: concurrent prepays record theirs in one bulk write.
+    await moveAttemptUnanswered(s.models, attempt._id, {
       from: ['CREATED', 'PREPAID'],
       to: 'PREPAID',
       set: { prepayId: prepay_id, prepayExpiresAt: new Date(now + PREPAY_ID_LIFETIME_MS), nextSyncAt: new Date(now + nextSyncDelayMs(0)) },

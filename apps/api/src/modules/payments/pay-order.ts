@@ -11,10 +11,11 @@ import { moveAttempt, moveAttemptUnanswered } from './move-attempt';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
 import { isDuplicateKeyError } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
-import { gatherWritesEach } from '../../infra/gathered-writes';
+import { gatherEach, gatherWritesEach } from '../../infra/gathered-writes';
 import { perModels } from '../../infra/per-models';
 import type { Models } from '../../collections';
-import type { Types } from 'mongoose';
+import { mongo, type Types } from 'mongoose';
+import { writeErrorsOf } from '../orders/order-writes';
 
 /** WeChat keeps a prepay_id for 2 hours; stop handing it out a little before. */
 const PREPAY_ID_LIFETIME_MS = 2 * 3600_000 - 5 * 60_000;
@@ -66,30 +67,17 @@ async function currentAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc 
 async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   const seq = (order.attemptSeq ?? 0) + 1;
   const outTradeNo = newOutTradeNo(order._id, seq);
-  // Through the driver's collection (once per first prepay): the values are of their stored types already, and
-  // the schema's one default (syncCount) is written here, as mongoose's upsert would have.
-  const written = await driverCollection<AttemptDoc>(s.models.PaymentAttempt)
-    .findOneAndUpdate(
-      { outTradeNo },
-      {
-        $setOnInsert: {
-          orderId: order._id,
-          outTradeNo,
-          amountFen: order.totalFen,
-          openid: order.openid,
-          description: describeOrder(order),
-          timeExpire: toBeijingRfc3339(order.expiresAt),
-          status: 'CREATED',
-          syncCount: 0,
-          createdAt: new Date(),
-        },
-      },
-      { upsert: true, returnDocument: 'after' },
-    )
-    .catch((err: unknown) => {
-      if (!isDuplicateKeyError(err)) throw err;
-      return null;
-    });
+  const written = await writeAttempt(s.models, {
+    orderId: order._id,
+    outTradeNo,
+    amountFen: order.totalFen,
+    openid: order.openid,
+    description: describeOrder(order),
+    timeExpire: toBeijingRfc3339(order.expiresAt),
+    status: 'CREATED',
+    syncCount: 0,
+    createdAt: new Date(),
+  });
   const pointed = await pointOrderAt(s.models, { orderId: order._id, from: order.attemptSeq ?? 0, seq, outTradeNo });
   // The usual case: this call moved the order onto the attempt it holds, so nothing needs reading again.
   if (pointed && written) return written;
@@ -100,6 +88,38 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   if (!attempt) throw new Error(`order ${String(order._id)} names attempt ${fresh.outTradeNo}, which does not exist`);
   return attempt;
 }
+
+/** A new attempt as written: the schema's one default (syncCount) included, as mongoose's upsert would have. */
+type NewAttempt = Pick<AttemptDoc, 'orderId' | 'outTradeNo' | 'amountFen' | 'openid' | 'description' | 'timeExpire' | 'status' | 'syncCount' | 'createdAt'>;
+
+/**
+ * Writes an attempt unless one with its out_trade_no exists, and answers the attempt stored under that number —
+ * or null when a concurrent writer's insert won the race (duplicate key), as a single upsert would. Concurrent
+ * ones go out as one bulk of upserts (gathered-writes.ts), through the driver's collection (the values are of
+ * their stored types already): an op that inserted answers what it wrote, and the others are read by number.
+ */
+const writeAttempt = (models: Models, attempt: NewAttempt) => gatheredAttempts(models)(attempt);
+const gatheredAttempts = perModels((models: Models) => {
+  const attempts = driverCollection<AttemptDoc>(models.PaymentAttempt);
+  return gatherEach<NewAttempt, AttemptDoc | null>(async (wanted) => {
+    const answers: (AttemptDoc | null | undefined)[] = wanted.map(() => undefined);
+    const result = await attempts
+      .bulkWrite(
+        wanted.map((w) => ({ updateOne: { filter: { outTradeNo: w.outTradeNo }, update: { $setOnInsert: w }, upsert: true } })),
+        { ordered: false },
+      )
+      .catch((err: unknown) => {
+        if (!(err instanceof mongo.MongoBulkWriteError) || !writeErrorsOf(err).every(isDuplicateKeyError)) throw err;
+        for (const e of writeErrorsOf(err)) answers[e.index] = null;
+        return err.result;
+      });
+    for (const [index, id] of Object.entries(result.upsertedIds)) answers[Number(index)] = { _id: id as Types.ObjectId, ...wanted[Number(index)]! } as AttemptDoc;
+    const numbers = wanted.filter((_, i) => answers[i] === undefined).map((w) => w.outTradeNo);
+    const stored = numbers.length === 0 ? [] : await attempts.find({ outTradeNo: { $in: numbers } }).toArray();
+    const byNumber = new Map(stored.map((a) => [a.outTradeNo, a as AttemptDoc]));
+    return answers.map((answer, i) => (answer === undefined ? (byNumber.get(wanted[i]!.outTradeNo) ?? null) : answer));
+  });
+});
 
 interface Pointing {
   orderId: Types.ObjectId;

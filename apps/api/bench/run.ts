@@ -26,7 +26,7 @@ import { loadClient, type LoadClient } from './http-client';
 import { startStack, type CpuSeconds, type Stack } from './stack';
 
 const NOTIFICATIONS = Number(process.env.XD_BENCH_NOTIFICATIONS ?? 400);
-const ORDERS = Number(process.env.XD_BENCH_ORDERS ?? 200);
+const ORDERS = Number(process.env.XD_BENCH_ORDERS ?? 400);
 /** Notifications sent before the measured ones: the first of a path compile it, which the p99 is not about. */
 const WARMUP_NOTIFICATIONS = 40;
 const CONCURRENCY = 8;

@@ -1,4 +1,3 @@
-import { isValidObjectId } from 'mongoose';
 import type { Models } from '../../collections';
 import type { Services } from '../../context';
 import { notFound } from '../../errors';
@@ -16,8 +15,9 @@ const ordersById = perModels((models: Models) => gatherReadsById(driverCollectio
 
 /** A shopper's own placed order, or 404 (another shopper's order is "not found", never "forbidden"). */
 export async function findOwnOrder(s: Pick<Services, 'models'>, userId: string, id: string): Promise<OrderDoc> {
-  if (!isValidObjectId(id)) throw notFound('Order');
-  const order = await ordersById(s.models)(id);
+  // Ids are 24 hex digits, in either case; the gathered read keys them in lower case, as ObjectIds print.
+  if (!/^[0-9a-fA-F]{24}$/.test(id)) throw notFound('Order');
+  const order = await ordersById(s.models)(id.toLowerCase());
   // Someone else's order, and one still being created (RESERVING), are not found.
   if (!order || String(order.userId) !== userId || order.stage !== 'PLACED') throw notFound('Order');
   return order;

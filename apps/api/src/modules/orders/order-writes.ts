@@ -2,9 +2,9 @@
 // RESERVING, and its move to PLACED once its stock is reserved. Through the driver's collection: the document is
 // built by createOrder from validated input, with the model's defaults applied (newOrderDocument), so mongoose's
 // per-document casting and validation would only cost time on every order.
-import { mongo, type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { isOnlyDuplicateKeys, writeErrorsOf } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
 import { perModels } from '../../infra/per-models';
 import { gatherEach, gatherWritesEach } from '../../infra/gathered-writes';
@@ -30,10 +30,8 @@ const orderWritesOf = perModels((models: Models) => {
       } catch (err) {
         // Unordered: every document but the refused ones is written. Only a duplicate key is a refusal of one
         // document; anything else fails the batch (its callers give back what they took).
-        if (!(err instanceof mongo.MongoBulkWriteError)) throw err;
-        const errors = writeErrorsOf(err);
-        if (!errors.every(isDuplicateKeyError)) throw err;
-        const refused = new Set(errors.map((e) => e.index));
+        if (!isOnlyDuplicateKeys(err)) throw err;
+        const refused = new Set(writeErrorsOf(err).map((e) => e.index));
         return docs.map((_, i) => !refused.has(i));
       }
     }),
@@ -64,12 +62,6 @@ const orderWritesOf = perModels((models: Models) => {
 
 /** What the move to PLACED did: moved it, found it gone (the sweeper removed it), or failed to write. */
 export type PlaceAnswer = 'PLACED' | 'GONE' | 'FAILED';
-
-/** The write errors of a bulk write (driver 7 answers an array; older ones a single error). */
-export function writeErrorsOf(err: mongo.MongoBulkWriteError): readonly mongo.WriteError[] {
-  const errors = err.writeErrors;
-  return Array.isArray(errors) ? (errors as readonly mongo.WriteError[]) : [errors as mongo.WriteError];
-}
 
 /** Writes the new order (stage RESERVING); false when the database refused it (a duplicate order number). */
 export function insertOrder(models: Models, doc: OrderDoc): Promise<boolean> {

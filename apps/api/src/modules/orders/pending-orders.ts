@@ -3,11 +3,10 @@
 // paid, with its stock: settleOrderStock) or is abandoned; the reservation sweeper gives back places whose order
 // is gone or no longer pending (all of them, page by page), so a crash anywhere in between leaves the count wrong
 // until the sweeper's next run after the cutoff.
-import { mongo, type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { isOnlyDuplicateKeys, writeErrorsOf } from '../../infra/duplicate-key';
 import { gatherEach, gatherWrites } from '../../infra/gathered-writes';
-import { writeErrorsOf } from './order-writes';
 import { perModels } from '../../infra/per-models';
 import { driverCollection } from '../../infra/driver-collection';
 
@@ -78,7 +77,7 @@ const gatheredTake = perModels((models: Models) =>
         .bulkWrite(ops, { ordered: false })
         .catch((err: unknown) => {
           // Refusals by the guard (duplicate keys) are answers; any other error leaves every op to be asked.
-          if (!(err instanceof mongo.MongoBulkWriteError) || !writeErrorsOf(err).every(isDuplicateKeyError)) throw err;
+          if (!isOnlyDuplicateKeys(err)) throw err;
           for (const e of writeErrorsOf(err)) answers[e.index] = 'REFUSED';
           return err.result;
         });

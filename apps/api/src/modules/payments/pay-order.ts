@@ -9,13 +9,12 @@ import { newOutTradeNo } from '../orders/create-order';
 import { toBeijingRfc3339 } from './beijing-time';
 import { moveAttempt, moveAttemptUnanswered } from './move-attempt';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
-import { isDuplicateKeyError } from '../../infra/duplicate-key';
+import { isOnlyDuplicateKeys, writeErrorsOf } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
 import { gatherEach, gatherWritesEach } from '../../infra/gathered-writes';
 import { perModels } from '../../infra/per-models';
 import type { Models } from '../../collections';
-import { mongo, type Types } from 'mongoose';
-import { writeErrorsOf } from '../orders/order-writes';
+import type { Types } from 'mongoose';
 
 /** WeChat keeps a prepay_id for 2 hours; stop handing it out a little before. */
 const PREPAY_ID_LIFETIME_MS = 2 * 3600_000 - 5 * 60_000;
@@ -84,6 +83,9 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   // Whoever won, the order now names an attempt that exists.
   const fresh = await s.models.Order.findById(order._id).lean<OrderDoc>();
   if (!fresh || fresh.status !== 'PENDING_PAYMENT') throw notPayable(fresh ?? order);
+  // Still unpaid and still on an older attempt: no one moved it, so the pointer failed to write. The older attempt
+  // may be one this call just closed: never hand it out.
+  if ((fresh.attemptSeq ?? 0) < seq) throw new Error(`order ${String(order._id)} could not be pointed at attempt ${outTradeNo}`);
   const attempt = await s.models.PaymentAttempt.findOne({ outTradeNo: fresh.outTradeNo }).lean<AttemptDoc>();
   if (!attempt) throw new Error(`order ${String(order._id)} names attempt ${fresh.outTradeNo}, which does not exist`);
   return attempt;
@@ -97,27 +99,43 @@ type NewAttempt = Pick<AttemptDoc, 'orderId' | 'outTradeNo' | 'amountFen' | 'ope
  * or null when a concurrent writer's insert won the race (duplicate key), as a single upsert would. Concurrent
  * ones go out as one bulk of upserts (gathered-writes.ts), through the driver's collection (the values are of
  * their stored types already): an op that inserted answers what it wrote, and the others are read by number.
+ * After any other failure an attempt the read finds was written; one it does not find fails its caller with
+ * that error, as the single upsert would have.
  */
-const writeAttempt = (models: Models, attempt: NewAttempt) => gatheredAttempts(models)(attempt);
+async function writeAttempt(models: Models, attempt: NewAttempt): Promise<AttemptDoc | null> {
+  const answer = await gatheredAttempts(models)(attempt);
+  if (answer instanceof Error) throw answer;
+  return answer;
+}
 const gatheredAttempts = perModels((models: Models) => {
   const attempts = driverCollection<AttemptDoc>(models.PaymentAttempt);
-  return gatherEach<NewAttempt, AttemptDoc | null>(async (wanted) => {
+  return gatherEach<NewAttempt, AttemptDoc | null | Error>(async (wanted) => {
     const answers: (AttemptDoc | null | undefined)[] = wanted.map(() => undefined);
+    let failure: unknown;
     const result = await attempts
       .bulkWrite(
         wanted.map((w) => ({ updateOne: { filter: { outTradeNo: w.outTradeNo }, update: { $setOnInsert: w }, upsert: true } })),
         { ordered: false },
       )
       .catch((err: unknown) => {
-        if (!(err instanceof mongo.MongoBulkWriteError) || !writeErrorsOf(err).every(isDuplicateKeyError)) throw err;
+        // Duplicate keys are answers (a concurrent insert won); any other failure leaves every op to be read.
+        if (!isOnlyDuplicateKeys(err)) {
+          failure = err;
+          return undefined;
+        }
         for (const e of writeErrorsOf(err)) answers[e.index] = null;
         return err.result;
       });
-    for (const [index, id] of Object.entries(result.upsertedIds)) answers[Number(index)] = { _id: id as Types.ObjectId, ...wanted[Number(index)]! } as AttemptDoc;
+    for (const [index, id] of Object.entries(result?.upsertedIds ?? {})) answers[Number(index)] = { _id: id as Types.ObjectId, ...wanted[Number(index)]! } as AttemptDoc;
     const numbers = wanted.filter((_, i) => answers[i] === undefined).map((w) => w.outTradeNo);
     const stored = numbers.length === 0 ? [] : await attempts.find({ outTradeNo: { $in: numbers } }).toArray();
     const byNumber = new Map(stored.map((a) => [a.outTradeNo, a as AttemptDoc]));
-    return answers.map((answer, i) => (answer === undefined ? (byNumber.get(wanted[i]!.outTradeNo) ?? null) : answer));
+    return answers.map((answer, i) => {
+      if (answer !== undefined) return answer;
+      const found = byNumber.get(wanted[i]!.outTradeNo);
+      if (found) return found;
+      return failure instanceof Error ? failure : new Error(`attempt ${wanted[i]!.outTradeNo} was neither written nor found`);
+    });
   });
 });
 
@@ -150,11 +168,11 @@ const gatheredPointings = perModels((models: Models) => {
       .catch(() => undefined);
     if (written?.modifiedCount === wanted.length) return wanted.map(() => true);
     if (written?.modifiedCount === 0) return wanted.map(() => false);
-    const now = await orders.find({ _id: { $in: wanted.map((w) => w.orderId) } }, { projection: { attemptSeq: 1, outTradeNo: 1 } }).toArray();
+    const now = await orders.find({ _id: { $in: wanted.map((w) => w.orderId) } }, { projection: { status: 1, attemptSeq: 1, outTradeNo: 1 } }).toArray();
     const named = new Map(now.map((o) => [String(o._id), o]));
     return wanted.map((w) => {
       const o = named.get(String(w.orderId));
-      return o?.attemptSeq === w.seq && o.outTradeNo === w.outTradeNo;
+      return o?.status === 'PENDING_PAYMENT' && o.attemptSeq === w.seq && o.outTradeNo === w.outTradeNo;
     });
   });
 });

@@ -11,6 +11,17 @@ type Verdict = boolean | undefined;
 type FieldTest = (value: unknown) => Verdict;
 export type FastMatcher = (doc: Doc) => Verdict;
 
+/** A three-valued "or" of `tests` on `x`: true when any says true, else unknown when any cannot tell, else false. */
+function anyOf<X>(tests: readonly ((x: X) => Verdict)[], x: X): Verdict {
+  let verdict: Verdict = false;
+  for (const test of tests) {
+    const answer = test(x);
+    if (answer) return true;
+    if (answer === undefined) verdict = undefined;
+  }
+  return verdict;
+}
+
 const isObjectId = (value: unknown): boolean => {
   const t = bsonType(value);
   return t === 'ObjectId' || t === 'ObjectID';
@@ -85,15 +96,7 @@ function membershipTest(list: unknown): FieldTest | undefined {
   }
   const tests = list.map(equalityTest);
   if (!tests.every((t): t is FieldTest => t !== undefined)) return undefined;
-  return (value) => {
-    let verdict: Verdict = false;
-    for (const test of tests) {
-      const answer = test(value);
-      if (answer) return true;
-      if (answer === undefined) verdict = undefined;
-    }
-    return verdict;
-  };
+  return (value) => anyOf(tests, value);
 }
 
 /** `{$gt|$gte|$lt|$lte: c}` for a number or a valid date `c`: mingo compares values of the same type only. */
@@ -222,15 +225,7 @@ function orMatcher(branches: unknown): FastMatcher | undefined {
     if (!matcher) return undefined;
     matchers.push(matcher);
   }
-  return (doc) => {
-    let verdict: Verdict = false;
-    for (const matcher of matchers) {
-      const answer = matcher(doc);
-      if (answer) return true;
-      if (answer === undefined) verdict = undefined;
-    }
-    return verdict;
-  };
+  return (doc) => anyOf(matchers, doc);
 }
 
 /**

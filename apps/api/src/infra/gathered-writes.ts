@@ -70,6 +70,17 @@ export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>, options: {
     });
 }
 
+/**
+ * Each op's outcome of a bulk of guarded single-document updates, when its count tells it: as many modified as
+ * there were ops is every op taken, none modified is none (a guarded update that matches always changes its
+ * document). Undefined otherwise — some refused, or the bulk failed (`written` undefined): the caller reads.
+ */
+export function outcomesByCount(written: { modifiedCount: number } | undefined, ops: number): boolean[] | undefined {
+  if (written?.modifiedCount === ops) return new Array<boolean>(ops).fill(true);
+  if (written?.modifiedCount === 0) return new Array<boolean>(ops).fill(false);
+  return undefined;
+}
+
 /** Resolves when `answered` does, or after `ms`, whichever comes first (the timer never keeps the process up). */
 function answeredOrStalled(answered: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve) => {

@@ -30,13 +30,14 @@ async function takeNumbers(models: CounterModels, day: string, count: number): P
 const numbersOf = perModels((models: CounterModels) =>
   gatherEach<string, number>(async (days) => {
     // A batch rarely spans midnight; when it does, each day takes its own range.
-    const lastOf = new Map(await Promise.all([...new Set(days)].map(async (day) => [day, await takeNumbers(models, day, days.filter((d) => d === day).length)] as const)));
+    const counts = new Map<string, number>();
+    for (const day of days) counts.set(day, (counts.get(day) ?? 0) + 1);
+    const lastOf = new Map(await Promise.all([...counts].map(async ([day, count]) => [day, await takeNumbers(models, day, count)] as const)));
     const taken = new Map<string, number>();
     return days.map((day) => {
-      const count = days.filter((d) => d === day).length;
       const next = (taken.get(day) ?? 0) + 1;
       taken.set(day, next);
-      return lastOf.get(day)! - count + next;
+      return lastOf.get(day)! - counts.get(day)! + next;
     });
   }),
 );

@@ -3,7 +3,7 @@
 // no stock of its own (every view sums its SKUs), so a stock change is one write.
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { gatherWrites, gatherWritesEach } from '../../infra/gathered-writes';
+import { gatherWrites, gatherWritesEach, outcomesByCount } from '../../infra/gathered-writes';
 import { perModels } from '../../infra/per-models';
 import { releasePendingPlaceGathered } from './pending-orders';
 import { driverCollection } from '../../infra/driver-collection';
@@ -20,7 +20,6 @@ export function skuOf(item: { productId: Types.ObjectId; skuId?: Types.ObjectId 
 /** The stock fields of a SKU as stored (catalog/model.ts), as the driver's collection sees them. */
 interface SkuStockRecord {
   _id: Types.ObjectId;
-  productId: Types.ObjectId;
   stock: number;
   onShelf?: boolean;
   reservations: { orderId: Types.ObjectId; quantity: number; at: Date }[];
@@ -68,9 +67,8 @@ async function reserveTogether(models: Models, wanted: Reservation[]): Promise<b
       { ordered: false },
     )
     .catch(() => undefined);
-  // Each op changes at most its one SKU: as many changed as asked is every one taken, none changed is none.
-  if (written?.modifiedCount === wanted.length) return wanted.map(() => true);
-  if (written?.modifiedCount === 0) return wanted.map(() => false);
+  const counted = outcomesByCount(written, wanted.length);
+  if (counted) return counted;
   const skuIds = [...new Map(wanted.map((w) => [String(w.skuId), w.skuId])).values()];
   const skus = await skuStock(models)
     .find({ _id: { $in: skuIds } }, { projection: { 'reservations.orderId': 1 } })

@@ -11,7 +11,7 @@ import { moveAttempt, moveAttemptUnanswered } from './move-attempt';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
 import { isOnlyDuplicateKeys, writeErrorsOf } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
-import { gatherEach, gatherWritesEach } from '../../infra/gathered-writes';
+import { gatherEach, gatherWritesEach, outcomesByCount } from '../../infra/gathered-writes';
 import { perModels } from '../../infra/per-models';
 import type { Models } from '../../collections';
 import type { Types } from 'mongoose';
@@ -166,8 +166,8 @@ const gatheredPointings = perModels((models: Models) => {
         { ordered: false },
       )
       .catch(() => undefined);
-    if (written?.modifiedCount === wanted.length) return wanted.map(() => true);
-    if (written?.modifiedCount === 0) return wanted.map(() => false);
+    const counted = outcomesByCount(written, wanted.length);
+    if (counted) return counted;
     const now = await orders.find({ _id: { $in: wanted.map((w) => w.orderId) } }, { projection: { status: 1, attemptSeq: 1, outTradeNo: 1 } }).toArray();
     const named = new Map(now.map((o) => [String(o._id), o]));
     return wanted.map((w) => {

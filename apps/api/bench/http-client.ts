@@ -5,7 +5,7 @@
 // same moment, as a thousand phones would. This client spends about a third of that. `XD_BENCH_CLIENT=fetch`
 // measures with fetch instead, as the bench did before.
 import { Agent, request } from 'node:http';
-import { call, type Reply } from '../test/harness';
+import { call, replyBody, type Reply } from '../test/harness';
 
 /** The harness's reply (its JSON body loosely typed, as the tests read it), without the headers. */
 export type LoadReply = Pick<Reply, 'status' | 'body'>;
@@ -50,16 +50,7 @@ export function loadClient(base: string, sockets: number): LoadClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: LoadReply['body'] = text;
-            try {
-              body = text ? JSON.parse(text) : undefined;
-            } catch {
-              // not JSON: keep the text
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: replyBody(Buffer.concat(chunks).toString('utf8')) }));
           res.on('error', reject);
         },
       );

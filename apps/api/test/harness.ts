@@ -141,14 +141,16 @@ export async function call<T = any>(
     },
     body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
-  const text = await res.text();
-  let body: any = text;
+  return { status: res.status, body: replyBody(await res.text()) as T, headers: res.headers };
+}
+
+/** A reply's body: its JSON, undefined when empty, or the text itself when it is not JSON. */
+export function replyBody(text: string): any {
   try {
-    body = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    // not JSON: keep the text
+    return text;
   }
-  return { status: res.status, body: body as T, headers: res.headers };
 }
 
 export async function shopperToken(world: World, user = 'alice', api: ApiInstance = world.api): Promise<string> {

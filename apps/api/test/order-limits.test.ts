@@ -40,6 +40,29 @@ describe('order limits per shopper', () => {
     });
   });
 
+  it('counts the placements within the window, so a lowered ORDER_RATE_LIMIT lets no extra order through', async () => {
+    const { models } = world.api.instance.services;
+    const userId = new Types.ObjectId();
+    const t0 = Date.parse('2026-12-01T08:00:00Z');
+    // Under a limit of 6: one placement that will have left the window, then five within it.
+    for (const minute of [0, 5, 6, 7, 8, 9]) {
+      const orderId = new Types.ObjectId();
+      const at = new Date(t0 + minute * MINUTE);
+      expect(await takePendingPlace(models, userId, orderId, { maxPending: 100, ratePerWindow: 6, windowMs: 10 * MINUTE }, at)).toEqual({ taken: true });
+      expect(await releasePendingPlace(models, userId, orderId)).toBe(true);
+    }
+    // The limit lowered to 3: at 12 minutes five placements are within the window, so none is allowed. (Reading the
+    // list's ends, the oldest being out of the window let one more through.)
+    const lowered = { maxPending: 100, ratePerWindow: 3, windowMs: 10 * MINUTE };
+    const refused = await takePendingPlace(models, userId, new Types.ObjectId(), lowered, new Date(t0 + 12 * MINUTE));
+    // The third-newest within the window (7 minutes) leaves it at 17: that is when the shopper may order again.
+    expect(refused).toEqual({ taken: false, refusedBy: 'RATE', retryAt: new Date(t0 + 17 * MINUTE) });
+    expect(await takePendingPlace(models, userId, new Types.ObjectId(), lowered, new Date(t0 + 16 * MINUTE + 1))).toMatchObject({ taken: false, refusedBy: 'RATE' });
+    expect(await takePendingPlace(models, userId, new Types.ObjectId(), lowered, new Date(t0 + 17 * MINUTE + 1))).toEqual({ taken: true });
+    // A new shopper's first placement (the upsert) is taken under the counted guard too.
+    expect(await takePendingPlace(models, new Types.ObjectId(), new Types.ObjectId(), lowered)).toEqual({ taken: true });
+  });
+
   it('says which limit refused: held unpaid orders before the rate', async () => {
     const { models } = world.api.instance.services;
     const userId = new Types.ObjectId();

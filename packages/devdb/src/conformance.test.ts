@@ -566,6 +566,23 @@ describe('updates', () => {
     expect((await Log.findById(log._id).lean())?.entries).toEqual([3, 4]);
   });
 
+  it('an upsert whose query uses $expr is refused (code 224), whether or not a document matches; without upsert it runs', async () => {
+    const Counter = await model<{ key: string; n: number }>({ key: String, n: Number });
+    await Counter.create({ key: 'a', n: 1 });
+    const expr = { $expr: { $lt: ['$n', 5] } };
+    const refusals = [
+      await rejection(Counter.updateOne({ key: 'a', ...expr }, { $inc: { n: 1 } }, { upsert: true })),
+      await rejection(Counter.updateOne({ key: 'b', $and: [expr] }, { $inc: { n: 1 } }, { upsert: true })),
+      await rejection(Counter.findOneAndUpdate({ key: 'a', $or: [expr, { n: 9 }] }, { $inc: { n: 1 } }, { upsert: true })),
+    ];
+    for (const err of refusals) expect(err).toMatchObject({ code: 224, message: expect.stringMatching(/\$expr is not allowed in the query predicate for an upsert/) });
+    const bulk = await rejection(Counter.bulkWrite([{ updateOne: { filter: { key: 'c', ...expr }, update: { $inc: { n: 1 } }, upsert: true } }], { ordered: false }));
+    expect((bulk as { writeErrors?: { code: number }[] }).writeErrors?.map((e) => e.code) ?? [(bulk as { code?: number }).code]).toEqual([224]);
+    // Nothing was written by the refused upserts; the same filter without upsert matches and updates.
+    expect(await Counter.countDocuments()).toBe(1);
+    expect((await Counter.updateOne({ key: 'a', ...expr }, { $inc: { n: 1 } })).modifiedCount).toBe(1);
+  });
+
   it('$setOnInsert applies only when the upsert inserts', async () => {
     const Stat = await model<{ day: string; firstSeen: Date; seen: number; last: string }>({
       day: String,

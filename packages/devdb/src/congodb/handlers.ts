@@ -94,6 +94,22 @@ function equalityFields(filter: Doc, into: Doc = {}): Doc {
   return into;
 }
 
+/** Whether a query uses $expr at its top level or inside $and/$or/$nor, where mongod looks for it. */
+function usesExpr(filter: Doc): boolean {
+  return Object.entries(filter).some(
+    ([key, value]) => key === '$expr' || (['$and', '$or', '$nor'].includes(key) && Array.isArray(value) && value.some((sub) => isPlainObject(sub) && usesExpr(sub))),
+  );
+}
+
+/**
+ * mongod refuses an upsert whose query uses $expr, whether or not a document matches (it could not say which
+ * fields the inserted document would take from it). CongoDB evaluated it, so code that works here failed in
+ * production.
+ */
+function refuseExprInUpsert(filter: Doc): void {
+  if (usesExpr(filter)) throw new CommandError('$expr is not allowed in the query predicate for an upsert', 224, 'QueryFeatureNotAllowed');
+}
+
 function upsertDocument(filter: Doc, update: unknown, arrayFilters: Doc[] | undefined): Doc {
   const seed = equalityFields(filter);
   const isReplacement = isPlainObject(update) && !Object.keys(update).some((k) => k.startsWith('$'));
@@ -164,6 +180,7 @@ export class UpdateHandler implements ICommandHandler {
         if (spec.multi && isReplacement) {
           throw new CommandError('multi update is not supported for replacement-style update', 9, 'FailedToParse');
         }
+        if (spec.upsert) refuseExprInUpsert(filter);
         const matching = documentsMatching(storage, ctx.database, collection, filter);
         if (matching.length === 0) {
           if (spec.upsert) {
@@ -204,6 +221,7 @@ export class UpdateHandler implements ICommandHandler {
     if (remove === (update !== undefined)) {
       throw new CommandError('findAndModify needs exactly one of update and remove', 9, 'FailedToParse');
     }
+    if (command.upsert === true) refuseExprInUpsert(filter);
     const arrayFilters = command.arrayFilters as Doc[] | undefined;
     const project = (doc: Doc | null): Doc | null =>
       doc && isPlainObject(command.fields) && Object.keys(command.fields).length > 0

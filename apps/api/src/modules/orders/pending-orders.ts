@@ -46,8 +46,14 @@ function placeTaking({ userId, orderId, limits, now }: PlaceWanted) {
       _id: userId,
       count: { $lt: limits.maxPending },
       'orders.orderId': { $ne: orderId },
-      // Fewer than ratePerWindow placements kept, or the oldest of them already out of the window.
-      $or: [{ [`placedAt.${limits.ratePerWindow - 1}`]: { $exists: false } }, { 'placedAt.0': { $lte: windowStart } }],
+      // Fewer than ratePerWindow placements kept, or exactly that many and the oldest already out of the window.
+      // A longer list (kept while ORDER_RATE_LIMIT was higher) is refused here, because its oldest being out of the
+      // window says nothing about the rest: the refusal trims it to the newest ratePerWindow (trimLongerList).
+      // (Not an $expr counting the list: mongod refuses $expr in an upsert's query.)
+      $or: [
+        { [`placedAt.${limits.ratePerWindow - 1}`]: { $exists: false } },
+        { 'placedAt.0': { $lte: windowStart }, [`placedAt.${limits.ratePerWindow}`]: { $exists: false } },
+      ],
     },
     update: {
       $inc: { count: 1 },
@@ -123,18 +129,36 @@ const gatheredTake = perModels((models: Models) =>
  * latest `ratePerWindow` placements, oldest first), or this order holds a place already. Both limits are one
  * guarded update of one document, so concurrent orders on every instance cannot all see room for one more.
  */
-export async function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, limits: PlaceLimits, now = new Date()): Promise<PlaceTaken> {
+export function takePendingPlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, limits: PlaceLimits, now = new Date()): Promise<PlaceTaken> {
+  return takePlace(models, userId, orderId, limits, now, true);
+}
+
+async function takePlace(models: Models, userId: Types.ObjectId, orderId: Types.ObjectId, limits: PlaceLimits, now: Date, mayTrim: boolean): Promise<PlaceTaken> {
   const answer = await gatheredTake(models)({ userId, orderId, limits, now });
   if (answer === 'TAKEN') return { taken: true };
   if (answer === 'FAILED') throw new Error(`the place of order ${String(orderId)} could not be written`);
   const windowStart = new Date(now.getTime() - limits.windowMs);
   // Refused: which limit, read afterwards for the shopper's message (a moment's figure: their other orders move too).
-  const held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
+  let held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
+  if (mayTrim && held?.placedAt && held.placedAt.length > limits.ratePerWindow) {
+    // Kept under a higher limit: trimmed to what this limit keeps, then the take is judged once more.
+    if (await trimLongerList(models, userId, limits.ratePerWindow)) return takePlace(models, userId, orderId, limits, now, false);
+    held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
+  }
   const recent = (held?.placedAt ?? []).filter((at) => at > windowStart);
   if ((held?.count ?? 0) < limits.maxPending && recent.length >= limits.ratePerWindow) {
     return { taken: false, refusedBy: 'RATE', retryAt: new Date(recent[recent.length - limits.ratePerWindow]!.getTime() + limits.windowMs) };
   }
   return { taken: false, refusedBy: 'PENDING' };
+}
+
+/**
+ * Keeps the newest `keep` placements of a list kept under a higher ORDER_RATE_LIMIT (sorted, oldest first, as
+ * every take leaves it). Guarded by the list being longer, so concurrent trims trim once; true when this one did.
+ */
+async function trimLongerList(models: Models, userId: Types.ObjectId, keep: number): Promise<boolean> {
+  const res = await places(models).updateOne({ _id: userId, [`placedAt.${keep}`]: { $exists: true } }, { $push: { placedAt: { $each: [], $sort: 1, $slice: -keep } } });
+  return res.modifiedCount === 1;
 }
 
 /** Gives the order's place back; a no-op when it holds none (given back already, or never taken). */

@@ -17,6 +17,7 @@
 // (http-client.ts; `XD_BENCH_CLIENT=fetch` uses fetch, as the bench did before 2026-12).
 import { createHash, randomBytes, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { keyRingFromConfig, loadPrivateKey, parseNotification } from '@xiaodian/wechatpay';
 import { adminToken, call, createProduct, shopperToken, type World } from '../test/harness';
@@ -224,6 +225,35 @@ const commandsText = (c: RequestCost) =>
     .join(', ');
 
 /**
+ * What a ratio target allows a request to cost, from the rate it asks for: the API is one process, so its CPU per
+ * request can be at most one core's second over the rate, and the four processes together at most the machine's
+ * cores' seconds over it. A phase that costs more than either cannot reach the rate, however its work is
+ * scheduled; the parts outside the API (devdb, the sandbox, the load client) are shown on their own, because no
+ * change to the API makes them cheaper. The bounds assume every process gets a whole core when it wants one,
+ * which flatters the target: on a shared machine less is reached.
+ */
+function printBudgets(m: { healthRate: number; notifyCpu: RequestCost; rsaPerSecond: number; orderCpu: RequestCost }): void {
+  const cores = availableParallelism();
+  const budget = (label: string, rate: number, c: RequestCost, note: string) => {
+    const outside = c.devdb + c.sandbox + c.client;
+    const total = c.api + outside;
+    const apiMax = 1000 / rate;
+    const totalMax = (cores * 1000) / rate;
+    row(`${label} at ${rate.toFixed(0)}/s`, `API ≤ ${apiMax.toFixed(2)}, Σ ≤ ${totalMax.toFixed(2)} (${cores} cores)`);
+    row(`  costs in this run`, `API ${c.api.toFixed(2)}${note}, Σ ${total.toFixed(2)}; outside the API ${outside.toFixed(2)}`);
+    const verdict =
+      c.api <= apiMax && total <= totalMax
+        ? 'within both bounds'
+        : `${c.api > apiMax ? `API ${(c.api / apiMax).toFixed(2)}× its bound` : 'API within its bound'}, ${total > totalMax ? `Σ ${(total / totalMax).toFixed(2)}× its bound` : 'Σ within its bound'}${outside > totalMax ? '; outside the API alone exceeds Σ' : ''}`;
+    row(`  so`, verdict);
+  };
+  console.log('\nWhat each ratio target allows per request: CPU ms on the API (one process, one core) and in all (Σ)');
+  budget('notification, 0.5 × health', 0.5 * m.healthRate, m.notifyCpu, '');
+  const signing = (2 * 1000) / m.rsaPerSecond;
+  budget('order + prepay, 0.25 × signatures ÷ 3', (0.25 * m.rsaPerSecond) / 3, m.orderCpu, ` (of it its 2 RSA signatures ≈ ${signing.toFixed(2)})`);
+}
+
+/**
  * The harness's helpers (tokens, products, forged notifications) read only the API's URL, the sandbox's control
  * client and identities, and its data folder; the bench's processes answer those.
  */
@@ -354,6 +384,7 @@ async function main(): Promise<void> {
     row('notification (verify, decrypt, apply, record)', costText(notifyCpu));
     row('order + prepay (two requests)', costText(orderCpu));
     row(`flash-sale buyer (${FLASH_BUYERS} buyers, ${flash.rate.toFixed(0)}/s)`, costText(flash.cpu));
+    printBudgets({ healthRate: health.rate, notifyCpu, rsaPerSecond, orderCpu });
     console.log('\nDatabase commands per request, by name');
     row('notification', commandsText(notifyCpu));
     row('order + prepay (two requests)', commandsText(orderCpu));

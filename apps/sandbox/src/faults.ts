@@ -2,7 +2,7 @@
 // everything. Two families:
 //  - notification faults (drop, drop_first, duplicate, concurrent_duplicates, delay, out_of_order, signtest,
 //    tamper_signature) shape each matching notification; `count` is per notification;
-//  - request faults (http_5xx, timeout, not_enough, login_busy, tamper_bill, and signtest/tamper_signature
+//  - request faults (http_5xx, timeout, slow, not_enough, login_busy, tamper_bill, and signtest/tamper_signature
 //    with `endpoints`) fire on matching calls; `count` is a total budget (absent: until cleared).
 import { randomUUID } from 'node:crypto';
 
@@ -17,6 +17,12 @@ export const FAULT_KINDS = [
   'tamper_signature',
   'http_5xx',
   'timeout',
+  /**
+   * A WeChat Pay call is held for `ms` before it is carried out, then answered as usual: the latency under which a
+   * merchant's own steps (a cancel, a second request) overtake a call already sent, e.g. a close that finds no
+   * trade yet and the prepay that creates it a moment later.
+   */
+  'slow',
   'refund_abnormal',
   'login_busy',
   'not_enough',
@@ -44,19 +50,20 @@ export const ENDPOINTS = [
   'subscribe_send',
 ] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
-/** Where http_5xx and timeout apply when no `endpoints` are given. */
+/** Where http_5xx, timeout and slow apply when no `endpoints` are given. */
 export const DEFAULT_FAILING_ENDPOINTS: readonly Endpoint[] = ['prepay', 'query', 'close', 'refund'];
 
 export interface FaultSpec {
   kind: FaultKind;
   /** Only this trade (its notifications, its calls); absent = everything. */
   out_trade_no?: string;
-  /** For http_5xx / timeout (default prepay, query, close, refund); for signtest / tamper_signature it
+  /** For http_5xx / timeout / slow (default prepay, query, close, refund); for signtest / tamper_signature it
    * switches the fault from notifications to the answers of these endpoints. */
   endpoints?: Endpoint[];
   count?: number;
   /** delay: how long the first delivery waits; timeout: how long the answer is held before the connection is
-   * dropped; duplicate: gap before each copy; out_of_order: longest hold. Real milliseconds. */
+   * dropped; slow: how long the call is held before it is carried out; duplicate: gap before each copy;
+   * out_of_order: longest hold. Real milliseconds. */
   ms?: number;
   /** http_5xx: 500 (WeChat's signed SYSTEM_ERROR, default), or 502/503/504 (an unsigned gateway error). */
   status?: number;

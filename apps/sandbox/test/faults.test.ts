@@ -215,6 +215,24 @@ describe('request faults', () => {
     expect(dropped.code).toBe('ECONNRESET');
   });
 
+  it('slow: the call is held before it is carried out, so a close sent meanwhile finds no trade; then it answers as usual', async () => {
+    const body = await prepayBody(sandbox);
+    await sandbox.control.setFault({ kind: 'slow', endpoints: ['prepay'], outTradeNo: body.out_trade_no, ms: 300, count: 1 });
+    const started = Date.now();
+    const held = wxpay.v3.pay.transactions.jsapi.post(body);
+    await sleep(100);
+    // Not carried out yet: WeChat knows no such trade.
+    const close = wxpay.v3.pay.transactions.outTradeNo.$out_trade_no$.close.post({ mchid: sandbox.identity.mchid }, { out_trade_no: body.out_trade_no });
+    expect(await failure(close)).toMatchObject({ status: 404, data: { code: 'ORDER_NOT_EXIST' } });
+    const { data } = await held;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    expect(data.prepay_id).toBe((await sandbox.control.trade(body.out_trade_no)).prepay_id);
+    expect((await query(body.out_trade_no)).data.trade_state).toBe('NOTPAY');
+    // `count` spent: the next call is not held (the fault fired once, not twice).
+    expect((await wxpay.v3.pay.transactions.jsapi.post(body)).data.prepay_id).toBe(data.prepay_id);
+    expect((await sandbox.control.faults())[0]).toMatchObject({ kind: 'slow', fired: 1 });
+  });
+
   it('refund_abnormal: refunds settle ABNORMAL and notify REFUND.ABNORMAL', async () => {
     const { body } = await paid();
     await merchant.waitFor(1);

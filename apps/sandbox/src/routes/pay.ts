@@ -1,6 +1,6 @@
 // WeChat Pay API v3 at WeChat's own paths. Every request's Authorization is verified against the merchant's
 // public key (signature, serial, mchid, 5-minute window); every answer is signed (except the bill file, as
-// at WeChat). Request faults (5xx, timeouts, signature probes on answers) are applied here.
+// at WeChat). Request faults (5xx, timeouts, slow calls, signature probes on answers) are applied here.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Router, type RouterContext } from '@koa/router';
 import { parseAuthorization, REPLAY_WINDOW_SECONDS, signedHeaders, verifyAuthorization, encryptResource } from '@xiaodian/wechatpay';
@@ -17,6 +17,9 @@ import { rfc3339, sleep } from '../time';
 /** `GET /v3/certificates` for a merchant without platform certificates: use the WeChat Pay public key (微信支付公钥). */
 const PUBLIC_KEY_ONLY_MESSAGE =
   '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引 https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html';
+
+/** How long the `slow` fault holds a call when it names no `ms`. */
+const DEFAULT_SLOW_MS = 3000;
 
 /** What a handler produced: a JSON answer (signed), a 204, or a raw file (unsigned). */
 type Answer = { status: number; json?: unknown; file?: string };
@@ -108,6 +111,12 @@ export function payRoutes(core: Core): Router {
           return;
         }
         if (failure) throw new WxPayError(500, 'SYSTEM_ERROR', '系统错误，请使用相同参数稍后重新调用');
+        const slow = core.faults.take('slow', { endpoint: name, outTradeNo });
+        if (slow) {
+          // Held before anything happens: whatever the merchant does meanwhile happens first.
+          core.log(`${ctx.method} ${ctx.path} → held ${slow.ms ?? DEFAULT_SLOW_MS} ms before it is carried out (fault slow)`);
+          await sleep(slow.ms ?? DEFAULT_SLOW_MS);
+        }
         answer = handler(ctx, mchid);
       } catch (error) {
         if (!(error instanceof WxPayError)) throw error;

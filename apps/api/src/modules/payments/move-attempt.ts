@@ -2,7 +2,7 @@
 import { ATTEMPT_TRANSITIONS, type AttemptStatus } from '@xiaodian/shared';
 import type { Types } from 'mongoose';
 import type { Models } from '../../collections';
-import { moveStateTyped, moveStateUnanswered, type StateMove } from '../../infra/move-state';
+import { moveStateGathered, moveStateTyped, type StateMove } from '../../infra/move-state';
 import type { AttemptDoc } from './model';
 
 /** Which attempt: its _id, or its out_trade_no (unique), which is all a WeChat payment names. */
@@ -14,8 +14,16 @@ export function moveAttempt(models: Pick<Models, 'PaymentAttempt'>, ref: Attempt
   return moveStateTyped<AttemptStatus, AttemptDoc>(models.PaymentAttempt, ATTEMPT_TRANSITIONS, { ...move, match });
 }
 
-/** moveAttempt for a caller that needs no answer: concurrent ones share a bulk write (moveStateUnanswered). */
-export function moveAttemptUnanswered(models: Pick<Models, 'PaymentAttempt'>, ref: AttemptRef, move: Omit<StateMove<AttemptStatus>, 'match' | 'returnDocument'>): Promise<void> {
-  const match = 'outTradeNo' in ref ? { outTradeNo: ref.outTradeNo } : { _id: ref };
-  return moveStateUnanswered<AttemptStatus>(models.PaymentAttempt, ATTEMPT_TRANSITIONS, { ...move, match });
+/**
+ * moveAttempt by _id for a caller that needs to know only whether its move took effect: concurrent ones share a
+ * bulk write (moveStateGathered). `tookEffect` tells it from the attempt as it is now when the batch's counts cannot.
+ */
+export function moveAttemptGathered(
+  models: Pick<Models, 'PaymentAttempt'>,
+  id: Types.ObjectId,
+  move: Omit<StateMove<AttemptStatus>, 'match' | 'returnDocument'>,
+  tookEffect: (attempt: AttemptDoc) => boolean,
+): Promise<boolean> {
+  // An ObjectId and values of their stored types: no casting needed, as for moveAttempt.
+  return moveStateGathered<AttemptStatus, AttemptDoc>(models.PaymentAttempt, ATTEMPT_TRANSITIONS, { ...move, match: { _id: id } }, tookEffect);
 }

@@ -7,7 +7,7 @@ import type { AttemptDoc } from './model';
 import type { OrderDoc } from '../orders/model';
 import { newOutTradeNo } from '../orders/create-order';
 import { toBeijingRfc3339 } from './beijing-time';
-import { moveAttempt, moveAttemptUnanswered } from './move-attempt';
+import { moveAttempt, moveAttemptGathered } from './move-attempt';
 import { nextSyncDelayMs, syncAttempt } from './sync-payment';
 import { isOnlyDuplicateKeys, writeErrorsOf } from '../../infra/duplicate-key';
 import { driverCollection } from '../../infra/driver-collection';
@@ -27,16 +27,30 @@ export function describeOrder(order: Pick<OrderDoc, 'items'>): string {
   return text;
 }
 
+/**
+ * A cancel or the expiry job is closing the order (close-order.ts): it has read the order's attempts and is closing
+ * them at WeChat, so no attempt may be added or prepaid under it.
+ */
+function beingClosed(order: Pick<OrderDoc, 'closingUntil'>, now = Date.now()): boolean {
+  return !!order.closingUntil && order.closingUntil.getTime() > now;
+}
+
 function notPayable(order: OrderDoc): AppError {
   const message =
-    order.status === 'PENDING_PAYMENT' ? 'This order has expired' : order.status === 'CLOSED' ? 'This order is closed' : 'This order is already paid';
+    order.status === 'CLOSED'
+      ? 'This order is closed'
+      : order.status !== 'PENDING_PAYMENT'
+        ? 'This order is already paid'
+        : beingClosed(order)
+          ? 'This order is being closed'
+          : 'This order has expired';
   return new AppError('ORDER_NOT_PAYABLE', { status: 409, message });
 }
 
 /** `order`: the shopper's own placed order, as the route just read it (findOwnOrder). */
 export async function payOrder(s: Services, order: OrderDoc): Promise<RequestPaymentParams> {
   const { models } = s;
-  if (order.status !== 'PENDING_PAYMENT' || order.expiresAt.getTime() <= Date.now() + 10_000) throw notPayable(order);
+  if (order.status !== 'PENDING_PAYMENT' || order.expiresAt.getTime() <= Date.now() + 10_000 || beingClosed(order)) throw notPayable(order);
 
   let attempt = await currentAttempt(s, order);
   if (attempt && attempt.status === 'PREPAID' && attempt.prepayExpiresAt && attempt.prepayExpiresAt.getTime() > Date.now()) {
@@ -82,7 +96,8 @@ async function newAttempt(s: Services, order: OrderDoc): Promise<AttemptDoc> {
   if (pointed && written) return written;
   // Whoever won, the order now names an attempt that exists.
   const fresh = await s.models.Order.findById(order._id).lean<OrderDoc>();
-  if (!fresh || fresh.status !== 'PENDING_PAYMENT') throw notPayable(fresh ?? order);
+  // Closed, paid, or being closed (the pointer refuses an order under a closing claim): nothing to hand out.
+  if (!fresh || fresh.status !== 'PENDING_PAYMENT' || beingClosed(fresh)) throw notPayable(fresh ?? order);
   // Still unpaid and still on an older attempt: no one moved it, so the pointer failed to write. The older attempt
   // may be one this call just closed: never hand it out.
   if ((fresh.attemptSeq ?? 0) < seq) throw new Error(`order ${String(order._id)} could not be pointed at attempt ${outTradeNo}`);
@@ -149,19 +164,27 @@ interface Pointing {
 
 /**
  * Points unpaid orders at their new attempts by compare-and-set, concurrent ones in one bulk write
- * (gathered-writes.ts). Its counts answer when every order moved or none did; otherwise one read of the orders
- * says which name their new attempt now. An order another caller pointed at the same attempt counts as pointed:
- * either way it names an attempt that exists, which is all newAttempt needs.
+ * (gathered-writes.ts). An order under a live closing claim is refused: its closer has read (or is about to read)
+ * the attempts it closes, and one pointed at now would stay open at WeChat under a closed order. The bulk's counts
+ * answer when every order moved or none did; otherwise one read of the orders says which name their new attempt
+ * now. An order another caller pointed at the same attempt counts as pointed: either way it names an attempt that
+ * exists, which is all newAttempt needs (and a pointer that moved moved before any claim).
  */
 const pointOrderAt = (models: Models, pointing: Pointing) => gatheredPointings(models)(pointing);
 const gatheredPointings = perModels((models: Models) => {
   const orders = driverCollection<OrderDoc>(models.Order);
   return gatherWritesEach<Pointing>(async (wanted) => {
+    // The claim's own test (close-order.ts), so that exactly one of the claim and the pointer wins.
+    const at = new Date();
+    const notBeingClosed = [{ closingUntil: { $exists: false } }, { closingUntil: { $lte: at } }];
     const written = await orders
       .bulkWrite(
         wanted.map((w) => ({
-          // An ObjectId, a string and numbers need no casting.
-          updateOne: { filter: { _id: w.orderId, status: 'PENDING_PAYMENT', attemptSeq: w.from }, update: { $set: { attemptSeq: w.seq, outTradeNo: w.outTradeNo } } },
+          // An ObjectId, a string, numbers and a date need no casting.
+          updateOne: {
+            filter: { _id: w.orderId, status: 'PENDING_PAYMENT', attemptSeq: w.from, $or: notBeingClosed },
+            update: { $set: { attemptSeq: w.seq, outTradeNo: w.outTradeNo } },
+          },
         })),
         { ordered: false },
       )
@@ -178,9 +201,10 @@ const gatheredPointings = perModels((models: Models) => {
 });
 
 async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promise<string> {
+  let prepayId: string;
   try {
     // Identical parameters on every call: WeChat then answers a repeat with the same prepay_id.
-    const { prepay_id } = await s.wechatPay.jsapiPrepay({
+    ({ prepay_id: prepayId } = await s.wechatPay.jsapiPrepay({
       appid: s.config.wechat.appid,
       mchid: s.config.wechatPay.mchid,
       description: attempt.description,
@@ -190,15 +214,7 @@ async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promis
       notify_url: `${s.config.publicBaseUrl}/api/pay/notify`,
       amount: { total: attempt.amountFen, currency: 'CNY' },
       payer: { openid: attempt.openid },
-    });
-    const now = Date.now();
-    // Nothing here reads the attempt back: concurrent prepays record theirs in one bulk write.
-    await moveAttemptUnanswered(s.models, attempt._id, {
-      from: ['CREATED', 'PREPAID'],
-      to: 'PREPAID',
-      set: { prepayId: prepay_id, prepayExpiresAt: new Date(now + PREPAY_ID_LIFETIME_MS), nextSyncAt: new Date(now + nextSyncDelayMs(0)) },
-    });
-    return prepay_id;
+    }));
   } catch (err) {
     // WeChat Pay away or refusing: 503 WECHAT_UNAVAILABLE or 502 WECHAT_REJECTED, through toAppError.
     if (err instanceof WechatPayApiError && err.code === 'ORDERPAID') {
@@ -208,14 +224,55 @@ async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promis
     if (err instanceof WechatPayApiError) s.logger.error({ code: err.code, outTradeNo: attempt.outTradeNo }, 'prepay refused');
     throw err;
   }
+  const now = Date.now();
+  // Concurrent prepays record theirs in one bulk write. The move is refused when the attempt left CREATED and
+  // PREPAID while the prepay was on its way: a cancel or the expiry job closed it (finding no trade at WeChat yet),
+  // or it was paid. Its prepay_id must then never reach the shopper.
+  const recorded = await moveAttemptGathered(
+    s.models,
+    attempt._id,
+    {
+      from: ['CREATED', 'PREPAID'],
+      to: 'PREPAID',
+      set: { prepayId, prepayExpiresAt: new Date(now + PREPAY_ID_LIFETIME_MS), nextSyncAt: new Date(now + nextSyncDelayMs(0)) },
+    },
+    // Read only when the batch's counts cannot tell. CLOSED and PAID never go back to PREPAID, and a repeat of the
+    // same prepay is answered the same prepay_id, so an attempt holding it as PREPAID took this move (or an equal one).
+    (now) => now.status === 'PREPAID' && now.prepayId === prepayId,
+  );
+  if (!recorded) await closeUnrecordedTrade(s, attempt);
+  return prepayId;
 }
 
-/** Closes an attempt at WeChat. Returns true when WeChat says it is paid (and the payment was applied). */
-export async function closeAttemptOrDetectPayment(s: Services, attempt: AttemptDoc): Promise<boolean> {
+/**
+ * The trade the prepay just created for an attempt closed meanwhile: close it at WeChat, so the prepay_id nobody
+ * was given cannot be paid either, then answer 409. ORDERPAID means it was paid after all (a concurrent pay handed
+ * out the same prepay_id earlier): applied as closeAttemptOrDetectPayment applies it. Any other failure is only
+ * logged: the trade's time_expire ends it, and nobody holds its prepay_id.
+ */
+async function closeUnrecordedTrade(s: Services, attempt: AttemptDoc): Promise<never> {
+  try {
+    await s.wechatPay.close(attempt.outTradeNo);
+  } catch (err) {
+    if (err instanceof WechatPayApiError && err.code === 'ORDERPAID') {
+      await syncAttempt(s, attempt);
+      throw new AppError('ORDER_NOT_PAYABLE', { status: 409, message: 'This order is already paid' });
+    }
+    s.logger.error({ err, outTradeNo: attempt.outTradeNo }, 'closing a trade prepaid for a closed attempt failed');
+  }
+  throw new AppError('ORDER_NOT_PAYABLE', { status: 409, message: 'This order is closed' });
+}
+
+/**
+ * Closes an attempt at WeChat. Returns true when WeChat says it is paid (and the payment was applied). `round`
+ * counts the closes that found a prepay landing after WeChat said there was no trade.
+ */
+export async function closeAttemptOrDetectPayment(s: Services, attempt: AttemptDoc, round = 0): Promise<boolean> {
   if (attempt.status === 'PAID') {
     // Nothing to close: WeChat took the money. Its answer finishes applying the payment to the order.
     return (await syncAttempt(s, attempt)).result === 'PAID';
   }
+  let noTrade = false;
   try {
     await s.wechatPay.close(attempt.outTradeNo);
   } catch (err) {
@@ -223,12 +280,24 @@ export async function closeAttemptOrDetectPayment(s: Services, attempt: AttemptD
       const synced = await syncAttempt(s, attempt);
       return synced.result === 'PAID';
     }
-    // Never created at WeChat: nothing there to pay, so nothing to close.
+    // Never created at WeChat: nothing there to pay, so nothing to close — unless a prepay is still on its way.
     if (!(err instanceof WechatPayApiError && err.code === 'ORDER_NOT_EXIST')) throw err;
+    noTrade = true;
   }
   // A close is not proof that nothing was paid a moment before: ask once more.
   const synced = await syncAttempt(s, attempt);
   if (synced.result === 'PAID') return true;
-  await moveAttempt(s.models, attempt._id, { from: ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
-  return false;
+  // After "no trade", only from the status the attempt had when read: a prepay that created the trade after that
+  // close and recorded its prepay_id meanwhile (CREATED → PREPAID) leaves a payable trade, which this move must not
+  // bury under CLOSED. A pay whose record comes after this move finds it refused and closes the trade itself.
+  const narrowed = noTrade && (attempt.status === 'CREATED' || attempt.status === 'PREPAID');
+  const moved = await moveAttempt(s.models, attempt._id, { from: narrowed ? attempt.status : ['CREATED', 'PREPAID'], to: 'CLOSED', unset: { nextSyncAt: 1 } });
+  if (moved || !narrowed) return false;
+  const now = await s.models.PaymentAttempt.findById(attempt._id).lean<AttemptDoc>();
+  // Closed by someone else (or by the sync, WeChat saying the payment failed): done.
+  if (!now || now.status === 'CLOSED') return false;
+  // The trade exists now: close it again. Each round needs another prepay recorded in between, and an attempt is
+  // prepaid with the same parameters each time, so one more round is all a prepay in flight can cause.
+  if (round >= 2) throw new Error(`attempt ${attempt.outTradeNo} kept moving while it was being closed (now ${now.status})`);
+  return closeAttemptOrDetectPayment(s, now, round + 1);
 }

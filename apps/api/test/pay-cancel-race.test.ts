@@ -1,37 +1,27 @@
 // A pay racing the order's close (the shopper's cancel, the expiry job): no shopper is ever handed a prepay_id
 // that can still be paid once the order is closed. The sandbox's `slow` fault holds a call at WeChat before it is
 // carried out, so the close overtakes a prepay (or a pay's own close) already on its way.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, createProduct, eventually, shopperToken, startWorld, type World } from './harness';
+import { describe, expect, it } from 'vitest';
+import { call, createProduct, eventually, shopperToken } from './harness';
+import { worldPerFile } from './world-per-file';
 
-let world: World;
-let admin: string;
+const suite = worldPerFile();
 
-beforeAll(async () => {
-  world = await startWorld();
-  admin = await adminToken(world);
-});
-afterAll(async () => world?.stop());
-afterEach(async () => {
-  await world.sandbox.control.clearFaults();
-  await world.api.instance.services.drain();
-});
-
-const services = () => world.api.instance.services;
-const payCall = (token: string, orderId: string) => call(world.api.url, 'POST', `/api/orders/${orderId}/pay`, { token });
-const cancel = (token: string, orderId: string) => call(world.api.url, 'POST', `/api/orders/${orderId}/cancel`, { token });
+const services = () => suite.world.api.instance.services;
+const payCall = (token: string, orderId: string) => call(suite.world.api.url, 'POST', `/api/orders/${orderId}/pay`, { token });
+const cancel = (token: string, orderId: string) => call(suite.world.api.url, 'POST', `/api/orders/${orderId}/cancel`, { token });
 
 async function placeOrder(user: string, quantity = 1) {
-  const token = await shopperToken(world, user);
-  const product = await createProduct(world, admin, { priceFen: 2599, stock: 10 });
-  const order = await call(world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity }] } });
+  const token = await shopperToken(suite.world, user);
+  const product = await createProduct(suite.world, suite.admin, { priceFen: 2599, stock: 10 });
+  const order = await call(suite.world.api.url, 'POST', '/api/orders', { token, body: { items: [{ productId: product.id, quantity }] } });
   expect(order.status).toBe(201);
   return { token, product, order: order.body as { id: string; outTradeNo: string } };
 }
 
 /** Resolves once the sandbox holds a call under the fault scoped to this trade (the call has reached WeChat). */
 async function heldAtWechat(outTradeNo: string, times = 1): Promise<void> {
-  await eventually(async () => (await world.sandbox.control.faults()).some((f) => f.kind === 'slow' && f.out_trade_no === outTradeNo && f.fired >= times));
+  await eventually(async () => (await suite.world.sandbox.control.faults()).some((f) => f.kind === 'slow' && f.out_trade_no === outTradeNo && f.fired >= times));
 }
 
 /** The order is CLOSED once, its stock is all back, and nothing was taken that must be refunded. */
@@ -44,7 +34,7 @@ async function expectClosedCleanly(orderId: string, product: { id: string; skus:
   const sku = (await services().models.Sku.findById(product.skus[0]!.id).lean())!;
   expect(sku.stock).toBe(10);
   expect(sku.reservations).toHaveLength(0);
-  expect((await call(world.api.url, 'GET', `/api/products/${product.id}`)).body.stock).toBe(10);
+  expect((await call(suite.world.api.url, 'GET', `/api/products/${product.id}`)).body.stock).toBe(10);
   expect(await services().models.Anomaly.countDocuments({ orderId })).toBe(0);
   expect(await services().models.Refund.countDocuments({ orderId })).toBe(0);
 }
@@ -52,24 +42,24 @@ async function expectClosedCleanly(orderId: string, product: { id: string; skus:
 describe('a pay racing the close of its order', () => {
   it('race A: the cancel closes while the prepay is held at WeChat: pay answers 409 without the prepay_id, and the trade it created is closed', async () => {
     const { token, product, order } = await placeOrder('race-a', 2);
-    await world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['prepay'], ms: 1_000, count: 1 });
+    await suite.world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['prepay'], ms: 1_000, count: 1 });
     const paying = payCall(token, order.id);
     await heldAtWechat(order.outTradeNo);
     // The attempt exists (CREATED), WeChat has no trade yet: the cancel's close finds none and the cancel completes.
     const cancelled = await cancel(token, order.id);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('CLOSED');
-    expect((await world.sandbox.control.trades()).some((t) => t.out_trade_no === order.outTradeNo)).toBe(false);
+    expect((await suite.world.sandbox.control.trades()).some((t) => t.out_trade_no === order.outTradeNo)).toBe(false);
 
     // Then the prepay creates the trade at WeChat; its record is refused, and the shopper gets no prepay_id.
     const paid = await paying;
     expect(paid.status).toBe(409);
     expect(paid.body.error.code).toBe('ORDER_NOT_PAYABLE');
     expect(JSON.stringify(paid.body)).not.toContain('prepay_id');
-    const trade = await world.sandbox.control.trade(order.outTradeNo);
+    const trade = await suite.world.sandbox.control.trade(order.outTradeNo);
     expect(trade.transaction.trade_state).toBe('CLOSED');
     // Nobody holds the prepay_id, and even with it the trade cannot be paid at the cashier.
-    await expect(world.sandbox.control.pay(trade.prepay_id!, 'SUCCESS')).rejects.toThrow();
+    await expect(suite.world.sandbox.control.pay(trade.prepay_id!, 'SUCCESS')).rejects.toThrow();
     const attempts = await services().models.PaymentAttempt.find({ orderId: order.id }).lean();
     expect(attempts.map((a) => [a.outTradeNo, a.status, a.prepayId])).toEqual([[order.outTradeNo, 'CLOSED', undefined]]);
     await expectClosedCleanly(order.id, product);
@@ -82,8 +72,8 @@ describe('a pay racing the close of its order', () => {
   it('race A, the other order of the writes: the prepay_id is recorded before the cancel marks the attempt closed, so the cancel closes the trade it finds after all', async () => {
     const { token, product, order } = await placeOrder('race-a-recorded');
     // The prepay is held a little; the cancel's query after its close (which finds no trade) is held longer.
-    await world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['prepay'], ms: 400, count: 1 });
-    await world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['query'], ms: 1_200, count: 1 });
+    await suite.world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['prepay'], ms: 400, count: 1 });
+    await suite.world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['query'], ms: 1_200, count: 1 });
     const paying = payCall(token, order.id);
     await heldAtWechat(order.outTradeNo);
     const cancelling = cancel(token, order.id);
@@ -96,10 +86,10 @@ describe('a pay racing the close of its order', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('CLOSED');
     // ...but the cancel saw the attempt move under it and closed the trade at WeChat again: it cannot be paid.
-    expect((await world.sandbox.control.trade(order.outTradeNo)).transaction.trade_state).toBe('CLOSED');
-    await expect(world.sandbox.control.pay(prepayId, 'SUCCESS')).rejects.toThrow();
+    expect((await suite.world.sandbox.control.trade(order.outTradeNo)).transaction.trade_state).toBe('CLOSED');
+    await expect(suite.world.sandbox.control.pay(prepayId, 'SUCCESS')).rejects.toThrow();
     expect((await services().models.PaymentAttempt.findOne({ outTradeNo: order.outTradeNo }).lean())?.status).toBe('CLOSED');
-    expect(world.wechatPayCalls(`/out-trade-no/${order.outTradeNo}/close`)).toBe(2);
+    expect(suite.world.wechatPayCalls(`/out-trade-no/${order.outTradeNo}/close`)).toBe(2);
     await expectClosedCleanly(order.id, product);
   });
 
@@ -109,7 +99,7 @@ describe('a pay racing the close of its order', () => {
     // Two hours on, WeChat no longer takes this prepay_id: the next pay closes the attempt and starts another.
     await services().models.PaymentAttempt.updateOne({ outTradeNo: order.outTradeNo }, { $set: { prepayExpiresAt: new Date(Date.now() - 1_000) } });
     // Every close of the first attempt is held at WeChat: the pay's, then the cancel's.
-    await world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['close'], ms: 800 });
+    await suite.world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['close'], ms: 800 });
     const paying = payCall(token, order.id);
     await heldAtWechat(order.outTradeNo);
     // The cancel claims the order and reads its attempts (only the first) while the pay waits for its close.
@@ -135,7 +125,7 @@ describe('a pay racing the close of its order', () => {
       expect(later.status).toBe('CREATED');
       expect(later.prepayId).toBeUndefined();
     }
-    const atWechat = new Set((await world.sandbox.control.trades()).map((t) => t.out_trade_no));
+    const atWechat = new Set((await suite.world.sandbox.control.trades()).map((t) => t.out_trade_no));
     expect(atWechat.has(order.outTradeNo)).toBe(true);
     expect(attempts.slice(1).filter((a) => atWechat.has(a.outTradeNo))).toEqual([]);
     await expectClosedCleanly(order.id, product);
@@ -153,12 +143,12 @@ describe('a pay racing the close of its order', () => {
     const attempts = await services().models.PaymentAttempt.find({ orderId: order.id }).lean();
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ status: 'PREPAID', prepayId: String(first.body.package).replace('prepay_id=', '') });
-    expect((await world.sandbox.control.trade(order.outTradeNo)).transaction.trade_state).toBe('NOTPAY');
+    expect((await suite.world.sandbox.control.trade(order.outTradeNo)).transaction.trade_state).toBe('NOTPAY');
   });
 
   it('concurrent first pays of many orders, some of them cancelled under the prepay: each pay records its own outcome', async () => {
     const placed = await Promise.all(Array.from({ length: 6 }, (_, i) => placeOrder(`race-many-${i}`)));
-    for (const { order } of placed) await world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['prepay'], ms: 1_000, count: 1 });
+    for (const { order } of placed) await suite.world.sandbox.control.setFault({ kind: 'slow', outTradeNo: order.outTradeNo, endpoints: ['prepay'], ms: 1_000, count: 1 });
     const paying = placed.map(({ token, order }) => payCall(token, order.id));
     for (const { order } of placed) await heldAtWechat(order.outTradeNo);
     // Every other order is cancelled while its prepay is held; the prepays come back close together, so their
@@ -167,7 +157,7 @@ describe('a pay racing the close of its order', () => {
     for (const { token, order } of cancelled) expect((await cancel(token, order.id)).body.status).toBe('CLOSED');
     const answers = await Promise.all(paying);
     for (const [i, { order }] of placed.entries()) {
-      const trade = await world.sandbox.control.trade(order.outTradeNo);
+      const trade = await suite.world.sandbox.control.trade(order.outTradeNo);
       const attempt = (await services().models.PaymentAttempt.findOne({ outTradeNo: order.outTradeNo }).lean())!;
       if (i % 2 === 0) {
         expect(answers[i]!.status).toBe(409);

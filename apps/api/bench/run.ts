@@ -227,8 +227,8 @@ const commandsText = (c: RequestCost) =>
 /**
  * What a ratio target allows a request to cost, from the rate it asks for: the API is one process, so its CPU per
  * request can be at most one core's second over the rate, and the four processes together at most the machine's
- * cores' seconds over it. A phase that costs more than either cannot reach the rate, however its work is
- * scheduled; the parts outside the API (devdb, the sandbox, the load client) are shown on their own, because no
+ * cores' seconds over it (the API's figure includes its GC and libuv threads, so its bound is a rough one). A phase
+ * that costs well over either cannot reach the rate, however its work is scheduled; the parts outside the API (devdb, the sandbox, the load client) are shown on their own, because no
  * change to the API makes them cheaper. The bounds assume every process gets a whole core when it wants one,
  * which flatters the target: on a shared machine less is reached.
  */

@@ -63,6 +63,23 @@ describe('order limits per shopper', () => {
     expect(await takePendingPlace(models, new Types.ObjectId(), new Types.ObjectId(), lowered)).toEqual({ taken: true });
   });
 
+  it('a list kept under a higher limit is trimmed and the take judged again: concurrent takes that may go through both do', async () => {
+    const { models } = world.api.instance.services;
+    const userId = new Types.ObjectId();
+    const t0 = Date.parse('2026-12-01T08:00:00Z');
+    for (const minute of [0, 1, 2, 3, 4, 5]) {
+      const orderId = new Types.ObjectId();
+      await takePendingPlace(models, userId, orderId, { maxPending: 100, ratePerWindow: 6, windowMs: 10 * MINUTE }, new Date(t0 + minute * MINUTE));
+      await releasePendingPlace(models, userId, orderId);
+    }
+    // Limit 3 at 14 minutes: only 5 is within the window, so two more may go through, whichever of them trims.
+    const lowered = { maxPending: 100, ratePerWindow: 3, windowMs: 10 * MINUTE };
+    const at = new Date(t0 + 14 * MINUTE);
+    const both = await Promise.all([0, 1].map(() => takePendingPlace(models, userId, new Types.ObjectId(), lowered, at)));
+    expect(both).toEqual([{ taken: true }, { taken: true }]);
+    expect(await takePendingPlace(models, userId, new Types.ObjectId(), lowered, at)).toMatchObject({ taken: false, refusedBy: 'RATE' });
+  });
+
   it('says which limit refused: held unpaid orders before the rate', async () => {
     const { models } = world.api.instance.services;
     const userId = new Types.ObjectId();

@@ -180,7 +180,7 @@ export class UpdateHandler implements ICommandHandler {
         if (spec.multi && isReplacement) {
           throw new CommandError('multi update is not supported for replacement-style update', 9, 'FailedToParse');
         }
-        if (spec.upsert) refuseExprInUpsert(filter);
+        if (spec.upsert === true) refuseExprInUpsert(filter);
         const matching = documentsMatching(storage, ctx.database, collection, filter);
         if (matching.length === 0) {
           if (spec.upsert) {

@@ -139,11 +139,12 @@ async function takePlace(models: Models, userId: Types.ObjectId, orderId: Types.
   if (answer === 'FAILED') throw new Error(`the place of order ${String(orderId)} could not be written`);
   const windowStart = new Date(now.getTime() - limits.windowMs);
   // Refused: which limit, read afterwards for the shopper's message (a moment's figure: their other orders move too).
-  let held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
+  const held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
   if (mayTrim && held?.placedAt && held.placedAt.length > limits.ratePerWindow) {
-    // Kept under a higher limit: trimmed to what this limit keeps, then the take is judged once more.
-    if (await trimLongerList(models, userId, limits.ratePerWindow)) return takePlace(models, userId, orderId, limits, now, false);
-    held = await places(models).findOne({ _id: userId }, { projection: { count: 1, placedAt: 1 } });
+    // Kept under a higher limit: trimmed to what this limit keeps (by this call or a concurrent one, whichever came
+    // first), then the take is judged once more.
+    await trimLongerList(models, userId, limits.ratePerWindow);
+    return takePlace(models, userId, orderId, limits, now, false);
   }
   const recent = (held?.placedAt ?? []).filter((at) => at > windowStart);
   if ((held?.count ?? 0) < limits.maxPending && recent.length >= limits.ratePerWindow) {
@@ -154,11 +155,10 @@ async function takePlace(models: Models, userId: Types.ObjectId, orderId: Types.
 
 /**
  * Keeps the newest `keep` placements of a list kept under a higher ORDER_RATE_LIMIT (sorted, oldest first, as
- * every take leaves it). Guarded by the list being longer, so concurrent trims trim once; true when this one did.
+ * every take leaves it). Guarded by the list being longer, so concurrent trims trim once.
  */
-async function trimLongerList(models: Models, userId: Types.ObjectId, keep: number): Promise<boolean> {
-  const res = await places(models).updateOne({ _id: userId, [`placedAt.${keep}`]: { $exists: true } }, { $push: { placedAt: { $each: [], $sort: 1, $slice: -keep } } });
-  return res.modifiedCount === 1;
+async function trimLongerList(models: Models, userId: Types.ObjectId, keep: number): Promise<void> {
+  await places(models).updateOne({ _id: userId, [`placedAt.${keep}`]: { $exists: true } }, { $push: { placedAt: { $each: [], $sort: 1, $slice: -keep } } });
 }
 
 /** Gives the order's place back; a no-op when it holds none (given back already, or never taken). */

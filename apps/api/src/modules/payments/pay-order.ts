@@ -236,12 +236,18 @@ async function prepay(s: Services, order: OrderDoc, attempt: AttemptDoc): Promis
       to: 'PREPAID',
       set: { prepayId, prepayExpiresAt: new Date(now + PREPAY_ID_LIFETIME_MS), nextSyncAt: new Date(now + nextSyncDelayMs(0)) },
     },
-    // Read only when the batch's counts cannot tell. CLOSED and PAID never go back to PREPAID, and a repeat of the
-    // same prepay is answered the same prepay_id, so an attempt holding it as PREPAID took this move (or an equal one).
-    (now) => now.status === 'PREPAID' && now.prepayId === prepayId,
+    // Read only when the batch's counts cannot tell. CLOSED and PAID never go back to PREPAID, so an attempt that is
+    // PREPAID now took this move or a concurrent pay's equal one (whose prepay_id, if WeChat gave another, is as valid).
+    (now) => now.status === 'PREPAID',
   );
-  if (!recorded) await closeUnrecordedTrade(s, attempt);
-  return prepayId;
+  if (recorded) return prepayId;
+  // Not recorded: refused by the guard, or the write failed (the batch's error is not an answer). Only an attempt that
+  // left CREATED/PREPAID was closed or paid under the prepay; one still CREATED is a failed write, answered 500 with
+  // the trade left open, so that paying again records the same prepay_id.
+  const current = await s.models.PaymentAttempt.findById(attempt._id).lean<AttemptDoc>();
+  if (current?.status === 'PREPAID') return prepayId;
+  if (current?.status === 'CLOSED' || current?.status === 'PAID') return closeUnrecordedTrade(s, attempt);
+  throw new Error(`the prepay_id of attempt ${attempt.outTradeNo} could not be recorded`);
 }
 
 /**

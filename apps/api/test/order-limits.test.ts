@@ -16,13 +16,24 @@ beforeAll(async () => {
 afterAll(async () => world?.stop());
 
 const MINUTE = 60_000;
+const t0 = Date.parse('2026-12-01T08:00:00Z');
+
+/** A shopper's placements at these minutes after t0 under ORDER_RATE_LIMIT 6, each order paid at once (its place given back). */
+async function placedUnderLimitOf6(userId: Types.ObjectId, minutes: number[]): Promise<void> {
+  const { models } = world.api.instance.services;
+  for (const minute of minutes) {
+    const orderId = new Types.ObjectId();
+    const at = new Date(t0 + minute * MINUTE);
+    expect(await takePendingPlace(models, userId, orderId, { maxPending: 100, ratePerWindow: 6, windowMs: 10 * MINUTE }, at)).toEqual({ taken: true });
+    expect(await releasePendingPlace(models, userId, orderId)).toBe(true);
+  }
+}
 
 describe('order limits per shopper', () => {
   it('slides the rate window: the limit counts the last 10 minutes, and a place frees when the oldest leaves them', async () => {
     const { models } = world.api.instance.services;
     const userId = new Types.ObjectId();
     const limits = { maxPending: 100, ratePerWindow: 3, windowMs: 10 * MINUTE };
-    const t0 = Date.parse('2026-12-01T08:00:00Z');
     // Three orders a minute apart, each paid at once (its place given back): the pending limit is not what stops the fourth.
     for (let i = 0; i < 3; i++) {
       const orderId = new Types.ObjectId();
@@ -43,14 +54,8 @@ describe('order limits per shopper', () => {
   it('counts the placements within the window, so a lowered ORDER_RATE_LIMIT lets no extra order through', async () => {
     const { models } = world.api.instance.services;
     const userId = new Types.ObjectId();
-    const t0 = Date.parse('2026-12-01T08:00:00Z');
     // Under a limit of 6: one placement that will have left the window, then five within it.
-    for (const minute of [0, 5, 6, 7, 8, 9]) {
-      const orderId = new Types.ObjectId();
-      const at = new Date(t0 + minute * MINUTE);
-      expect(await takePendingPlace(models, userId, orderId, { maxPending: 100, ratePerWindow: 6, windowMs: 10 * MINUTE }, at)).toEqual({ taken: true });
-      expect(await releasePendingPlace(models, userId, orderId)).toBe(true);
-    }
+    await placedUnderLimitOf6(userId, [0, 5, 6, 7, 8, 9]);
     // The limit lowered to 3: at 12 minutes five placements are within the window, so none is allowed. (Reading the
     // list's ends, the oldest being out of the window let one more through.)
     const lowered = { maxPending: 100, ratePerWindow: 3, windowMs: 10 * MINUTE };
@@ -66,12 +71,7 @@ describe('order limits per shopper', () => {
   it('a list kept under a higher limit is trimmed and the take judged again: concurrent takes that may go through both do', async () => {
     const { models } = world.api.instance.services;
     const userId = new Types.ObjectId();
-    const t0 = Date.parse('2026-12-01T08:00:00Z');
-    for (const minute of [0, 1, 2, 3, 4, 5]) {
-      const orderId = new Types.ObjectId();
-      await takePendingPlace(models, userId, orderId, { maxPending: 100, ratePerWindow: 6, windowMs: 10 * MINUTE }, new Date(t0 + minute * MINUTE));
-      await releasePendingPlace(models, userId, orderId);
-    }
+    await placedUnderLimitOf6(userId, [0, 1, 2, 3, 4, 5]);
     // Limit 3 at 14 minutes: only 5 is within the window, so two more may go through, whichever of them trims.
     const lowered = { maxPending: 100, ratePerWindow: 3, windowMs: 10 * MINUTE };
     const at = new Date(t0 + 14 * MINUTE);

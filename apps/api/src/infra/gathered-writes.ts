@@ -71,13 +71,14 @@ export function gatherEach<Op, R>(write: (ops: Op[]) => Promise<R[]>, options: {
 }
 
 /**
- * Each op's outcome of a bulk of guarded single-document updates, when its count tells it: as many modified as
- * there were ops is every op taken, none modified is none (a guarded update that matches always changes its
- * document). Undefined otherwise — some refused, or the bulk failed (`written` undefined): the caller reads.
+ * Each op's outcome of a bulk of guarded single-document updates, when its count tells it: `tookEffect` ops of
+ * `ops` (the bulk's modified count, or its matched count where an op may repeat values already stored). All of them
+ * is every op taken, none is none. Undefined otherwise — some refused, or the bulk failed (`tookEffect`
+ * undefined): the caller reads.
  */
-export function outcomesByCount(written: { modifiedCount: number } | undefined, ops: number): boolean[] | undefined {
-  if (written?.modifiedCount === ops) return new Array<boolean>(ops).fill(true);
-  if (written?.modifiedCount === 0) return new Array<boolean>(ops).fill(false);
+export function outcomesByCount(tookEffect: number | undefined, ops: number): boolean[] | undefined {
+  if (tookEffect === ops) return new Array<boolean>(ops).fill(true);
+  if (tookEffect === 0) return new Array<boolean>(ops).fill(false);
   return undefined;
 }
 

@@ -97,7 +97,7 @@ export async function moveStateGathered<S extends string, D>(
         .catch(() => undefined);
       // Matched, not modified: a guard that held is the answer, and a repeat that sets the values already there
       // (the same prepay_id within the same millisecond) matches without modifying anything.
-      const counted = outcomesByCount(written && { modifiedCount: written.matchedCount }, ops.length);
+      const counted = outcomesByCount(written?.matchedCount, ops.length);
       if (counted) return counted;
       const now = await collection.find({ _id: { $in: ops.map((op) => op.id) } }).toArray();
       const byId = new Map(now.map((record) => [String(record._id), record]));

@@ -67,7 +67,7 @@ async function reserveTogether(models: Models, wanted: Reservation[]): Promise<b
       { ordered: false },
     )
     .catch(() => undefined);
-  const counted = outcomesByCount(written, wanted.length);
+  const counted = outcomesByCount(written?.modifiedCount, wanted.length);
   if (counted) return counted;
   const skuIds = [...new Map(wanted.map((w) => [String(w.skuId), w.skuId])).values()];
   const skus = await skuStock(models)

@@ -189,7 +189,7 @@ const gatheredPointings = perModels((models: Models) => {
         { ordered: false },
       )
       .catch(() => undefined);
-    const counted = outcomesByCount(written, wanted.length);
+    const counted = outcomesByCount(written?.modifiedCount, wanted.length);
     if (counted) return counted;
     const now = await orders.find({ _id: { $in: wanted.map((w) => w.orderId) } }, { projection: { status: 1, attemptSeq: 1, outTradeNo: 1 } }).toArray();
     const named = new Map(now.map((o) => [String(o._id), o]));
